@@ -1,0 +1,32 @@
+// Small string helpers shared by every area (one place for case rules NUT relies on).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nutpp::common {
+
+// NUT compares variable, command and UPS names case-insensitively (strcasecmp, ASCII only).
+int icompare(std::string_view a, std::string_view b);
+bool iequals(std::string_view a, std::string_view b);
+std::string to_lower(std::string_view s);
+
+// Ordering NUT's state tree uses for LIST VAR / DUMPALL.
+struct ILess {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return icompare(a, b) < 0; }
+};
+
+std::vector<std::string> split_ws(std::string_view s);
+std::string join(const std::vector<std::string> &parts, std::string_view sep);
+std::string_view trim(std::string_view s);
+bool starts_with_i(std::string_view s, std::string_view prefix);
+
+// Parses a whole string as a number (no trailing junk); false otherwise.
+bool parse_double(std::string_view s, double &out);
+bool parse_int(std::string_view s, long long &out);
+// NUT booleans: true/yes/on/1, false/no/off/0 (case-insensitive).
+bool parse_bool(std::string_view s, bool &out);
+
+} // namespace nutpp::common
