@@ -1,0 +1,335 @@
+#include "host/device.hpp"
+
+#include "common/strings.hpp"
+#include "host/host_api.hpp"
+#include "host/status_map.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#ifndef NUTPP_VERSION
+#define NUTPP_VERSION "0.0.0"
+#endif
+
+namespace nutpp::host {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Device::Clock::now().time_since_epoch()).count();
+}
+
+std::chrono::milliseconds seconds_ms(double s) {
+    return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000.0)));
+}
+
+// Device keys that configure the host or upsd rather than the driver; NUT does not publish them as
+// driver.parameter.* either.
+bool published_as_parameter(const std::string &key) {
+    static const char *const hidden[] = {"driver", "desc", "sdorder", "maxstartdelay", "user", "group", "nolock"};
+    for (const char *h : hidden)
+        if (key == h) return false;
+    return !common::starts_with_i(key, "override.") && !common::starts_with_i(key, "default.");
+}
+
+} // namespace
+
+Device::Device(config::DeviceConfig cfg, std::shared_ptr<Plugin> plugin, store::VarStore::Notify on_change)
+    : cfg_(std::move(cfg)), plugin_(std::move(plugin)), store_(std::move(on_change)),
+      poll_interval_(seconds_ms(cfg_.pollinterval)) {
+    for (const auto &[k, s] : cfg_.all_keys) config_values_[k] = s.value;
+    for (const auto *k : plugin_->config_keys()) {
+        if (k->default_value && !config_values_.count(k->name)) config_values_[k->name] = k->default_value;
+        if (k->flags & NUTPP_KEY_SECRET) secret_keys_.insert(k->name);
+    }
+    wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    ctx_ = make_host_ctx(this);
+    api_ = make_host_api();
+}
+
+Device::~Device() {
+    if (thread_.joinable()) thread_.join();
+    if (wake_fd_ >= 0) close(wake_fd_);
+}
+
+std::string Device::socket_name() const { return plugin_->name() + "-" + cfg_.name; }
+
+void Device::start() { thread_ = std::thread([this] { run(); }); }
+
+void Device::request_stop() {
+    stop_ = true;
+    wake();
+}
+
+bool Device::join(std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (!finished_ && Clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    if (!finished_) return false;
+    if (thread_.joinable()) thread_.join();
+    return true;
+}
+
+void Device::wake() {
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+}
+
+// Runs a plugin call with the watchdog armed: the socket thread sees how long it has been inside.
+template <class F> auto Device::timed_call(const char *what, F &&f) {
+    call_name_ = what;
+    call_started_ns_ = now_ns();
+    struct Disarm {
+        Device *d;
+        ~Disarm() {
+            const int64_t started = d->call_started_ns_.exchange(0);
+            if (d->overrun_flagged_.exchange(false))
+                spdlog::warn("device '{}': plugin {}() returned after {:.1f} s", d->cfg_.name, d->call_name_.load(),
+                             double(now_ns() - started) / 1e9);
+        }
+    } disarm{this};
+    return f();
+}
+
+void Device::watchdog_check() {
+    const int64_t started = call_started_ns_.load();
+    if (started == 0 || overrun_flagged_) return;
+    const double busy = double(now_ns() - started) / 1e9;
+    if (busy <= cfg_.poll_timeout) return;
+    overrun_flagged_ = true;
+    spdlog::error("device '{}': plugin {}() has not returned after {:.1f} s (poll_timeout {} s); data marked stale",
+                  cfg_.name, call_name_.load(), busy, cfg_.poll_timeout);
+    store_.set_data_ok(false);
+}
+
+void Device::publish_driver_vars() {
+    store_.set("driver.name", plugin_->name());
+    store_.set("driver.version", NUTPP_VERSION);
+    store_.set("driver.version.internal", plugin_->descriptor().version);
+    std::map<std::string, std::string> params{{"pollinterval", fmt::format("{:g}", cfg_.pollinterval)},
+                                              {"synchronous", cfg_.synchronous}};
+    for (const auto &[k, s] : cfg_.all_keys)
+        if (published_as_parameter(k)) params[k] = s.value;
+    for (const auto &[k, v] : params) {
+        if (secret_keys_.count(k)) continue; // NUT's VAR_SENSITIVE: never published
+        store_.set("driver.parameter." + k, v);
+    }
+}
+
+void Device::apply_overrides() {
+    for (const auto &[var, s] : cfg_.overrides) store_.set_immutable(var, s.value);
+}
+
+void Device::apply_defaults() {
+    for (const auto &[var, s] : cfg_.defaults)
+        if (!store_.get(var)) store_.set(var, s.value);
+    if (!store_.get("device.type")) store_.set("device.type", "ups");
+}
+
+void Device::run() {
+    thread_id_ = std::this_thread::get_id();
+    publish_driver_vars();
+    apply_overrides();
+
+    in_create_ = true;
+    const nutpp_status created = timed_call("create", [&] { return plugin_->ops().create(&api_, ctx_.get(), &instance_); });
+    in_create_ = false;
+    if (created != NUTPP_OK || !instance_) {
+        log_status(NUTPP_LOG_ERROR, "create failed", created == NUTPP_OK ? NUTPP_E_STATE : created);
+        store_.set_data_ok(false);
+        instance_ = nullptr;
+        while (!stop_) wait_until(Clock::now() + 1h); // a config problem: only a reload can fix it
+        finished_ = true;
+        return;
+    }
+
+    auto backoff = seconds_ms(std::max(cfg_.retrydelay, 0.1));
+    const auto max_backoff = std::max(backoff, std::chrono::milliseconds(60s));
+    auto next_poll = Clock::now();
+    while (!stop_) {
+        if (phase_ != Phase::Open) {
+            if (try_open()) {
+                backoff = seconds_ms(std::max(cfg_.retrydelay, 0.1));
+                do_poll(NUTPP_WAKE_FIRST);
+                next_poll = Clock::now() + poll_interval_;
+                continue;
+            }
+            // Doubling backoff, capped, reset on success (collectd's rule).
+            const auto until = Clock::now() + backoff;
+            while (!stop_ && Clock::now() < until) {
+                wait_until(until);
+                handle_pending();
+            }
+            backoff = std::min(backoff * 2, max_backoff);
+            continue;
+        }
+        uint32_t reasons = wait_until(next_poll);
+        handle_pending();
+        if (stop_ || phase_ != Phase::Open) continue;
+        if (Clock::now() >= next_poll) reasons |= NUTPP_WAKE_TIMER;
+        if (poll_requested_.exchange(false)) reasons |= NUTPP_WAKE_REQUEST;
+        if (!reasons) continue;
+        const auto started = Clock::now();
+        do_poll(reasons);
+        if (reasons & NUTPP_WAKE_TIMER) next_poll = started + poll_interval_;
+    }
+    if (phase_ == Phase::Open) timed_call("close", [&] { plugin_->ops().close(instance_); return 0; });
+    timed_call("destroy", [&] { plugin_->ops().destroy(instance_); return 0; });
+    instance_ = nullptr;
+    handle_pending(); // answers anything still queued with a failure
+    finished_ = true;
+}
+
+bool Device::try_open() {
+    ++open_attempts_;
+    const nutpp_status st = timed_call("open", [&] { return plugin_->ops().open(instance_); });
+    if (st == NUTPP_OK) {
+        phase_ = Phase::Open;
+        failures_ = 0;
+        if (open_attempts_ > 1) spdlog::info("device '{}': device opened after {} attempts", cfg_.name, open_attempts_);
+        open_attempts_ = 0;
+        last_logged_failure_.clear();
+        apply_defaults();
+        return true;
+    }
+    log_status(open_attempts_ == 1 ? NUTPP_LOG_ERROR : NUTPP_LOG_DEBUG, "open failed", st);
+    store_.set_data_ok(false);
+    // The plugin may have opened half-way; close() lets it release what it took.
+    timed_call("close", [&] { plugin_->ops().close(instance_); return 0; });
+    watched_fds_.clear();
+    return false;
+}
+
+void Device::do_poll(uint32_t reasons) {
+    const nutpp_status st = timed_call("poll", [&] { return plugin_->ops().poll(instance_, reasons); });
+    if (st == NUTPP_OK) {
+        if (failures_ > 0) spdlog::info("device '{}': poll succeeded again after {} failure(s)", cfg_.name, failures_);
+        failures_ = 0;
+        last_logged_failure_.clear();
+        store_.set_data_ok(true);
+        return;
+    }
+    ++failures_;
+    log_status(NUTPP_LOG_WARNING, "poll failed (" + std::to_string(failures_) + "/" +
+                                      std::to_string(std::max(cfg_.maxretry, 1)) + ")", st);
+    if (failures_ >= std::max(cfg_.maxretry, 1)) fail_and_close("too many failed polls");
+}
+
+void Device::fail_and_close(const std::string &what) {
+    spdlog::error("device '{}': {}; data is stale, reconnecting", cfg_.name, what);
+    store_.set_data_ok(false);
+    timed_call("close", [&] { plugin_->ops().close(instance_); return 0; });
+    watched_fds_.clear();
+    phase_ = Phase::Closed;
+}
+
+uint32_t Device::wait_until(Clock::time_point deadline) {
+    std::vector<pollfd> pfds;
+    pfds.push_back({wake_fd_, POLLIN, 0});
+    for (const auto &[fd, ev] : watched_fds_) {
+        short e = 0;
+        if (ev & NUTPP_FD_READ) e |= POLLIN;
+        if (ev & NUTPP_FD_WRITE) e |= POLLOUT;
+        pfds.push_back({fd, e, 0});
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    const int timeout = ms <= 0 ? 0 : static_cast<int>(std::min<long long>(ms, 60'000));
+    const int n = ::poll(pfds.data(), pfds.size(), timeout);
+    uint32_t reasons = 0;
+    if (n <= 0) return reasons;
+    if (pfds[0].revents) {
+        uint64_t v;
+        while (read(wake_fd_, &v, sizeof v) > 0) {
+        }
+    }
+    for (size_t i = 1; i < pfds.size(); ++i)
+        if (pfds[i].revents) reasons |= NUTPP_WAKE_FD;
+    return reasons;
+}
+
+void Device::submit(const driver_socket::Request &r) {
+    {
+        std::lock_guard lk(pending_mu_);
+        pending_.push_back({r});
+    }
+    wake();
+}
+
+void Device::handle_pending() {
+    std::deque<Pending> batch;
+    {
+        std::lock_guard lk(pending_mu_);
+        batch.swap(pending_);
+    }
+    for (const auto &p : batch) run_command(p.request);
+}
+
+void Device::run_command(const driver_socket::Request &r) {
+    using driver_socket::TrackingResult;
+    auto answer = [&](TrackingResult res) {
+        if (r.tracking) store_.emit(driver_socket::tracking_line(*r.tracking, res));
+    };
+    const bool is_set = r.kind == driver_socket::Request::Kind::Set;
+    if (phase_ != Phase::Open || !instance_) {
+        spdlog::warn("device '{}': {} {} refused: device not open", cfg_.name, is_set ? "SET" : "INSTCMD", r.name);
+        return answer(TrackingResult::Failed);
+    }
+    nutpp_status st;
+    if (is_set) {
+        // The store applies NUT's checks (READONLY, TOO-LONG, enum, range) before the plugin sees it.
+        const auto check = store_.check_set(r.name, r.value.value_or(""));
+        if (check != store::SetCheck::Ok) {
+            spdlog::warn("device '{}': SET {} rejected: {}", cfg_.name, r.name, store::to_string(check));
+            return answer(check == store::SetCheck::NotSupported || check == store::SetCheck::ReadOnly
+                              ? TrackingResult::Unknown
+                              : TrackingResult::Invalid);
+        }
+        if (!plugin_->has_setvar()) return answer(TrackingResult::Unknown);
+        st = timed_call("setvar", [&] { return plugin_->ops().setvar(instance_, r.name.c_str(), r.value->c_str()); });
+    } else {
+        if (!store_.has_cmd(r.name)) {
+            spdlog::warn("device '{}': INSTCMD {} rejected: not supported", cfg_.name, r.name);
+            return answer(TrackingResult::Unknown);
+        }
+        if (!plugin_->has_instcmd()) return answer(TrackingResult::Unknown);
+        st = timed_call("instcmd", [&] {
+            return plugin_->ops().instcmd(instance_, r.name.c_str(), r.value ? r.value->c_str() : nullptr);
+        });
+    }
+    if (st == NUTPP_OK)
+        spdlog::info("device '{}': {} {} done", cfg_.name, is_set ? "SET" : "INSTCMD", r.name);
+    else
+        log_status(NUTPP_LOG_WARNING, std::string(is_set ? "SET " : "INSTCMD ") + r.name + " failed", st);
+    answer(status_info(st).tracking);
+}
+
+std::string Device::take_error() {
+    std::string e;
+    e.swap(last_error_);
+    return e;
+}
+
+void Device::log_status(nutpp_log_level level, const std::string &what, nutpp_status st) {
+    const std::string detail = take_error();
+    const std::string line = fmt::format("device '{}': {}: {}{}{}", cfg_.name, what, status_info(st).name,
+                                         detail.empty() ? "" : ": ", detail);
+    // Repeated identical failures (a device that stays unplugged) are logged once, then at debug.
+    if (line == last_logged_failure_ && level > NUTPP_LOG_DEBUG) level = NUTPP_LOG_DEBUG;
+    last_logged_failure_ = line;
+    switch (level) {
+    case NUTPP_LOG_ERROR: spdlog::error("{}", line); break;
+    case NUTPP_LOG_WARNING: spdlog::warn("{}", line); break;
+    case NUTPP_LOG_INFO: spdlog::info("{}", line); break;
+    default: spdlog::debug("{}", line); break;
+    }
+}
+
+} // namespace nutpp::host

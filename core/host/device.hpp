@@ -1,0 +1,139 @@
+// One configured device at run time: its plugin instance, its variable store and the thread that
+// runs it. The thread owns the instance: create, open, poll, instcmd/setvar, close and destroy all run
+// there ([instance-thread] in driver.h), so a plugin never sees concurrent calls, and a plugin that
+// hangs blocks only its own device. The host API thunks (host_api.cpp) land in the api_* methods.
+#pragma once
+
+#include <nutpp/driver.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "config/config.hpp"
+#include "driver_socket/request.hpp"
+#include "host/plugin.hpp"
+#include "store/status.hpp"
+#include "store/var_store.hpp"
+
+struct nutpp_host_ctx; // defined in host_api.cpp: points back at the Device
+
+namespace nutpp::host {
+
+class Device {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    Device(config::DeviceConfig cfg, std::shared_ptr<Plugin> plugin, store::VarStore::Notify on_change);
+    ~Device(); // requires the thread to have finished (join() returned true)
+    Device(const Device &) = delete;
+    Device &operator=(const Device &) = delete;
+
+    void start();
+    void request_stop();
+    // Waits up to `timeout` for the thread to finish; false if it is still stuck in a plugin call.
+    bool join(std::chrono::milliseconds timeout);
+
+    const std::string &name() const { return cfg_.name; }
+    const config::DeviceConfig &config() const { return cfg_; }
+    const Plugin &plugin() const { return *plugin_; }
+    store::VarStore &store() { return store_; }
+    // "<driver>-<device>": NUT's driver socket name.
+    std::string socket_name() const;
+
+    // From the socket thread: an INSTCMD or SET request for this device (validated here first).
+    void submit(const driver_socket::Request &r);
+
+    // From the socket thread, periodically: flags a plugin call that overran the poll budget.
+    void watchdog_check();
+
+    // --- host API implementation ([instance-thread] unless noted) ---
+    nutpp_status api_set_var(const char *name, const char *value);
+    nutpp_status api_set_var_number(const char *name, double v, int decimals);
+    nutpp_status api_delete_var(const char *name);
+    nutpp_status api_declare_var(const nutpp_var_decl *d);
+    nutpp_status api_declare_cmd(const nutpp_cmd_decl *d);
+    nutpp_status api_remove_cmd(const char *name);
+    void api_status_begin();
+    void api_status_set(const char *token);
+    void api_alarm_set(const char *text);
+    void api_status_commit();
+    void api_report_data_ok();
+    void api_report_data_stale(const char *why);
+    const char *api_config_get(const char *key) const;           // also during create
+    nutpp_status api_config_get_number(const char *key, double *out) const;
+    void api_set_poll_interval(uint32_t ms);
+    nutpp_status api_watch_fd(int fd, uint32_t events);
+    nutpp_status api_unwatch_fd(int fd);
+    void api_request_poll();                                      // [any-thread]
+    void api_log(nutpp_log_level level, const char *message);    // [any-thread]
+    void api_set_error(const char *message);
+    // False (and logs "plugin misbehaving") when called off the instance thread.
+    bool on_instance_thread(const char *fn);
+
+private:
+    enum class Phase { Created, Open, Closed };
+    struct Pending {
+        driver_socket::Request request;
+    };
+
+    void run();
+    void publish_driver_vars();
+    void apply_overrides();
+    void apply_defaults();
+    bool try_open();
+    void do_poll(uint32_t reasons);
+    void fail_and_close(const std::string &what);
+    void handle_pending();
+    void run_command(const driver_socket::Request &r);
+    // Blocks until `deadline`, a watched fd, a wake-up or stop; returns NUTPP_WAKE_* bits seen.
+    uint32_t wait_until(Clock::time_point deadline);
+    void wake();
+    std::string take_error();
+    void log_status(nutpp_log_level level, const std::string &what, nutpp_status st);
+    template <class F> auto timed_call(const char *what, F &&f);
+
+    config::DeviceConfig cfg_;
+    std::shared_ptr<Plugin> plugin_;
+    store::VarStore store_;
+    std::map<std::string, std::string> config_values_; // key -> value (config, then plugin defaults)
+    std::set<std::string, common::ILess> secret_keys_;
+
+    std::unique_ptr<nutpp_host_ctx> ctx_;
+    nutpp_host_api api_{};
+    nutpp_instance *instance_ = nullptr;
+    std::thread thread_;
+    std::thread::id thread_id_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> finished_{false};
+    int wake_fd_ = -1;
+
+    // instance-thread state
+    bool in_create_ = false;
+    Phase phase_ = Phase::Created;
+    std::chrono::milliseconds poll_interval_;
+    std::map<int, uint32_t> watched_fds_;
+    store::StatusBatch status_;
+    std::set<std::string, common::ILess> explicit_device_vars_; // device.* the plugin set itself
+    int failures_ = 0;
+    int open_attempts_ = 0;
+    std::string last_error_;
+    std::string last_logged_failure_;
+
+    // cross-thread
+    std::atomic<bool> poll_requested_{false};
+    std::mutex pending_mu_;
+    std::deque<Pending> pending_;
+    std::atomic<int64_t> call_started_ns_{0}; // steady clock; 0 = not inside a plugin call
+    std::atomic<const char *> call_name_{""};
+    std::atomic<bool> overrun_flagged_{false};
+};
+
+} // namespace nutpp::host

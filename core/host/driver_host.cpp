@@ -1,0 +1,156 @@
+#include "host/driver_host.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace nutpp::host {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+DriverHost::DriverHost(common::EventLoop &loop, HostOptions opts) : loop_(loop), opts_(std::move(opts)) {
+    watchdog_timer_ = loop_.add_timer(250ms, [this] {
+        for (auto &[name, slot] : slots_) slot.device->watchdog_check();
+    }, 250ms);
+}
+
+DriverHost::~DriverHost() {
+    loop_.cancel_timer(watchdog_timer_);
+    stop_all();
+    // Threads still stuck in a plugin call reference their Device: deliberately leak those at exit
+    // rather than destroy memory a running thread uses.
+    for (auto &d : stuck_) (void)d.release();
+}
+
+Device *DriverHost::device(const std::string &name) {
+    auto it = slots_.find(name);
+    return it == slots_.end() ? nullptr : it->second.device.get();
+}
+
+std::string DriverHost::socket_path(const std::string &name) const {
+    auto it = slots_.find(name);
+    return it == slots_.end() ? std::string() : it->second.server->path();
+}
+
+std::shared_ptr<Plugin> DriverHost::plugin_for(const std::string &driver, const std::string &dir) {
+    const std::string key = dir + "\n" + driver;
+    if (auto p = plugins_[key].lock()) return p;
+    auto p = Plugin::load(driver, dir);
+    plugins_[key] = p;
+    return p;
+}
+
+bool DriverHost::same_device_config(const config::DeviceConfig &a, const config::DeviceConfig &b) {
+    if (a.all_keys.size() != b.all_keys.size()) return false;
+    for (size_t i = 0; i < a.all_keys.size(); ++i)
+        if (a.all_keys[i].first != b.all_keys[i].first || a.all_keys[i].second.value != b.all_keys[i].second.value)
+            return false;
+    return a.pollinterval == b.pollinterval && a.maxretry == b.maxretry && a.retrydelay == b.retrydelay &&
+           a.poll_timeout == b.poll_timeout;
+}
+
+int DriverHost::apply(const config::Config &cfg) {
+    state_dir_ = cfg.state_dir;
+    std::error_code ec;
+    fs::create_directories(state_dir_, ec);
+    if (ec) spdlog::error("cannot create state_dir {}: {}", state_dir_, ec.message());
+
+    std::map<std::string, const config::DeviceConfig *> wanted;
+    for (const auto &d : cfg.devices)
+        if (opts_.only_device.empty() || d.name == opts_.only_device) wanted[d.name] = &d;
+
+    std::vector<std::string> to_stop;
+    for (const auto &[name, old] : configs_) {
+        auto it = wanted.find(name);
+        if (it == wanted.end()) {
+            spdlog::info("device '{}': removed from config, stopping", name);
+            to_stop.push_back(name);
+        } else if (!same_device_config(old, *it->second)) {
+            spdlog::info("device '{}': config changed, restarting", name);
+            to_stop.push_back(name);
+        }
+    }
+    for (const auto &name : to_stop) stop_device(name);
+
+    int failed = 0;
+    for (const auto &d : cfg.devices) {
+        if (!wanted.count(d.name) || slots_.count(d.name)) continue;
+        if (!start_device(d, cfg)) ++failed;
+    }
+    return failed;
+}
+
+bool DriverHost::start_device(const config::DeviceConfig &dc, const config::Config &cfg) {
+    const std::string dir = !opts_.plugin_dir.empty() ? opts_.plugin_dir
+                            : !cfg.plugin_dir.empty() ? cfg.plugin_dir
+                                                      : default_plugin_dir();
+    try {
+        auto plugin = plugin_for(dc.driver, dir);
+        config::check_driver_keys(dc, plugin->name(), plugin->key_specs());
+        plugin->acquire();
+
+        Slot slot;
+        slot.alive = std::make_shared<bool>(true);
+        auto pending = std::make_shared<std::atomic<bool>>(false);
+        std::weak_ptr<bool> alive = slot.alive;
+        const std::string name = dc.name;
+        // Store changes (device thread) wake the loop, which broadcasts them; coalesced per device.
+        auto notify = [this, alive, pending, name] {
+            if (pending->exchange(true)) return;
+            loop_.post([this, alive, pending, name] {
+                pending->store(false);
+                if (alive.expired()) return;
+                auto it = slots_.find(name);
+                if (it != slots_.end() && it->second.server) it->second.server->broadcast_pending();
+            });
+        };
+        slot.device = std::make_unique<Device>(dc, plugin, notify);
+        const std::string path = (fs::path(state_dir_) / slot.device->socket_name()).string();
+        Device *dev = slot.device.get();
+        slot.server = std::make_unique<driver_socket::Server>(loop_, path, dev->store(),
+                                                              [dev](const driver_socket::Request &r) { dev->submit(r); });
+        slot.device->start();
+        spdlog::info("device '{}': driver {} ({}), socket {}", dc.name, plugin->name(), plugin->path(), path);
+        slots_[dc.name] = std::move(slot);
+        configs_[dc.name] = dc;
+        return true;
+    } catch (const config::ConfigError &e) {
+        spdlog::error("device '{}': {}", dc.name, e.what());
+    } catch (const std::exception &e) {
+        spdlog::error("device '{}': {}", dc.name, e.what());
+    }
+    return false;
+}
+
+void DriverHost::stop_device(const std::string &name) {
+    configs_.erase(name);
+    auto it = slots_.find(name);
+    if (it == slots_.end()) return;
+    Slot slot = std::move(it->second);
+    slots_.erase(it);
+    slot.server.reset(); // unlinks the socket: clients see the driver go away
+    slot.device->request_stop();
+    const auto budget = std::chrono::milliseconds(static_cast<long long>(slot.device->config().poll_timeout * 1000)) + 1s;
+    auto plugin_name = slot.device->plugin().name();
+    const bool done = slot.device->join(budget);
+    auto *plugin = const_cast<Plugin *>(&slot.device->plugin());
+    if (done) {
+        plugin->release();
+        slot.device.reset();
+    } else {
+        // The thread is inside a plugin call that ignores its budget. It cannot be killed in-process;
+        // keep its Device alive so the thread stays valid, and let it finish whenever it returns.
+        spdlog::error("device '{}': plugin {} did not return within {} ms; leaving its thread behind", name,
+                      plugin_name, budget.count());
+        stuck_.push_back(std::move(slot.device));
+    }
+}
+
+void DriverHost::stop_all() {
+    std::vector<std::string> names;
+    for (const auto &[n, s] : slots_) names.push_back(n);
+    for (const auto &n : names) stop_device(n);
+}
+
+} // namespace nutpp::host

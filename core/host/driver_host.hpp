@@ -1,0 +1,59 @@
+// The supervisor of upsdrvd: turns a Config into running devices, each with its plugin instance
+// (Device) and its driver socket (driver_socket::Server), applies reloads as a diff (only added,
+// removed and changed devices are touched), and runs the watchdog.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/event_loop.hpp"
+#include "config/config.hpp"
+#include "driver_socket/server.hpp"
+#include "host/device.hpp"
+#include "host/plugin.hpp"
+
+namespace nutpp::host {
+
+struct HostOptions {
+    std::string plugin_dir;   // empty: config's plugin_dir, else default_plugin_dir()
+    std::string only_device;  // -a NAME: run just this device
+};
+
+class DriverHost {
+public:
+    DriverHost(common::EventLoop &loop, HostOptions opts);
+    ~DriverHost();
+
+    // Starts, stops and restarts devices so the running set matches `cfg`. Returns the number of
+    // devices that failed to start (each failure logged with its reason; the others run).
+    int apply(const config::Config &cfg);
+    void stop_all();
+
+    size_t running() const { return slots_.size(); }
+    Device *device(const std::string &name);
+    std::string socket_path(const std::string &name) const;
+
+private:
+    struct Slot {
+        std::unique_ptr<Device> device;
+        std::unique_ptr<driver_socket::Server> server;
+        std::shared_ptr<bool> alive; // guards posted broadcasts against a stopped slot
+    };
+    std::shared_ptr<Plugin> plugin_for(const std::string &driver, const std::string &dir);
+    bool start_device(const config::DeviceConfig &dc, const config::Config &cfg);
+    void stop_device(const std::string &name);
+    static bool same_device_config(const config::DeviceConfig &a, const config::DeviceConfig &b);
+
+    common::EventLoop &loop_;
+    HostOptions opts_;
+    std::string state_dir_;
+    std::map<std::string, Slot> slots_;
+    std::map<std::string, config::DeviceConfig> configs_;
+    std::map<std::string, std::weak_ptr<Plugin>> plugins_; // by path: one dlopen per .so
+    std::vector<std::unique_ptr<Device>> stuck_;           // threads stuck in a plugin call at stop
+    common::EventLoop::TimerId watchdog_timer_ = 0;
+};
+
+} // namespace nutpp::host

@@ -1,0 +1,279 @@
+// Host services for plugins: C thunks (no exception may escape into plugin code) and their Device
+// implementations. Everything a plugin hands us is copied before returning (driver.h ownership rules).
+#include "host/host_api.hpp"
+
+#include "common/strings.hpp"
+#include "host/device.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+namespace nutpp::host {
+
+namespace {
+
+// Runs f, converting any C++ exception into a status (and a log line) so none reaches the plugin.
+template <class R, class F> R guarded(nutpp_host_ctx *h, R on_error, F &&f) noexcept {
+    if (!h || !h->device) return on_error;
+    try {
+        return f(*h->device);
+    } catch (const std::bad_alloc &) {
+        return static_cast<R>(on_error);
+    } catch (const std::exception &e) {
+        try {
+            spdlog::error("host service failed: {}", e.what());
+        } catch (...) {
+        }
+        return on_error;
+    }
+}
+
+template <class F> void guarded_void(nutpp_host_ctx *h, F &&f) noexcept {
+    guarded(h, 0, [&](Device &d) {
+        f(d);
+        return 0;
+    });
+}
+
+bool valid_name(const char *s) { return s && *s && std::strlen(s) < 256 && !std::strpbrk(s, " \t\r\n\"\\"); }
+
+} // namespace
+
+std::unique_ptr<nutpp_host_ctx> make_host_ctx(Device *d) { return std::make_unique<nutpp_host_ctx>(nutpp_host_ctx{d}); }
+
+nutpp_host_api make_host_api() {
+    nutpp_host_api a{};
+    a.struct_size = sizeof a;
+    a.abi_major = NUTPP_ABI_MAJOR;
+    a.abi_minor = NUTPP_ABI_MINOR;
+    a.set_var = [](nutpp_host_ctx *h, const char *n, const char *v) {
+        return guarded(h, NUTPP_E_NO_MEMORY, [&](Device &d) { return d.api_set_var(n, v); });
+    };
+    a.set_var_number = [](nutpp_host_ctx *h, const char *n, double v, int dec) {
+        return guarded(h, NUTPP_E_NO_MEMORY, [&](Device &d) { return d.api_set_var_number(n, v, dec); });
+    };
+    a.delete_var = [](nutpp_host_ctx *h, const char *n) {
+        return guarded(h, NUTPP_E_NO_MEMORY, [&](Device &d) { return d.api_delete_var(n); });
+    };
+    a.declare_var = [](nutpp_host_ctx *h, const nutpp_var_decl *decl) {
+        return guarded(h, NUTPP_E_NO_MEMORY, [&](Device &d) { return d.api_declare_var(decl); });
+    };
+    a.declare_cmd = [](nutpp_host_ctx *h, const nutpp_cmd_decl *decl) {
+        return guarded(h, NUTPP_E_NO_MEMORY, [&](Device &d) { return d.api_declare_cmd(decl); });
+    };
+    a.remove_cmd = [](nutpp_host_ctx *h, const char *n) {
+        return guarded(h, NUTPP_E_NO_MEMORY, [&](Device &d) { return d.api_remove_cmd(n); });
+    };
+    a.status_begin = [](nutpp_host_ctx *h) { guarded_void(h, [](Device &d) { d.api_status_begin(); }); };
+    a.status_set = [](nutpp_host_ctx *h, const char *t) { guarded_void(h, [&](Device &d) { d.api_status_set(t); }); };
+    a.alarm_set = [](nutpp_host_ctx *h, const char *t) { guarded_void(h, [&](Device &d) { d.api_alarm_set(t); }); };
+    a.status_commit = [](nutpp_host_ctx *h) { guarded_void(h, [](Device &d) { d.api_status_commit(); }); };
+    a.report_data_ok = [](nutpp_host_ctx *h) { guarded_void(h, [](Device &d) { d.api_report_data_ok(); }); };
+    a.report_data_stale = [](nutpp_host_ctx *h, const char *why) {
+        guarded_void(h, [&](Device &d) { d.api_report_data_stale(why); });
+    };
+    a.config_get = [](nutpp_host_ctx *h, const char *k) {
+        return guarded(h, static_cast<const char *>(nullptr), [&](Device &d) { return d.api_config_get(k); });
+    };
+    a.config_get_number = [](nutpp_host_ctx *h, const char *k, double *out) {
+        return guarded(h, NUTPP_E_NO_MEMORY, [&](Device &d) { return d.api_config_get_number(k, out); });
+    };
+    a.set_poll_interval = [](nutpp_host_ctx *h, uint32_t ms) {
+        guarded_void(h, [&](Device &d) { d.api_set_poll_interval(ms); });
+    };
+    a.watch_fd = [](nutpp_host_ctx *h, int fd, uint32_t ev) {
+        return guarded(h, NUTPP_E_NO_MEMORY, [&](Device &d) { return d.api_watch_fd(fd, ev); });
+    };
+    a.unwatch_fd = [](nutpp_host_ctx *h, int fd) {
+        return guarded(h, NUTPP_E_NO_MEMORY, [&](Device &d) { return d.api_unwatch_fd(fd); });
+    };
+    a.request_poll = [](nutpp_host_ctx *h) { guarded_void(h, [](Device &d) { d.api_request_poll(); }); };
+    a.log = [](nutpp_host_ctx *h, nutpp_log_level lvl, const char *m) {
+        guarded_void(h, [&](Device &d) { d.api_log(lvl, m); });
+    };
+    a.set_error = [](nutpp_host_ctx *h, const char *m) { guarded_void(h, [&](Device &d) { d.api_set_error(m); }); };
+    a.get_extension = [](nutpp_host_ctx *, const char *) -> const void * { return nullptr; }; // none in v1.0
+    return a;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+bool Device::on_instance_thread(const char *fn) {
+    if (std::this_thread::get_id() == thread_id_ && !in_create_) return true;
+    spdlog::error("device '{}': plugin misbehaving: {}() called {}", cfg_.name, fn,
+                  in_create_ ? "during create()" : "from a thread other than the instance thread");
+    return false;
+}
+
+nutpp_status Device::api_set_var(const char *name, const char *value) {
+    if (!on_instance_thread("set_var")) return NUTPP_E_STATE;
+    if (!valid_name(name) || !value) return NUTPP_E_INVALID_ARG;
+    if (std::strlen(value) > store::kMaxValueLength) return NUTPP_E_INVALID_ARG;
+    if (common::iequals(name, "ups.status") || common::iequals(name, "ups.alarm")) {
+        // Both belong to the status batch; a plain set would bypass ordering and ignorelb.
+        if (common::iequals(name, "ups.alarm")) {
+            if (*value) store_.set("ups.alarm", value); else store_.erase("ups.alarm");
+            return NUTPP_OK;
+        }
+        status_.begin();
+        status_.set(value);
+        api_status_commit();
+        return NUTPP_OK;
+    }
+    const std::string n(name);
+    if (common::starts_with_i(n, "device.")) explicit_device_vars_.insert(n);
+    store_.set(n, value);
+    // NUT mirrors ups.mfr/model/serial to device.* unless the driver sets device.* itself.
+    for (const char *mirrored : {"mfr", "model", "serial"}) {
+        if (common::iequals(n, std::string("ups.") + mirrored)) {
+            const std::string dev = std::string("device.") + mirrored;
+            if (!explicit_device_vars_.count(dev)) store_.set(dev, value);
+        }
+    }
+    return NUTPP_OK;
+}
+
+nutpp_status Device::api_set_var_number(const char *name, double v, int decimals) {
+    if (!std::isfinite(v)) return NUTPP_E_INVALID_ARG;
+    decimals = std::clamp(decimals, 0, 6);
+    std::string s = fmt::format("{:.{}f}", v, decimals);
+    if (s == "-0" || s.rfind("-0.", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+    return api_set_var(name, s.c_str());
+}
+
+nutpp_status Device::api_delete_var(const char *name) {
+    if (!on_instance_thread("delete_var")) return NUTPP_E_STATE;
+    if (!valid_name(name)) return NUTPP_E_INVALID_ARG;
+    return store_.erase(name) ? NUTPP_OK : NUTPP_E_INVALID_ARG;
+}
+
+nutpp_status Device::api_declare_var(const nutpp_var_decl *d) {
+    if (!on_instance_thread("declare_var")) return NUTPP_E_STATE;
+    constexpr size_t v10 = offsetof(nutpp_var_decl, enum_values) + sizeof(void *);
+    if (!d || d->struct_size < v10 || !valid_name(d->name)) return NUTPP_E_INVALID_ARG;
+    store::Declaration decl;
+    decl.name = d->name;
+    if (d->flags & NUTPP_VAR_WRITABLE) decl.flags |= store::FLAG_RW;
+    switch (d->type) {
+    case NUTPP_TYPE_STRING:
+        decl.flags |= store::FLAG_STRING;
+        decl.aux = d->max_length ? d->max_length : store::kMaxValueLength;
+        break;
+    case NUTPP_TYPE_NUMBER:
+    case NUTPP_TYPE_INTEGER: decl.flags |= store::FLAG_NUMBER; break;
+    case NUTPP_TYPE_BOOL: decl.ranges.push_back({0, 1}); break;
+    case NUTPP_TYPE_ENUM: break; // the enum list alone constrains it, as NUT does
+    default: return NUTPP_E_INVALID_ARG;
+    }
+    if (d->ranges)
+        for (uint32_t i = 0; i < d->range_count; ++i) decl.ranges.push_back({d->ranges[i].min, d->ranges[i].max});
+    if (d->enum_values)
+        for (const char *const *e = d->enum_values; *e; ++e) decl.enums.emplace_back(*e);
+    store_.declare(decl);
+    return NUTPP_OK;
+}
+
+nutpp_status Device::api_declare_cmd(const nutpp_cmd_decl *d) {
+    if (!on_instance_thread("declare_cmd")) return NUTPP_E_STATE;
+    constexpr size_t v10 = offsetof(nutpp_cmd_decl, flags) + sizeof(uint32_t);
+    if (!d || d->struct_size < v10 || !valid_name(d->name)) return NUTPP_E_INVALID_ARG;
+    store_.add_cmd(d->name);
+    return NUTPP_OK;
+}
+
+nutpp_status Device::api_remove_cmd(const char *name) {
+    if (!on_instance_thread("remove_cmd")) return NUTPP_E_STATE;
+    if (!valid_name(name)) return NUTPP_E_INVALID_ARG;
+    return store_.del_cmd(name) ? NUTPP_OK : NUTPP_E_INVALID_ARG;
+}
+
+void Device::api_status_begin() {
+    if (on_instance_thread("status_begin")) status_.begin();
+}
+void Device::api_status_set(const char *token) {
+    if (on_instance_thread("status_set") && token) status_.set(token);
+}
+void Device::api_alarm_set(const char *text) {
+    if (on_instance_thread("alarm_set") && text) status_.alarm(text);
+}
+
+void Device::api_status_commit() {
+    if (!on_instance_thread("status_commit")) return;
+    auto num = [&](const char *var) -> std::optional<double> {
+        double d;
+        auto v = store_.value(var);
+        return v && common::parse_double(*v, d) ? std::optional<double>(d) : std::nullopt;
+    };
+    store::LowBatteryInputs lb{num("battery.charge"), num("battery.charge.low"), num("battery.runtime"),
+                               num("battery.runtime.low")};
+    const auto r = status_.commit(cfg_.ignorelb, lb);
+    store_.set("ups.status", r.status);
+    if (r.alarm)
+        store_.set("ups.alarm", *r.alarm);
+    else
+        store_.erase("ups.alarm");
+}
+
+void Device::api_report_data_ok() {
+    if (on_instance_thread("report_data_ok")) store_.set_data_ok(true);
+}
+
+void Device::api_report_data_stale(const char *why) {
+    if (!on_instance_thread("report_data_stale")) return;
+    spdlog::warn("device '{}': data stale: {}", cfg_.name, why ? why : "reported by plugin");
+    store_.set_data_ok(false);
+}
+
+const char *Device::api_config_get(const char *key) const {
+    if (!key) return nullptr;
+    auto it = config_values_.find(key);
+    return it == config_values_.end() ? nullptr : it->second.c_str();
+}
+
+nutpp_status Device::api_config_get_number(const char *key, double *out) const {
+    const char *v = api_config_get(key);
+    if (!v || !out) return NUTPP_E_INVALID_ARG;
+    return common::parse_double(v, *out) ? NUTPP_OK : NUTPP_E_CONVERSION;
+}
+
+void Device::api_set_poll_interval(uint32_t ms) {
+    if (on_instance_thread("set_poll_interval")) poll_interval_ = std::chrono::milliseconds(std::max<uint32_t>(ms, 10));
+}
+
+nutpp_status Device::api_watch_fd(int fd, uint32_t events) {
+    if (!on_instance_thread("watch_fd")) return NUTPP_E_STATE;
+    if (fd < 0 || !(events & (NUTPP_FD_READ | NUTPP_FD_WRITE))) return NUTPP_E_INVALID_ARG;
+    watched_fds_[fd] = events;
+    return NUTPP_OK;
+}
+
+nutpp_status Device::api_unwatch_fd(int fd) {
+    if (!on_instance_thread("unwatch_fd")) return NUTPP_E_STATE;
+    return watched_fds_.erase(fd) ? NUTPP_OK : NUTPP_E_INVALID_ARG;
+}
+
+void Device::api_request_poll() {
+    poll_requested_ = true;
+    wake();
+}
+
+void Device::api_log(nutpp_log_level level, const char *message) {
+    if (!message) return;
+    switch (level) {
+    case NUTPP_LOG_ERROR: spdlog::error("device '{}': {}", cfg_.name, message); break;
+    case NUTPP_LOG_WARNING: spdlog::warn("device '{}': {}", cfg_.name, message); break;
+    case NUTPP_LOG_INFO: spdlog::info("device '{}': {}", cfg_.name, message); break;
+    default: spdlog::debug("device '{}': {}", cfg_.name, message); break;
+    }
+}
+
+void Device::api_set_error(const char *message) {
+    // Allowed during create() too, and only meaningful on the instance thread that returns the status.
+    if (std::this_thread::get_id() != thread_id_) return;
+    last_error_ = message ? message : "";
+}
+
+} // namespace nutpp::host

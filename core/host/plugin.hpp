@@ -1,0 +1,67 @@
+// A loaded driver plugin (.so): found by name in the plugin directory, its descriptor checked field by
+// field before any plugin function runs, library_init/deinit refcounted across its instances.
+#pragma once
+
+#include <nutpp/driver.h>
+
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace nutpp::host {
+
+// One clear message per failure; the device that needed the plugin is skipped, others run.
+class LoadError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Plugin {
+public:
+    // `driver` is a plugin name ("sim" -> <dir>/nutpp-sim.so) or a path containing '/'.
+    static std::shared_ptr<Plugin> load(const std::string &driver, const std::string &plugin_dir);
+    ~Plugin();
+    Plugin(const Plugin &) = delete;
+    Plugin &operator=(const Plugin &) = delete;
+
+    const nutpp_driver_descriptor &descriptor() const { return *desc_; }
+    const nutpp_driver_ops &ops() const { return *desc_->ops; }
+    const std::string &path() const { return path_; }
+    std::string name() const { return desc_->name; }
+
+    // Config keys in declaration order (rows read with the plugin's own stride).
+    std::vector<const nutpp_config_key *> config_keys() const;
+    const nutpp_config_key *config_key(const std::string &name) const;
+    std::vector<config::KeySpec> key_specs() const;
+    // Plugin's op table has this op (size-checked and non-NULL).
+    bool has_instcmd() const;
+    bool has_setvar() const;
+
+    // library_init on first use, library_deinit when the last user releases. Throws LoadError.
+    void acquire();
+    void release();
+
+private:
+    Plugin() = default;
+    void check(const std::string &driver);
+
+    std::string path_;
+    void *handle_ = nullptr;
+    const nutpp_driver_descriptor *desc_ = nullptr;
+    std::mutex mu_;
+    int users_ = 0;
+};
+
+// Where plugins are looked up when the config sets no plugin_dir: $NUTPP_PLUGIN_DIR, else
+// <dir of this executable>/../lib/nutpp/drivers when it exists (build tree and relocated installs),
+// else the compiled-in install path.
+std::string default_plugin_dir();
+
+// Human-readable descriptor and config keys, for `upsdrvd --describe`.
+std::string describe(const Plugin &p);
+
+} // namespace nutpp::host

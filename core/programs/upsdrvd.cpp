@@ -1,0 +1,157 @@
+// upsdrvd: the nutpp driver host. Loads each configured device's plugin, runs it, and serves it on
+// <state_dir>/<driver>-<device> with NUT's driver socket protocol (so our upsd and NUT's upsd both
+// can serve it). Flags follow NUT's drivers/upsdrvctl where they overlap: -a NAME, -F, -D, -c CMD.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "common/event_loop.hpp"
+#include "common/log.hpp"
+#include "config/config.hpp"
+#include "daemon/daemon.hpp"
+#include "driver_socket/dump_client.hpp"
+#include "host/driver_host.hpp"
+#include "host/plugin.hpp"
+
+#ifndef NUTPP_VERSION
+#define NUTPP_VERSION "0.0.0"
+#endif
+#ifndef NUTPP_DEFAULT_CONFIG
+#define NUTPP_DEFAULT_CONFIG "/etc/nutpp/nutpp.yaml"
+#endif
+
+using namespace nutpp;
+
+namespace {
+
+struct Options {
+    std::string config_file = NUTPP_DEFAULT_CONFIG;
+    bool foreground = false;
+    int debug = 0;
+    std::string command;
+    std::string only_device;
+    std::string describe;
+    std::string dump;
+    std::string plugin_dir;
+};
+
+std::string pid_file_for(const config::Config &cfg, const Options &o) {
+    const std::string name = o.only_device.empty() ? "upsdrvd.pid" : "upsdrvd-" + o.only_device + ".pid";
+    return (std::filesystem::path(cfg.state_dir) / name).string();
+}
+
+int describe_plugin(const Options &o) {
+    try {
+        const std::string dir = o.plugin_dir.empty() ? host::default_plugin_dir() : o.plugin_dir;
+        auto p = host::Plugin::load(o.describe, dir);
+        std::cout << host::describe(*p);
+        return 0;
+    } catch (const std::exception &e) {
+        std::cerr << "Error: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+// Prints a running device's variables the way `upsc` does ("name: value", NUT's order).
+int dump_device(const config::Config &cfg, const std::string &name) {
+    for (const auto &d : cfg.devices) {
+        if (d.name != name) continue;
+        // The socket is named after the plugin's name, which is the `driver` key for in-tree plugins.
+        const std::string driver = std::filesystem::path(d.driver).stem().string();
+        const std::string plugin = driver.rfind("nutpp-", 0) == 0 ? driver.substr(6) : driver;
+        const auto path = (std::filesystem::path(cfg.state_dir) / (plugin + "-" + name)).string();
+        try {
+            const auto st = driver_socket::dump(path);
+            if (!st.data_ok) std::cerr << "Warning: data for " << name << " is stale\n";
+            for (const auto &[k, v] : st.vars) std::cout << k << ": " << v << "\n";
+            return 0;
+        } catch (const std::exception &e) {
+            std::cerr << "Error: " << e.what() << "\n";
+            return 1;
+        }
+    }
+    std::cerr << "Error: no device '" << name << "' in " << cfg.file << "\n";
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    Options o;
+    CLI::App app{"upsdrvd - nutpp driver host: runs UPS driver plugins and serves them to upsd"};
+    app.add_option("-f,--config", o.config_file, "configuration file")->capture_default_str();
+    app.add_flag("-F,--foreground", o.foreground, "stay in the foreground, log to stderr");
+    app.add_flag("-D", o.debug, "raise the debug level (repeat for more)");
+    app.add_option("-c", o.command, "send a command to the running upsdrvd: reload or stop")
+        ->check(CLI::IsMember({"reload", "stop"}));
+    app.add_option("-a", o.only_device, "run only this device, in the foreground (first tests)");
+    app.add_option("--describe", o.describe, "print a plugin's descriptor and config keys, then exit");
+    app.add_option("--dump", o.dump, "print a running device's variables like upsc, then exit");
+    app.add_option("--plugin-dir", o.plugin_dir, "directory of driver plugins (default: " +
+                                                     host::default_plugin_dir() + ")");
+    app.set_version_flag("-V,--version", "upsdrvd (nutpp) " NUTPP_VERSION);
+    CLI11_PARSE(app, argc, argv);
+
+    if (!o.describe.empty()) return describe_plugin(o);
+
+    config::Config cfg;
+    try {
+        cfg = config::load_file(o.config_file);
+    } catch (const std::exception &e) {
+        std::cerr << "Error: " << e.what() << "\n";
+        return 1;
+    }
+    if (!o.command.empty()) return daemon::send_control("upsdrvd", o.command, pid_file_for(cfg, o));
+    if (!o.dump.empty()) return dump_device(cfg, o.dump);
+    if (!o.only_device.empty()) {
+        o.foreground = true;
+        bool found = false;
+        for (const auto &d : cfg.devices) found |= d.name == o.only_device;
+        if (!found) {
+            std::cerr << "Error: no device '" << o.only_device << "' in " << cfg.file << "\n";
+            return 1;
+        }
+    }
+
+    daemon::block_signals();
+    common::init_logging("upsdrvd", o.debug, !o.foreground);
+    if (!o.foreground) daemon::detach();
+
+    common::EventLoop loop;
+    host::DriverHost drivers(loop, host::HostOptions{o.plugin_dir, o.only_device});
+    const int failed = drivers.apply(cfg);
+    if (drivers.running() == 0 && (!cfg.devices.empty() || !o.only_device.empty())) {
+        spdlog::error("no device could be started ({} failed); exiting", failed);
+        return 1;
+    }
+    const std::string pid_file = pid_file_for(cfg, o);
+    try {
+        daemon::write_pid_file(pid_file);
+    } catch (const std::exception &e) {
+        spdlog::warn("{}", e.what());
+    }
+    spdlog::info("upsdrvd {} running {} device(s) from {}", NUTPP_VERSION, drivers.running(), cfg.file);
+
+    daemon::watch_signals(
+        loop,
+        [&] {
+            spdlog::info("stopping");
+            loop.stop();
+        },
+        [&] {
+            spdlog::info("reloading {}", o.config_file);
+            try {
+                const auto fresh = config::load_file(o.config_file);
+                const int n = drivers.apply(fresh);
+                spdlog::info("reload done: {} device(s) running, {} failed", drivers.running(), n);
+            } catch (const std::exception &e) {
+                spdlog::error("reload failed, keeping the running configuration: {}", e.what());
+            }
+        });
+    loop.run();
+    drivers.stop_all();
+    daemon::remove_pid_file(pid_file);
+    return 0;
+}
