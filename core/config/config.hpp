@@ -1,0 +1,216 @@
+// The one nutpp configuration file (default /etc/nutpp/nutpp.yaml), read by upsdrvd, upsd and upsmon.
+// It replaces NUT's ups.conf (devices + driver globals), upsd.conf (server), upsd.users (users) and
+// upsmon.conf (monitor); key names are NUT's option names in lower case, defaults are NUT's.
+//
+// Loading validates everything except plugin-specific device keys: those are only known once the
+// plugin is loaded, so the host calls check_driver_keys() then.
+#pragma once
+
+#include "config/error.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace nutpp::config {
+
+// One value as written (scalar text, unquoted) and where it was written.
+struct Setting {
+    std::string value;
+    Location where;  // the value (the key, for an empty value)
+    Location key_at; // the key
+};
+using Settings = std::vector<std::pair<std::string, Setting>>; // file order
+
+// ups.conf globals: defaults every device inherits unless it sets its own value.
+struct DriverDefaults {
+    double pollinterval = 2;     // seconds between polls
+    int maxretry = 1;            // failed polls/starts before the device is reconnected
+    double retrydelay = 5;       // seconds between retries
+    int maxstartdelay = 75;      // seconds a device may take to open
+    double poll_timeout = 5;     // seconds a plugin call may block before the host warns (nutpp)
+    std::string synchronous = "auto"; // "auto" | "yes" | "no"
+    std::string user, group;     // drop privileges to these (empty: keep)
+    int debug_min = 0;
+};
+
+// One device (a ups.conf section).
+struct DeviceConfig {
+    std::string name;  // [A-Za-z0-9_.-]+, unique case-insensitively
+    Location where;    // the device's name key
+    std::string driver; // plugin name
+    std::string port;   // device path / address, or "auto"
+    std::string desc;
+    double pollinterval = 2;
+    int maxretry = 1;
+    double retrydelay = 5;
+    double poll_timeout = 5;
+    int maxstartdelay = 75;
+    bool ignorelb = false;
+    int sdorder = 0;                  // shutdown order; -1 = never shut down by upsdrvctl-like tools
+    std::vector<std::string> sdcommands; // instant commands used to shut the UPS down, in order
+    bool allow_killpower = false;
+    bool nolock = false;
+    std::string synchronous = "auto"; // "auto" | "yes" | "no"
+    std::string user, group;
+    int debug_min = 0;
+    Settings overrides;   // "override.ups.mfr: X" -> {"ups.mfr", X}
+    Settings defaults;    // "default.ups.mfr: X"  -> {"ups.mfr", X}
+    Settings driver_keys; // keys the host does not consume (plugin-specific), checked by check_driver_keys
+    Settings all_keys;    // every key as written incl. host ones ("override.x" flattened), values as strings
+
+    // The value of `key` as written (any key, host or plugin), or nullptr.
+    const Setting *find(std::string_view key) const;
+};
+
+enum class Role { None, Primary, Secondary }; // NUT's master/slave are accepted as aliases
+
+// CERTIDENT <name> <password>: the certificate (NSS nickname) and its database password.
+struct CertIdent {
+    std::string name;
+    std::string password; // secret
+};
+
+struct Listen {
+    std::string host;     // address or host name as written; "*" = every address (IPv4 and IPv6)
+    uint16_t port = 3493;
+    Location where;
+};
+
+enum class CertRequest { No = 0, Request = 1, Require = 2 };
+
+// upsd.conf
+struct ServerConfig {
+    std::vector<Listen> listen; // 127.0.0.1 and ::1 on 3493 when not configured (set by the loader)
+    bool listen_configured = false;
+    int maxage = 15;            // seconds without driver updates before data is stale
+    int maxconn = 0;            // 0 = the process's file descriptor limit
+    int trackingdelay = 3600;   // seconds TRACKING results are kept
+    std::string certfile;       // PEM with certificate + key; empty = no TLS
+    std::string certpath;
+    CertIdent certident;
+    CertRequest certrequest = CertRequest::No;
+    bool disable_weak_ssl = false;
+    bool allow_no_device = false;
+    bool allow_not_all_listeners = false;
+    int debug_min = 0;
+    std::string datapath;       // where cmdvartab is read; empty = built-in
+};
+
+// upsd.users
+struct User {
+    std::string name;
+    Location where;
+    std::string password;       // secret; from `password` or the file named by `password_file`
+    std::string password_hash;  // "<scheme>$..." stored verbatim (verification is upsd's business)
+    std::vector<std::string> actions;  // lower case: "set", "fsd", "login", "primary"
+    std::vector<std::string> instcmds; // as written; "all" grants every command (compare case-insensitively)
+    Role upsmon = Role::None;   // primary => login+primary+fsd actions, secondary => login (NUT rule)
+};
+
+// One MONITOR line.
+struct Monitor {
+    std::string system;   // "ups@host:port" as written (NUT's %s in notify messages)
+    std::string ups;      // UPS name on that server
+    std::string host = "localhost";
+    uint16_t port = 3493;
+    int power = 1;        // power supplies this UPS feeds here (0 = monitor only)
+    std::string user;
+    std::string password; // secret
+    Role role = Role::None; // always Primary or Secondary after loading
+    Location where;
+};
+
+// NOTIFYFLAG: what to do for one event. NUT's default is SYSLOG+WALL.
+struct NotifyFlags {
+    bool syslog = true;
+    bool wall = true;
+    bool exec = false;
+    bool ignore = false;
+    bool operator==(const NotifyFlags &) const = default;
+};
+
+// CERTHOST <hostname> <certname> <certverify> <forcessl>
+struct CertHost {
+    std::string host;
+    std::string name;
+    bool certverify = false;
+    bool forcessl = false;
+};
+
+// upsmon.conf
+struct MonitorConfig {
+    std::vector<Monitor> monitors;
+    int minsupplies = 1;
+    int pollfreq = 5;
+    int pollfreqalert = 5;
+    int deadtime = 15;
+    int hostsync = 15;
+    int finaldelay = 5;
+    int rbwarntime = 43200;
+    int nocommwarntime = 300;
+    int offduration = 30;     // < 0 disables
+    int oblbduration = 0;
+    int overduration = -1;    // < 0: OVER alone is never critical
+    bool alarmcritical = true;
+    int shutdownexit = 0;     // "yes" = 0 (exit at once), "no" = -1 (never exit), N = exit after N seconds
+    int pollfail_log_throttle_max = -1;
+    std::string powerdownflag; // empty = not configured
+    std::string shutdowncmd;
+    std::string notifycmd;
+    std::string run_as_user;
+    std::string certpath;
+    CertIdent certident;
+    std::vector<CertHost> certhosts;
+    bool certverify = false;
+    bool forcessl = false;
+    int debug_min = 0;
+    std::map<std::string, std::string> notifymsg;  // upper-case event type -> message format
+    std::map<std::string, NotifyFlags> notifyflag; // upper-case event type -> flags (only configured ones)
+
+    NotifyFlags flags_for(std::string_view type) const; // configured flags, else NUT's default
+};
+
+// Every NOTIFY event type (upper case) accepted in notifymsg/notifyflag.
+const std::vector<std::string> &notify_types();
+
+struct Config {
+    std::string file;                  // as given to load_file / load_string
+    std::string state_dir = "/run/nutpp"; // driver sockets + pid files (NUT's STATEPATH)
+    std::string plugin_dir;            // empty = built-in plugin directory
+    DriverDefaults driver_defaults;
+    std::vector<DeviceConfig> devices; // file order (= LIST UPS order)
+    ServerConfig server;
+    std::vector<User> users;           // file order
+    MonitorConfig monitor;
+};
+
+// Throws ConfigError for every problem (unreadable file, YAML syntax, unknown key, bad value, ...).
+// Relative password_file paths are resolved against the config file's directory.
+Config load_file(const std::string &path);
+// As load_file, for text already in memory; relative password_file paths are taken from the
+// current directory. `name_for_errors` is the file name used in locations.
+Config load_string(const std::string &text, const std::string &name_for_errors);
+
+// A configuration key a plugin declares (converted by the host from the plugin's C descriptor).
+struct KeySpec {
+    std::string name;
+    enum class Type { String, Number, Integer, Bool, Enum } type = Type::String;
+    bool required = false;
+    std::vector<std::string> enum_values;
+    bool secret = false; // value never shown in error messages
+};
+
+// Validates a device's plugin-specific keys: every key in driver_keys must be declared (else
+// "unknown key" with a did-you-mean among declared and host keys), every declared key that is set
+// (host keys like `port` included) must have the declared type, every required key must be set.
+// Missing keys are reported at the device's location, the others at the key's.
+void check_driver_keys(const DeviceConfig &device, const std::string &plugin_name, const std::vector<KeySpec> &keys);
+
+// Keys the host consumes inside a device (exact names; override.<var>/default.<var> come on top).
+const std::vector<std::string> &host_device_keys();
+
+} // namespace nutpp::config

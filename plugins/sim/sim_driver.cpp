@@ -1,0 +1,55 @@
+#include "sim_driver.hpp"
+
+#include <cstdlib>
+
+#include "file_sim.hpp"
+#ifdef NUTPP_SIM_HAVE_REPEATER
+#include "repeater.hpp"
+#endif
+
+namespace nutpp::sim {
+namespace {
+
+constexpr uint32_t kDefaultPollMs = 2000; // NUT's default pollinterval
+
+uint32_t base_poll_ms(const Host &host) {
+    // The host's own key; when it does not expose it, assume NUT's default.
+    if (auto s = host.config_number("pollinterval"); s && *s >= 0.01 && *s <= 86400)
+        return uint32_t(*s * 1000.0 + 0.5);
+    return kDefaultPollMs;
+}
+
+} // namespace
+
+SimDriver::SimDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx)
+    : Driver(api, ctx),
+      config_(make_config({host().config("port"), host().config("mode"),
+                           host().config("repeater_disable_strict_start"), host().config("username"),
+                           host().config("password")},
+                          std::getenv("NUTPP_CONFDIR"))) {
+    if (config_.mode == SimConfig::Mode::Repeater) {
+#ifdef NUTPP_SIM_HAVE_REPEATER
+        mode_ = std::make_unique<Repeater>(host(), config_);
+#else
+        throw Error(NUTPP_E_CONFIG, "sim: repeater mode is not available in this build");
+#endif
+    } else {
+        mode_ = std::make_unique<FileSim>(host(), config_, base_poll_ms(host()));
+    }
+}
+
+nutpp_status SimDriver::open() {
+    // NUT publishes the mode it chose; the host publishes configured keys only, so fill the gap.
+    if (!config_.mode_from_config) host().set("driver.parameter.mode", mode_name(config_.mode));
+    return mode_->open();
+}
+
+nutpp_status SimDriver::poll(uint32_t wake_reasons) { return mode_->poll(wake_reasons); }
+
+nutpp_status SimDriver::instcmd(const char *cmd, const char *arg) { return mode_->instcmd(cmd, arg); }
+
+nutpp_status SimDriver::setvar(const char *name, const char *value) { return mode_->setvar(name, value); }
+
+void SimDriver::close() { mode_->close(); }
+
+} // namespace nutpp::sim

@@ -1,0 +1,122 @@
+// check_driver_keys: plugin-specific keys against the plugin's declared keys.
+#include "helpers.hpp"
+
+using namespace nutpp::config;
+using nutpp::config::test::yaml;
+
+namespace {
+
+const std::vector<KeySpec> usb_keys = {
+    {"port", KeySpec::Type::String, true, {}},
+    {"vendorid", KeySpec::Type::String, false, {}},
+    {"interruptonly", KeySpec::Type::Bool, false, {}},
+    {"pollfreq", KeySpec::Type::Integer, false, {}},
+    {"offdelay", KeySpec::Type::Number, false, {}},
+    {"subdriver", KeySpec::Type::Enum, false, {"apc", "cyberpower", "mge"}},
+    {"community", KeySpec::Type::String, false, {}, true},
+};
+
+DeviceConfig device(const std::string &body) {
+    return load_string("devices:\n  ups1:\n    driver: usbhid-ups\n" + body, "t.yaml").devices.at(0);
+}
+
+ConfigError check_error(const DeviceConfig &d, const std::vector<KeySpec> &keys) {
+    try {
+        check_driver_keys(d, "usbhid-ups", keys);
+    } catch (const ConfigError &e) {
+        return e;
+    }
+    ADD_FAILURE() << "no error";
+    return ConfigError({}, "", "");
+}
+
+} // namespace
+
+TEST(ConfigDriverKeys, UnknownKeysAreNotLoadErrors) {
+    const DeviceConfig d = device("    port: auto\n    vendorld: 0764\n");
+    ASSERT_EQ(d.driver_keys.size(), 1u); // accepted at load time, the plugin is not known yet
+    const auto e = check_error(d, usb_keys);
+    EXPECT_EQ(e.where.str(), "t.yaml:5:5");
+    EXPECT_EQ(e.key, "devices.ups1.vendorld");
+    EXPECT_EQ(e.problem, "unknown key for driver 'usbhid-ups'");
+    EXPECT_EQ(e.suggestion, "vendorid");
+    EXPECT_NE(e.expected.find("vendorid"), std::string::npos) << e.expected;
+}
+
+TEST(ConfigDriverKeys, HostKeyTyposSuggestHostKeys) {
+    const auto e = check_error(device("    port: auto\n    pollintervall: 3\n"), usb_keys);
+    EXPECT_EQ(e.where.str(), "t.yaml:5:5");
+    EXPECT_EQ(e.suggestion, "pollinterval");
+    EXPECT_STREQ(e.what(), "t.yaml:5:5: devices.ups1.pollintervall: unknown key for driver 'usbhid-ups'; expected a "
+                           "host key or one of driver 'usbhid-ups': port, vendorid, interruptonly, pollfreq, offdelay, "
+                           "subdriver, community (did you mean 'pollinterval'?)");
+}
+
+TEST(ConfigDriverKeys, ValidKeysPass) {
+    const DeviceConfig d = device(yaml(R"(
+    port: auto
+    vendorid: "0764"
+    interruptonly:
+    pollfreq: 30
+    offdelay: 2.5
+    subdriver: mge
+    community: secret
+)"));
+    EXPECT_NO_THROW(check_driver_keys(d, "usbhid-ups", usb_keys));
+}
+
+TEST(ConfigDriverKeys, TypesChecked) {
+    struct Case {
+        const char *kv;
+        const char *problem;
+        const char *expected;
+    } cases[] = {
+        {"pollfreq: 1.5", "'1.5' is not valid", "a whole number"},
+        {"pollfreq: many", "'many' is not valid", "a whole number"},
+        {"offdelay: soon", "'soon' is not valid", "a number"},
+        {"interruptonly: perhaps", "'perhaps' is not valid", "true/yes/on/1 or false/no/off/0 (or no value)"},
+        {"subdriver: MGE", "'MGE' is not valid", "one of apc, cyberpower, mge"},
+        {"subdriver: cyberpowr", "'cyberpowr' is not valid", "one of apc, cyberpower, mge"},
+    };
+    for (const auto &c : cases) {
+        const auto e = check_error(device(std::string("    port: auto\n    ") + c.kv + "\n"), usb_keys);
+        EXPECT_EQ(e.where.line, 5) << c.kv;
+        EXPECT_GT(e.where.column, 5) << c.kv; // the value, not the key
+        EXPECT_EQ(e.problem, c.problem) << c.kv;
+        EXPECT_EQ(e.expected, c.expected) << c.kv;
+    }
+    auto e = check_error(device("    port: auto\n    subdriver: cyberpowr\n"), usb_keys);
+    EXPECT_EQ(e.where.str(), "t.yaml:5:16");
+    EXPECT_EQ(e.suggestion, "cyberpower");
+}
+
+TEST(ConfigDriverKeys, SecretValuesNotShown) {
+    std::vector<KeySpec> keys = usb_keys;
+    keys.push_back({"pin", KeySpec::Type::Integer, false, {}, true});
+    const auto e = check_error(device("    port: auto\n    pin: Sup3rSecretPin\n"), keys);
+    EXPECT_EQ(e.problem, "invalid value");
+    EXPECT_EQ(std::string(e.what()).find("Sup3rSecretPin"), std::string::npos) << e.what();
+}
+
+TEST(ConfigDriverKeys, HostKeysDeclaredByPluginAreTypeChecked) {
+    const std::vector<KeySpec> keys = {{"port", KeySpec::Type::Integer, true, {}}};
+    const auto e = check_error(device("    port: /dev/ttyS0\n"), keys);
+    EXPECT_EQ(e.where.str(), "t.yaml:4:11");
+    EXPECT_EQ(e.key, "devices.ups1.port");
+}
+
+TEST(ConfigDriverKeys, RequiredKeysAtDeviceLocation) {
+    std::vector<KeySpec> keys = usb_keys;
+    keys.push_back({"serial", KeySpec::Type::String, true, {}});
+    const auto e = check_error(device("    port: auto\n"), keys);
+    EXPECT_EQ(e.where.str(), "t.yaml:2:3");
+    EXPECT_EQ(e.key, "devices.ups1.serial");
+    EXPECT_EQ(e.problem, "missing (driver 'usbhid-ups' requires it)");
+}
+
+TEST(ConfigDriverKeys, PluginWithoutKeys) {
+    const auto e = check_error(device("    port: auto\n    anything: 1\n"), {});
+    EXPECT_EQ(e.where.str(), "t.yaml:5:5");
+    EXPECT_EQ(e.expected, "no plugin-specific keys (driver 'usbhid-ups' declares none)");
+    EXPECT_NO_THROW(check_driver_keys(device("    port: auto\n    desc: x\n"), "usbhid-ups", {}));
+}
