@@ -10,7 +10,8 @@ namespace nutpp::config::detail {
 namespace {
 
 // Value kinds shared by the globals and the per-device keys (same key, same rule).
-double pollinterval(const Entry &e) { return number(e, 1, 86400); }
+// Fractions are allowed (NUT takes whole seconds): interrupt-less devices can be polled faster.
+double pollinterval(const Entry &e) { return number(e, 0.05, 86400); }
 int maxretry(const Entry &e) { return int(integer(e, 1, 1000)); }
 double retrydelay(const Entry &e) { return number(e, 0, 86400); }
 int maxstartdelay(const Entry &e) { return int(integer(e, 0)); }
@@ -40,9 +41,13 @@ std::vector<std::string> sdcommands(const Reader &r, const Entry &e) {
 }
 
 std::string driver_name(const Entry &e) {
-    static const std::string expected = "a plugin name (letters, digits, '_', '.', '-'), e.g. 'usbhid-ups'";
+    static const std::string expected =
+        "a plugin name (letters, digits, '_', '.', '-'), e.g. 'usbhid', or an absolute path to a plugin .so";
     const std::string s = text(e, expected);
-    // The name becomes part of a file name and a socket name: no path separators, no "..".
+    // An out-of-tree plugin may be named by absolute path; the socket name then comes from the
+    // plugin's descriptor, never from this string.
+    if (s.size() > 3 && s.front() == '/' && s.ends_with(".so") && s.find("/../") == std::string::npos) return s;
+    // A bare name becomes part of a file name: no path separators, no "..".
     if (!is_simple_name(s) || s.front() == '.') fail(e, "invalid driver name", expected);
     return s;
 }

@@ -58,7 +58,8 @@ step "pkg-config metadata"
 export PKG_CONFIG_PATH=$(dirname "$PC")
 LIBDIR=$(pkg-config --variable=libdir nutpp-sdk)
 DRIVERDIR=$(pkg-config --variable=driverdir nutpp-sdk)
-[ "$(pkg-config --cflags nutpp-sdk)" = "-I$PREFIX/include" ] || fail "Cflags: $(pkg-config --cflags nutpp-sdk)"
+CFLAGS_PC=$(pkg-config --cflags nutpp-sdk); CFLAGS_PC=${CFLAGS_PC%"${CFLAGS_PC##*[! ]}"} # pkgconf appends a space
+[ "$CFLAGS_PC" = "-I$PREFIX/include" ] || fail "Cflags: [$CFLAGS_PC]"
 [ "$DRIVERDIR" = "$LIBDIR/nutpp/drivers" ] || fail "driverdir $DRIVERDIR is not \$libdir/nutpp/drivers"
 [ "$(dirname "$PC")" = "$LIBDIR/pkgconfig" ] || fail "libdir $LIBDIR does not hold the .pc file"
 [ -f "$(pkg-config --variable=exportmap nutpp-sdk)" ] || fail "exportmap variable does not name a file"

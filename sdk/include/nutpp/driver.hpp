@@ -63,7 +63,7 @@ public:
         d.struct_size = sizeof d;
         d.name = name;
         d.type = type;
-        d.flags = writable ? NUTPP_VAR_WRITABLE : 0u;
+        d.flags = writable ? static_cast<uint32_t>(NUTPP_VAR_WRITABLE) : 0u;
         d.max_length = max_length;
         d.ranges = ranges.empty() ? nullptr : ranges.data();
         d.range_count = static_cast<uint32_t>(ranges.size());
@@ -74,7 +74,7 @@ public:
         nutpp_cmd_decl d{};
         d.struct_size = sizeof d;
         d.name = name;
-        d.flags = takes_arg ? NUTPP_CMD_TAKES_ARG : 0u;
+        d.flags = takes_arg ? static_cast<uint32_t>(NUTPP_CMD_TAKES_ARG) : 0u;
         return api_->declare_cmd(ctx_, &d);
     }
     // Replace ups.status (and ups.alarm, empty = none) in one batch.
