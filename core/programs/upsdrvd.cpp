@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include <stdlib.h>
+
 #include "common/event_loop.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
@@ -118,6 +120,14 @@ int main(int argc, char **argv) {
     daemon::block_signals();
     common::init_logging("upsdrvd", o.debug, !o.foreground);
     if (!o.foreground) daemon::detach();
+
+    // Relative file names in device settings (a sim .dev file, say) mean "next to the config file",
+    // as NUT resolves them against its CONFPATH. Set once, before any plugin thread exists.
+    {
+        std::error_code ec;
+        const auto dir = std::filesystem::absolute(o.config_file, ec).parent_path();
+        if (!ec) ::setenv("NUTPP_CONFDIR", dir.c_str(), 0);
+    }
 
     common::EventLoop loop;
     host::DriverHost drivers(loop, host::HostOptions{o.plugin_dir, o.only_device});

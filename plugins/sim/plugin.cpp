@@ -10,7 +10,7 @@ const char *const kModes[] = {"dummy-once", "dummy-loop", "dummy", "repeater", n
 const nutpp_config_key kKeys[] = {
     {"port", NUTPP_TYPE_STRING, nullptr,
      "Simulation file (.dev dump or .seq sequence; a relative path is resolved against $NUTPP_CONFDIR, "
-     "else /etc/nutpp), or ups@host[:port] of a NUT server to repeat",
+     "which upsdrvd sets to the config file's directory), or ups@host[:port] of a NUT server to repeat",
      NUTPP_KEY_REQUIRED, nullptr},
     {"mode", NUTPP_TYPE_ENUM, nullptr,
      "dummy-once (apply the file once, re-read it when it changes), dummy-loop (replay it forever), "
