@@ -34,6 +34,12 @@ std::chrono::milliseconds seconds_ms(double s) {
 
 // Device keys that configure the host or upsd rather than the driver; NUT does not publish them as
 // driver.parameter.* either.
+bool is_true(const std::string &v) {
+    for (const char *t : {"true", "yes", "on", "1", "enabled"})
+        if (common::iequals(v, t)) return true;
+    return false;
+}
+
 bool published_as_parameter(const std::string &key) {
     static const char *const hidden[] = {"driver", "desc", "sdorder", "maxstartdelay", "user", "group", "nolock"};
     for (const char *h : hidden)
@@ -120,17 +126,48 @@ void Device::publish_driver_vars() {
         if (published_as_parameter(k)) params[k] = s.value;
     for (const auto &[k, v] : params) {
         if (secret_keys_.count(k)) continue; // NUT's VAR_SENSITIVE: never published
+        if (is_flag_key(k)) {
+            // NUT publishes a flag (an option without a value) as driver.flag.<name>, only when set.
+            if (is_true(v)) store_.set("driver.flag." + k, "enabled");
+            continue;
+        }
         store_.set("driver.parameter." + k, v);
     }
 }
 
+bool Device::is_flag_key(const std::string &key) const {
+    static const char *const host_flags[] = {"ignorelb", "allow_killpower"};
+    for (const char *f : host_flags)
+        if (key == f) return true;
+    const nutpp_config_key *k = plugin_->config_key(key);
+    return k && k->type == NUTPP_TYPE_BOOL;
+}
+
+// NUT mirrors ups.mfr/model/serial to device.* unless the driver sets device.* itself. The mirror
+// takes the stored value, not the one just offered: an override.ups.* wins over the plugin there too.
+void Device::mirror_to_device(const std::string &name) {
+    for (const char *mirrored : {"mfr", "model", "serial"}) {
+        if (!common::iequals(name, std::string("ups.") + mirrored)) continue;
+        const std::string dev = std::string("device.") + mirrored;
+        if (explicit_device_vars_.count(dev)) continue;
+        if (auto v = store_.value(name)) store_.set(dev, *v);
+    }
+}
+
 void Device::apply_overrides() {
-    for (const auto &[var, s] : cfg_.overrides) store_.set_immutable(var, s.value);
+    for (const auto &[var, s] : cfg_.overrides) {
+        if (common::starts_with_i(var, "device.")) explicit_device_vars_.insert(var);
+        store_.set_immutable(var, s.value);
+        mirror_to_device(var);
+    }
 }
 
 void Device::apply_defaults() {
-    for (const auto &[var, s] : cfg_.defaults)
-        if (!store_.get(var)) store_.set(var, s.value);
+    for (const auto &[var, s] : cfg_.defaults) {
+        if (store_.get(var)) continue;
+        store_.set(var, s.value);
+        mirror_to_device(var);
+    }
     if (!store_.get("device.type")) store_.set("device.type", "ups");
 }
 

@@ -88,6 +88,8 @@ private:
     void publish_driver_vars();
     void apply_overrides();
     void apply_defaults();
+    void mirror_to_device(const std::string &name);
+    bool is_flag_key(const std::string &key) const; // published as driver.flag.<key>
     bool try_open();
     void do_poll(uint32_t reasons);
     void fail_and_close(const std::string &what);

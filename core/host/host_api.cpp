@@ -126,13 +126,7 @@ nutpp_status Device::api_set_var(const char *name, const char *value) {
     const std::string n(name);
     if (common::starts_with_i(n, "device.")) explicit_device_vars_.insert(n);
     store_.set(n, value);
-    // NUT mirrors ups.mfr/model/serial to device.* unless the driver sets device.* itself.
-    for (const char *mirrored : {"mfr", "model", "serial"}) {
-        if (common::iequals(n, std::string("ups.") + mirrored)) {
-            const std::string dev = std::string("device.") + mirrored;
-            if (!explicit_device_vars_.count(dev)) store_.set(dev, value);
-        }
-    }
+    mirror_to_device(n);
     return NUTPP_OK;
 }
 
@@ -140,7 +134,8 @@ nutpp_status Device::api_set_var_number(const char *name, double v, int decimals
     if (!std::isfinite(v)) return NUTPP_E_INVALID_ARG;
     decimals = std::clamp(decimals, 0, 6);
     std::string s = fmt::format("{:.{}f}", v, decimals);
-    if (s == "-0" || s.rfind("-0.", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+    // A value that rounds to zero prints as "0.0", never "-0.0".
+    if (s.rfind("-0", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
     return api_set_var(name, s.c_str());
 }
 

@@ -143,6 +143,7 @@ std::vector<config::KeySpec> Plugin::key_specs() const {
         default: s.type = config::KeySpec::Type::String; break;
         }
         s.required = (k->flags & NUTPP_KEY_REQUIRED) != 0;
+        s.secret = (k->flags & NUTPP_KEY_SECRET) != 0;
         if (k->enum_values)
             for (const char *const *e = k->enum_values; *e; ++e) s.enum_values.emplace_back(*e);
         out.push_back(std::move(s));

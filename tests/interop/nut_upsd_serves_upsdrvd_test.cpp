@@ -1,6 +1,6 @@
 // Real NUT 2.8.0 upsd, given `[demo] driver = sim`, connects to <statepath>/sim-demo, which is our
 // upsdrvd's driver socket; real upsc/upscmd/upsrw then see and drive our plugin. Skips loudly when
-// Debian's NUT is not installed (scripts/setup-debian.sh installs it).
+// Debian's NUT is not installed (.ci/setup installs it).
 #include "upsdrvd_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -60,7 +60,7 @@ class RealNutUpsd : public ::testing::Test {
 protected:
     void SetUp() override {
         if (access(kUpsd, X_OK) != 0 || access("/usr/bin/upsc", X_OK) != 0)
-            GTEST_SKIP() << "SKIPPED: Debian's nut-server/nut-client are not installed (run scripts/setup-debian.sh)";
+            GTEST_SKIP() << "SKIPPED: Debian's nut-server/nut-client are not installed (run .ci/setup)";
         port_ = free_port();
         drivers_.write_config("  demo:\n    driver: sim\n    port: " + std::string(NUTPP_SIM_DATA_DIR) +
                               "/cp1000avrlcd.dev\n    desc: \"nutpp sim\"\n");
