@@ -1,0 +1,151 @@
+// upsd: the NUT network server (TCP 3493). Serves every configured device's driver socket to NUT
+// clients (upsc, upsmon, PyNUT, NAS boxes, ...), byte-compatible with NUT 2.8.0's upsd.
+//
+//   upsd -f nutpp.yaml [-F] [-D...] [-c reload|stop]   nutpp configuration (`server`, `users`, `devices`)
+//   upsd [-F|-B] [-D...] [-u user] [-c reload|stop]    NUT drop-in: upsd.conf, upsd.users, ups.conf
+//                                                      from NUT_CONFPATH (default /etc/nut)
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "common/event_loop.hpp"
+#include "common/log.hpp"
+#include "config/config.hpp"
+#include "daemon/daemon.hpp"
+#include "server/nut_conf.hpp"
+#include "server/protocol.hpp"
+#include "server/upsd.hpp"
+
+#ifndef NUTPP_VERSION
+#define NUTPP_VERSION "0.0.0"
+#endif
+
+using namespace nutpp;
+
+namespace {
+
+struct Options {
+    std::string config_file; // empty: NUT drop-in mode
+    bool foreground = false;
+    bool background = false;
+    int debug = 0;
+    std::string command;
+    std::string user;
+};
+
+// VER / server.info. Starts like NUT's line (some tools match "Network UPS Tools upsd"), then says
+// what we are.
+std::string version_line() {
+    return std::string("Network UPS Tools upsd ") + std::string(server::kNutCompatVersion) + " (nutpp " NUTPP_VERSION
+           ") - http://www.networkupstools.org/";
+}
+
+// Loads the configuration of either mode; throws on errors.
+config::Config load(const Options &o, const server::NutPaths &nut) {
+    if (!o.config_file.empty()) return config::load_file(o.config_file);
+    return server::load_nut_config(nut);
+}
+
+std::string pid_file(const Options &o, const config::Config &cfg, const server::NutPaths &nut) {
+    if (!o.config_file.empty()) return (std::filesystem::path(cfg.state_dir) / "upsd.pid").string();
+    const std::string dir = !nut.pidpath.empty() ? nut.pidpath : cfg.state_dir;
+    return (std::filesystem::path(dir) / "upsd.pid").string();
+}
+
+// NUT's -u: switch to this account after the listeners are open.
+bool drop_privileges(const std::string &user) {
+    if (user.empty() || geteuid() != 0) return true;
+    const passwd *pw = getpwnam(user.c_str());
+    if (!pw) {
+        spdlog::error("user {} not found", user);
+        return false;
+    }
+    if (pw->pw_uid == 0) return true;
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+        spdlog::error("cannot switch to user {}: {}", user, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    Options o;
+    CLI::App app{"upsd - nutpp network UPS server (NUT protocol, TCP 3493)"};
+    app.add_option("-f,--config", o.config_file, "nutpp configuration file; without it upsd reads NUT's "
+                                                 "upsd.conf, upsd.users and ups.conf from NUT_CONFPATH");
+    app.add_flag("-F,--foreground", o.foreground, "stay in the foreground, log to stderr");
+    app.add_flag("-B,--background", o.background, "run in the background (the default)");
+    app.add_flag("-D", o.debug, "raise the debug level (repeat for more)");
+    app.add_option("-c", o.command, "send a command to the running upsd: reload or stop")
+        ->check(CLI::IsMember({"reload", "stop"}));
+    app.add_option("-u", o.user, "run as this user once the sockets are open (NUT's -u)");
+    app.set_version_flag("-V,--version", "Network UPS Tools upsd " + std::string(server::kNutCompatVersion) +
+                                             " (nutpp " NUTPP_VERSION ")");
+    CLI11_PARSE(app, argc, argv);
+
+    const server::NutPaths nut = server::nut_paths_from_env();
+    const bool drop_in = o.config_file.empty();
+    if (o.foreground) o.background = false;
+
+    config::Config cfg;
+    try {
+        cfg = load(o, nut);
+    } catch (const std::exception &e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
+    const std::string pidf = pid_file(o, cfg, nut);
+    if (!o.command.empty()) return daemon::send_control("upsd", o.command, pidf);
+
+    daemon::block_signals();
+    common::init_logging("upsd", std::max(o.debug, cfg.server.debug_min), !o.foreground);
+    spdlog::info("{}", version_line());
+
+    common::EventLoop loop;
+    std::unique_ptr<server::Upsd> upsd;
+    try {
+        upsd = std::make_unique<server::Upsd>(loop, cfg, version_line());
+        upsd->start();
+    } catch (const std::exception &e) {
+        spdlog::error("{}", e.what());
+        return 1;
+    }
+    if (!drop_privileges(o.user)) return 1;
+    if (!o.foreground) daemon::detach();
+    // NUT writes no pid file in the foreground; the nutpp mode always does (for -c).
+    const bool want_pid = !drop_in || !o.foreground;
+    if (want_pid) {
+        try {
+            daemon::write_pid_file(pidf);
+        } catch (const std::exception &e) {
+            spdlog::warn("{}", e.what());
+        }
+    }
+
+    daemon::watch_signals(
+        loop,
+        [&] {
+            spdlog::info("Signal received: exiting");
+            loop.stop();
+        },
+        [&] {
+            spdlog::info("reloading the configuration");
+            try {
+                upsd->reload(load(o, nut));
+            } catch (const std::exception &e) {
+                spdlog::error("reload failed, keeping the running configuration: {}", e.what());
+            }
+        });
+    loop.run();
+    upsd.reset();
+    if (want_pid) daemon::remove_pid_file(pidf);
+    return 0;
+}

@@ -1,0 +1,326 @@
+#include "server/net_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace nutpp::server {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string addr_text(const sockaddr *sa) {
+    char buf[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in *>(sa)->sin_addr, buf, sizeof buf);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6 *>(sa)->sin6_addr, buf, sizeof buf);
+    return buf;
+}
+
+uint16_t addr_port(const sockaddr *sa) {
+    if (sa->sa_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in *>(sa)->sin_port);
+    if (sa->sa_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6 *>(sa)->sin6_port);
+    return 0;
+}
+
+// A tokenizer error that is NUT's "parse error" ('#' inside quotes): NUT sends no reply at all.
+bool is_parse_error(const common::LineTokenizer::Line &l) {
+    return l.error_text.find('#') != std::string::npos;
+}
+
+} // namespace
+
+NetServer::NetServer(common::EventLoop &loop, ServerContext &ctx, NetOptions opt)
+    : loop_(loop), ctx_(ctx), opt_(std::move(opt)) {
+    // Thousands of clients need thousands of descriptors: take the hard limit.
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    set_maxconn(opt_.maxconn);
+    spare_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+NetServer::~NetServer() {
+    for (auto &[fd, c] : clients_) {
+        drop_login(c->session);
+        loop_.unwatch(fd);
+        close(fd);
+    }
+    for (int fd : listen_fds_) {
+        loop_.unwatch(fd);
+        close(fd);
+    }
+    if (spare_fd_ >= 0) close(spare_fd_);
+}
+
+void NetServer::set_maxconn(int n) {
+    if (n > 0) {
+        maxconn_ = size_t(n);
+        return;
+    }
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    // Leave room for listeners, driver sockets, logs and the accept-and-drop spare.
+    const rlim_t lim = rl.rlim_cur == RLIM_INFINITY ? 1 << 20 : rl.rlim_cur;
+    maxconn_ = lim > 96 ? size_t(lim - 64) : 32;
+}
+
+void NetServer::bind_one(const config::Listen &l, std::vector<std::string> &errors) {
+    std::vector<std::pair<sockaddr_storage, socklen_t>> addrs;
+    const std::string port = std::to_string(l.port);
+    auto add = [&](const char *host) {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+        addrinfo *res = nullptr;
+        const int rc = getaddrinfo(host, port.c_str(), &hints, &res);
+        if (rc != 0) {
+            errors.push_back(l.host + " port " + port + ": " + gai_strerror(rc));
+            return;
+        }
+        for (addrinfo *ai = res; ai; ai = ai->ai_next) {
+            sockaddr_storage ss{};
+            std::memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+            addrs.emplace_back(ss, ai->ai_addrlen);
+        }
+        freeaddrinfo(res);
+    };
+    if (l.host == "*") {
+        add("0.0.0.0");
+        add("::");
+    } else {
+        std::string h = l.host;
+        if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+        add(h.c_str());
+    }
+    for (auto &[ss, len] : addrs) {
+        const auto *sa = reinterpret_cast<const sockaddr *>(&ss);
+        const int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            errors.push_back(addr_text(sa) + " port " + port + ": " + strerror(errno));
+            continue;
+        }
+        const int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        // "::" must not swallow IPv4 (we bind 0.0.0.0 separately and show plain IPv4 addresses).
+        if (sa->sa_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+        if (bind(fd, sa, len) != 0 || listen(fd, kBacklog) != 0) {
+            errors.push_back(addr_text(sa) + " port " + port + ": " + strerror(errno));
+            close(fd);
+            continue;
+        }
+        sockaddr_storage bound{};
+        socklen_t blen = sizeof bound;
+        getsockname(fd, reinterpret_cast<sockaddr *>(&bound), &blen);
+        const std::string where = addr_text(reinterpret_cast<sockaddr *>(&bound)) + " port " +
+                                  std::to_string(addr_port(reinterpret_cast<sockaddr *>(&bound)));
+        spdlog::info("listening on {}", where);
+        listening_.push_back(where);
+        listen_fds_.push_back(fd);
+        loop_.watch(fd, EPOLLIN, [this, fd](uint32_t) { on_accept(fd); });
+    }
+}
+
+void NetServer::start() {
+    std::vector<std::string> errors;
+    for (const auto &l : opt_.listen) bind_one(l, errors);
+    for (const auto &e : errors) spdlog::error("not listening on {}", e);
+    if (listen_fds_.empty()) throw std::runtime_error("no listening socket could be opened");
+    if (!errors.empty() && !opt_.allow_not_all_listeners)
+        throw std::runtime_error("could not listen on " + errors.front() +
+                                 " (set allow_not_all_listeners to start anyway)");
+}
+
+std::vector<std::string> NetServer::listening() const { return listening_; }
+
+void NetServer::on_accept(int lfd) {
+    for (;;) {
+        sockaddr_storage ss{};
+        socklen_t len = sizeof ss;
+        const int fd = accept4(lfd, reinterpret_cast<sockaddr *>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            if ((errno == EMFILE || errno == ENFILE) && spare_fd_ >= 0) {
+                // Out of descriptors: accept with the spare one and close at once, so the pending
+                // connection does not make epoll report the listener forever.
+                close(spare_fd_);
+                const int victim = accept(lfd, nullptr, nullptr);
+                if (victim >= 0) close(victim);
+                spare_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                spdlog::warn("out of file descriptors; refused a connection");
+                continue;
+            }
+            return; // EAGAIN: backlog drained
+        }
+        if (clients_.size() >= maxconn_) {
+            close(fd);
+            const auto now = Clock::now();
+            if (now - last_full_log_ > 10s) {
+                spdlog::warn("maxconn ({}) reached; refusing new connections", maxconn_);
+                last_full_log_ = now;
+            }
+            continue;
+        }
+        // Every reply goes out in one write, so Nagle could only add delay.
+        const int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        auto c = std::make_unique<Client>();
+        c->fd = fd;
+        c->session.addr = addr_text(reinterpret_cast<sockaddr *>(&ss));
+        c->last_line = Clock::now();
+        clients_[fd] = std::move(c);
+        loop_.watch(fd, EPOLLIN, [this, fd](uint32_t ev) { on_client(fd, ev); });
+        spdlog::debug("connection from {}", clients_[fd]->session.addr);
+    }
+}
+
+void NetServer::emit(Client &c, std::string &reply) {
+    if (reply.empty()) return;
+    if (c.tls) {
+        if (!c.tls->write(reply)) c.dead = true;
+        c.tls->take_output(c.out);
+    } else {
+        c.out += reply;
+    }
+    reply.clear();
+    if (c.out.size() > kMaxOutput) {
+        spdlog::warn("client {} is not reading its replies; disconnecting it", c.session.addr);
+        c.dead = true;
+    }
+}
+
+void NetServer::process_plain(Client &c, std::string_view data) {
+    std::string reply;
+    std::vector<common::LineTokenizer::Line> lines;
+    size_t pos = 0;
+    // Fed one '\n'-terminated piece at a time, so we know exactly where a STARTTLS line ended.
+    while (pos < data.size() && !c.closing && !c.dead) {
+        const size_t nl = data.find('\n', pos);
+        const size_t end = nl == std::string_view::npos ? data.size() : nl + 1;
+        lines.clear();
+        c.tok.feed(data.substr(pos, end - pos), lines);
+        pos = end;
+        for (const auto &l : lines) {
+            c.last_line = Clock::now();
+            if (l.error) {
+                spdlog::debug("parse error from {}: {}", c.session.addr, l.error_text);
+                // NUT answers nothing to a parse error; an over-long line (which NUT would take
+                // whole, without any bound) gets INVALID-ARGUMENT so the client is not left waiting.
+                if (!is_parse_error(l)) detail::send_err(reply, Err::InvalidArgument);
+                continue;
+            }
+            handle_request(ctx_, c.session, l.words, reply);
+            if (c.session.after == Session::After::Close) {
+                c.closing = true;
+                break;
+            }
+            if (c.session.after == Session::After::StartTls) {
+                c.session.after = Session::After::None;
+                emit(c, reply); // "OK STARTTLS" still goes out in clear text
+                c.tls = std::make_unique<TlsStream>(*tls_);
+                c.session.tls = true;
+                std::string plain;
+                if (!c.tls->feed(data.substr(pos), plain)) c.dead = true;
+                c.tls->take_output(c.out);
+                if (!plain.empty() && !c.dead) process_plain(c, plain);
+                return;
+            }
+        }
+    }
+    emit(c, reply);
+}
+
+void NetServer::on_client(int fd, uint32_t events) {
+    auto it = clients_.find(fd);
+    if (it == clients_.end()) return;
+    Client &c = *it->second;
+    if (events & EPOLLOUT) flush(c);
+    if (!c.dead && !c.closing && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && c.out.empty()) {
+        char buf[kReadChunk];
+        const ssize_t n = read(fd, buf, sizeof buf);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+            c.dead = true;
+        } else if (n > 0) {
+            if (c.tls) {
+                std::string plain;
+                if (!c.tls->feed(std::string_view(buf, size_t(n)), plain)) {
+                    spdlog::debug("TLS error from {}: {}", c.session.addr, c.tls->last_error());
+                    c.dead = true;
+                }
+                c.tls->take_output(c.out);
+                if (!c.dead && !plain.empty()) process_plain(c, plain);
+            } else {
+                process_plain(c, std::string_view(buf, size_t(n)));
+            }
+            if (!c.dead) flush(c);
+        }
+    }
+    if (c.dead || (c.closing && c.out.empty())) close_client(fd);
+}
+
+void NetServer::flush(Client &c) {
+    while (!c.out.empty() && !c.dead) {
+        const ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            c.out.erase(0, size_t(n));
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            break;
+        } else {
+            c.dead = true; // peer vanished (EPIPE, ECONNRESET)
+        }
+    }
+    if (!c.dead) update_interest(c);
+}
+
+void NetServer::update_interest(Client &c) {
+    // While replies are pending we stop reading: a client that does not read gets no more work done.
+    loop_.modify(c.fd, c.out.empty() ? EPOLLIN : EPOLLOUT);
+}
+
+void NetServer::close_client(int fd) {
+    auto it = clients_.find(fd);
+    if (it == clients_.end()) return;
+    drop_login(it->second->session);
+    loop_.unwatch(fd);
+    close(fd);
+    clients_.erase(it);
+}
+
+void NetServer::tick() {
+    const auto now = Clock::now();
+    std::vector<int> idle;
+    for (auto &[fd, c] : clients_)
+        if (now - c->last_line > opt_.idle_timeout) idle.push_back(fd);
+    for (int fd : idle) {
+        spdlog::debug("closing idle client {}", clients_[fd]->session.addr);
+        close_client(fd);
+    }
+}
+
+void NetServer::kick_logins(Ups *ups) {
+    std::vector<int> fds;
+    for (auto &[fd, c] : clients_)
+        if (c->session.login_ups == ups) fds.push_back(fd);
+    for (int fd : fds) close_client(fd);
+}
+
+} // namespace nutpp::server

@@ -1,0 +1,88 @@
+// upsd's TCP side: listeners (IPv4 and IPv6), accepting, per-client buffers, and feeding request
+// lines to the protocol. Single-threaded and non-blocking on the shared epoll loop: a slow or
+// silent client only ever costs its own buffers.
+//
+// Limits per client: the tokenizer holds at most one line (64 words x 512 bytes); replies to the
+// requests of one read (4 KB) are written with one write(); while a client has unsent output we
+// stop reading from it, and a client owing us more than kMaxOutput bytes is dropped.
+#pragma once
+
+#include "common/event_loop.hpp"
+#include "common/parseconf.hpp"
+#include "config/config.hpp"
+#include "server/protocol.hpp"
+#include "server/tls.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace nutpp::server {
+
+struct NetOptions {
+    std::vector<config::Listen> listen;
+    int maxconn = 0;                      // 0: derived from the file descriptor limit
+    bool allow_not_all_listeners = false;
+    std::chrono::seconds idle_timeout{60}; // NUT drops clients silent this long
+};
+
+class NetServer {
+public:
+    using Clock = std::chrono::steady_clock;
+    static constexpr size_t kReadChunk = 4096;
+    static constexpr size_t kMaxOutput = 4 * 1024 * 1024;
+    static constexpr int kBacklog = 4096; // the kernel caps it at net.core.somaxconn
+    static constexpr size_t kMaxWords = 64, kMaxWordLen = 512;
+
+    NetServer(common::EventLoop &loop, ServerContext &ctx, NetOptions opt);
+    ~NetServer();
+    NetServer(const NetServer &) = delete;
+    NetServer &operator=(const NetServer &) = delete;
+
+    // Binds every listen address. Throws std::runtime_error when none (or, unless
+    // allow_not_all_listeners, any one) cannot be bound.
+    void start();
+    void set_tls(std::shared_ptr<TlsContext> tls) { tls_ = std::move(tls); }
+    void set_maxconn(int n);
+    // Once a second: closes idle clients.
+    void tick();
+    // Before a UPS leaves the configuration: closes the connections logged in to it.
+    void kick_logins(Ups *ups);
+    size_t client_count() const { return clients_.size(); }
+    std::vector<std::string> listening() const; // "addr port" per bound socket (for logs/tests)
+
+private:
+    struct Client {
+        int fd = -1;
+        Session session;
+        common::LineTokenizer tok{kMaxWords, kMaxWordLen};
+        std::string out;                  // bytes for the socket (ciphertext when TLS)
+        std::unique_ptr<TlsStream> tls;
+        Clock::time_point last_line;
+        bool closing = false;             // close once `out` is written
+        bool dead = false;
+    };
+    void bind_one(const config::Listen &l, std::vector<std::string> &errors);
+    void on_accept(int lfd);
+    void on_client(int fd, uint32_t events);
+    void process_plain(Client &c, std::string_view data);
+    void emit(Client &c, std::string &reply);
+    void flush(Client &c);
+    void update_interest(Client &c);
+    void close_client(int fd);
+
+    common::EventLoop &loop_;
+    ServerContext &ctx_;
+    NetOptions opt_;
+    std::shared_ptr<TlsContext> tls_;
+    std::vector<int> listen_fds_;
+    std::vector<std::string> listening_;
+    std::unordered_map<int, std::unique_ptr<Client>> clients_;
+    size_t maxconn_ = 1024;
+    int spare_fd_ = -1; // closed to accept-and-drop when we run out of descriptors
+    Clock::time_point last_full_log_{};
+};
+
+} // namespace nutpp::server

@@ -1,0 +1,89 @@
+#include "server/upsd.hpp"
+
+#include "common/strings.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace nutpp::server {
+
+using namespace std::chrono_literals;
+
+std::string driver_socket_path(const std::string &state_dir, const config::DeviceConfig &d) {
+    std::string driver = std::filesystem::path(d.driver).filename().string();
+    if (driver.rfind("nutpp-", 0) == 0) driver = driver.substr(6);
+    return (std::filesystem::path(state_dir) / (driver + "-" + d.name)).string();
+}
+
+Upsd::Upsd(common::EventLoop &loop, const config::Config &cfg, std::string version_line) : loop_(loop) {
+    ctx_.version_line = std::move(version_line);
+    ctx_.users = Users(cfg.users);
+    ctx_.maxage = std::chrono::seconds(cfg.server.maxage);
+    trackingdelay_ = std::chrono::seconds(cfg.server.trackingdelay);
+    NetOptions o;
+    o.listen = cfg.server.listen;
+    if (o.listen.empty()) { // the loader fills the default; keep NUT's default if it did not
+        o.listen.push_back(config::Listen{"127.0.0.1", 3493, {}});
+        o.listen.push_back(config::Listen{"::1", 3493, {}});
+    }
+    o.maxconn = cfg.server.maxconn;
+    o.allow_not_all_listeners = cfg.server.allow_not_all_listeners;
+    net_ = std::make_unique<NetServer>(loop_, ctx_, std::move(o));
+    if (!cfg.server.certfile.empty()) {
+        net_->set_tls(std::make_shared<TlsContext>(cfg.server.certfile, cfg.server.disable_weak_ssl));
+        ctx_.tls_configured = true;
+    }
+    apply_devices(cfg);
+}
+
+Upsd::~Upsd() {
+    if (timer_) loop_.cancel_timer(timer_);
+    net_.reset(); // sessions first: they point into the UPS objects
+    ctx_.upses.clear();
+}
+
+void Upsd::start() {
+    net_->start();
+    timer_ = loop_.add_timer(1s, [this] { tick(); }, 1s);
+}
+
+void Upsd::apply_devices(const config::Config &cfg) {
+    std::vector<std::unique_ptr<Ups>> next;
+    for (const auto &d : cfg.devices) {
+        const std::string path = driver_socket_path(cfg.state_dir, d);
+        std::unique_ptr<Ups> ups;
+        for (auto &old : ctx_.upses)
+            if (old && old->name() == d.name) ups = std::move(old);
+        if (ups) {
+            ups->set_desc(d.desc);
+            ups->set_socket_path(path);
+        } else {
+            ups = std::make_unique<Ups>(loop_, ctx_.tracking, d.name, d.desc, path);
+        }
+        next.push_back(std::move(ups));
+    }
+    for (auto &gone : ctx_.upses) {
+        if (!gone) continue;
+        spdlog::info("UPS [{}] removed from the configuration", gone->name());
+        net_->kick_logins(gone.get());
+    }
+    ctx_.upses = std::move(next);
+}
+
+void Upsd::reload(const config::Config &cfg) {
+    ctx_.users = Users(cfg.users);
+    ctx_.maxage = std::chrono::seconds(cfg.server.maxage);
+    trackingdelay_ = std::chrono::seconds(cfg.server.trackingdelay);
+    net_->set_maxconn(cfg.server.maxconn);
+    apply_devices(cfg);
+    spdlog::info("reloaded: {} UPS, {} user(s)", ctx_.upses.size(), ctx_.users.size());
+}
+
+void Upsd::tick() {
+    for (auto &u : ctx_.upses) u->tick(ctx_.maxage);
+    net_->tick();
+    ctx_.tracking.expire(trackingdelay_);
+}
+
+} // namespace nutpp::server

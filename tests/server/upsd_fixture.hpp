@@ -1,0 +1,87 @@
+// Test fixtures for our upsd: the real binary as a child process, either in NUT drop-in mode next
+// to a NutSandbox (same dummy-ups driver socket as the real NUT upsd) or on a nutpp YAML file; plus
+// a raw TCP client that sends exact bytes and collects exact reply bytes.
+#pragma once
+
+#include "nut_sandbox.hpp"
+#include "process.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nutpp::testing {
+
+// Raw protocol client on 127.0.0.1 (or ::1).
+class RawConn {
+public:
+    explicit RawConn(uint16_t port, bool ipv6 = false, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    ~RawConn();
+    RawConn(RawConn &&o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+    RawConn(const RawConn &) = delete;
+    bool ok() const { return fd_ >= 0; }
+    int fd() const { return fd_; }
+    bool send(std::string_view bytes);
+    // Reads until `lines` newlines have arrived (or timeout); returns what arrived.
+    std::string read_lines(size_t lines, std::chrono::milliseconds timeout = std::chrono::seconds(3));
+    // Reads whatever arrives until `quiet` passes without new bytes.
+    std::string read_quiet(std::chrono::milliseconds quiet = std::chrono::milliseconds(300));
+    // send(line + "\n") then read one reply line.
+    std::string ask(std::string_view line, std::chrono::milliseconds timeout = std::chrono::seconds(3));
+    // True once the server closed the connection (reads EOF within timeout).
+    bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(3));
+    void close();
+
+private:
+    int fd_ = -1;
+};
+
+// Our upsd in NUT drop-in mode, using the sandbox's ups.conf and upsd.users and its driver sockets
+// (NUT_STATEPATH = sandbox dir), on its own port and config dir.
+class OurUpsd {
+public:
+    OurUpsd(const NutSandbox &sb, const std::string &extra_upsd_conf = "", bool wait_ready = true);
+    ~OurUpsd();
+    uint16_t port() const { return port_; }
+    std::string spec(const std::string &ups = "dummy") const { return ups + "@127.0.0.1:" + std::to_string(port_); }
+    const std::string &confdir() const { return conf_; }
+    std::vector<std::string> env() const;
+    CommandResult run(const std::vector<std::string> &argv) const { return run_command(argv, env()); }
+    std::string log() const;
+    Daemon &process() { return daemon_; }
+    bool wait_ready(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
+private:
+    const NutSandbox &sb_;
+    std::string conf_;
+    uint16_t port_ = 0;
+    Daemon daemon_;
+};
+
+// Our upsd on a nutpp YAML file (`yaml` written to dir/nutpp.yaml); port picked and written by the
+// caller via {PORT} in the text.
+class YamlUpsd {
+public:
+    YamlUpsd(const std::string &dir, const std::string &yaml_with_port_placeholder);
+    ~YamlUpsd();
+    uint16_t port() const { return port_; }
+    std::string config() const { return dir_ + "/nutpp.yaml"; }
+    std::string log() const;
+    Daemon &process() { return daemon_; }
+    bool wait_value(const std::string &ups, const std::string &var, std::chrono::milliseconds timeout);
+
+private:
+    std::string dir_;
+    uint16_t port_ = 0;
+    Daemon daemon_;
+};
+
+std::string read_file(const std::string &path);
+void write_file(const std::string &path, const std::string &text);
+// Resident set size of a process in KiB (from /proc), -1 if unknown.
+long rss_kib(int pid);
+
+} // namespace nutpp::testing

@@ -1,0 +1,192 @@
+// upsd on a nutpp YAML file serving our own upsdrvd (sim plugin on cp1000avrlcd.dev): the users
+// section (plain and crypt(3)-hashed passwords), STARTTLS with OpenSSL, -c reload|stop, and NUT
+// drop-in start-up rules.
+#include "upsd_fixture.hpp"
+#include "upsdrvd_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <openssl/ssl.h>
+
+#include <filesystem>
+#include <thread>
+
+using namespace std::chrono_literals;
+using namespace nutpp::testing;
+
+namespace {
+
+std::string shell_out(const std::string &cmd) {
+    const auto r = run_command({"/bin/sh", "-c", cmd});
+    std::string s = r.out;
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    return s;
+}
+
+class YamlMode : public ::testing::Test {
+protected:
+    void SetUp() override {
+        hash_ = shell_out("openssl passwd -6 -salt nutppsalt hashedpass");
+        ASSERT_EQ(hash_.rfind("$6$", 0), 0u) << hash_;
+        top_ = "server:\n  listen: [\"127.0.0.1:{PORT}\"]\n  maxage: 15\n" + extra_server() +
+               "users:\n"
+               "  admin: { password: adminpass, actions: [set, fsd], instcmds: [all] }\n"
+               "  hashed: { password_hash: \"" + hash_ + "\", actions: [set] }\n"
+               "  mon: { password: monpass, upsmon: secondary }\n";
+        devices_ = "  demo:\n    driver: sim\n    port: " + std::string(NUTPP_SIM_DATA_DIR) +
+                   "/cp1000avrlcd.dev\n    desc: \"nutpp sim\"\n";
+        drivers_.write_config(devices_, no_port(top_));
+        drivers_.start();
+        drivers_.dump("sim", "demo");
+        const std::string dir = drivers_.dir().string() + "/upsd";
+        std::filesystem::create_directories(dir);
+        upsd_ = std::make_unique<YamlUpsd>(dir, "state_dir: " + drivers_.state_dir() + "\n" + top_ + "devices:\n" + devices_);
+        ASSERT_TRUE(upsd_->wait_value("demo", "ups.status", 10s)) << upsd_->log();
+    }
+    virtual std::string extra_server() const { return ""; }
+    static std::string no_port(std::string s) {
+        for (size_t p; (p = s.find("{PORT}")) != std::string::npos;) s.replace(p, 6, "1");
+        return s;
+    }
+    UpsdrvdProcess drivers_;
+    std::unique_ptr<YamlUpsd> upsd_;
+    std::string hash_, top_, devices_;
+};
+
+} // namespace
+
+TEST_F(YamlMode, ServesUpsdrvdDevice) {
+    RawConn c(upsd_->port());
+    EXPECT_EQ(c.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
+    EXPECT_EQ(c.ask("GET VAR demo battery.charge"), "VAR demo battery.charge \"100\"");
+    EXPECT_EQ(c.ask("GET UPSDESC demo"), "UPSDESC demo \"nutpp sim\"");
+    ASSERT_TRUE(c.send("LIST UPS\n"));
+    EXPECT_EQ(c.read_lines(3), "BEGIN LIST UPS\nUPS demo \"nutpp sim\"\nEND LIST UPS\n");
+    if (access("/usr/bin/upsc", X_OK) == 0) {
+        const auto r = run_command({"upsc", "demo@127.0.0.1:" + std::to_string(upsd_->port())});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_NE(r.out.find("device.model: CP1000AVRLCD\n"), std::string::npos) << r.out;
+    }
+}
+
+TEST_F(YamlMode, HashedAndPlainPasswords) {
+    {
+        RawConn c(upsd_->port());
+        c.ask("USERNAME hashed");
+        c.ask("PASSWORD hashedpass");
+        // The hash verified and the SET right was granted (the sim publishes ups.load writable).
+        EXPECT_EQ(c.ask("SET VAR demo ups.load 1"), "OK");
+        EXPECT_EQ(c.ask("SET VAR demo no.such.var 1"), "ERR VAR-NOT-SUPPORTED");
+        EXPECT_EQ(c.ask("FSD demo"), "ERR ACCESS-DENIED"); // no fsd action
+    }
+    {
+        RawConn c(upsd_->port());
+        c.ask("USERNAME hashed");
+        c.ask("PASSWORD wrong");
+        EXPECT_EQ(c.ask("SET VAR demo ups.load 1"), "ERR ACCESS-DENIED");
+    }
+    {
+        RawConn c(upsd_->port());
+        c.ask("USERNAME mon");
+        c.ask("PASSWORD monpass");
+        EXPECT_EQ(c.ask("LOGIN demo"), "OK");
+        EXPECT_EQ(c.ask("PRIMARY demo"), "ERR ACCESS-DENIED"); // secondary role
+        EXPECT_EQ(c.ask("GET NUMLOGINS demo"), "NUMLOGINS demo 1");
+    }
+}
+
+TEST_F(YamlMode, ReloadAndStopViaPidFile) {
+    // Add a user, reload with -c reload, the user can act.
+    const std::string cfg = upsd_->config();
+    std::string text = read_file(cfg);
+    text.replace(text.find("users:\n"), 7, "users:\n  late: { password: latepass, upsmon: primary }\n");
+    write_file(cfg, text);
+    auto r = run_command({UPSD_BIN, "-f", cfg, "-c", "reload"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::string ans;
+    for (int i = 0; i < 30 && ans != "OK"; ++i, std::this_thread::sleep_for(100ms)) {
+        RawConn c(upsd_->port());
+        c.ask("USERNAME late");
+        c.ask("PASSWORD latepass");
+        ans = c.ask("LOGIN demo");
+    }
+    EXPECT_EQ(ans, "OK") << upsd_->log();
+    r = run_command({UPSD_BIN, "-f", cfg, "-c", "stop"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    for (int i = 0; i < 50 && upsd_->process().running(); ++i) std::this_thread::sleep_for(100ms);
+    EXPECT_FALSE(upsd_->process().running());
+}
+
+TEST_F(YamlMode, StarttlsWithoutCertificateIsNotConfigured) {
+    RawConn c(upsd_->port());
+    EXPECT_EQ(c.ask("STARTTLS"), "ERR FEATURE-NOT-CONFIGURED");
+    EXPECT_EQ(c.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
+}
+
+namespace {
+
+class YamlTls : public YamlMode {
+protected:
+    std::string extra_server() const override {
+        // A throw-away self-signed certificate + key in one PEM, as NUT's CERTFILE.
+        const std::string dir = cert_dir();
+        shell_out("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/k.pem -out " + dir +
+                  "/c.pem -subj /CN=localhost -days 2 2>/dev/null && cat " + dir + "/c.pem " + dir + "/k.pem > " +
+                  dir + "/upsd.pem");
+        return "  certfile: " + dir + "/upsd.pem\n";
+    }
+    std::string cert_dir() const { return drivers_.dir().string(); }
+};
+
+} // namespace
+
+TEST_F(YamlTls, StarttlsThenQueriesOverTls) {
+    RawConn c(upsd_->port());
+    ASSERT_EQ(c.ask("STARTTLS"), "OK STARTTLS");
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL *ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, c.fd());
+    ASSERT_EQ(SSL_connect(ssl), 1);
+    const std::string req = "GET VAR demo ups.status\nSTARTTLS\n";
+    ASSERT_EQ(SSL_write(ssl, req.data(), int(req.size())), int(req.size()));
+    std::string got;
+    char buf[512];
+    while (std::count(got.begin(), got.end(), '\n') < 2) {
+        const int n = SSL_read(ssl, buf, sizeof buf);
+        if (n <= 0) break;
+        got.append(buf, size_t(n));
+    }
+    EXPECT_EQ(got, "VAR demo ups.status \"OL\"\nERR ALREADY-SSL-MODE\n");
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    // Plain clients keep working next to TLS ones.
+    RawConn plain(upsd_->port());
+    EXPECT_EQ(plain.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
+}
+
+TEST(DropIn, NutStartupRules) {
+    char tmpl[] = "/tmp/nutpp-dropin-XXXXXX";
+    ASSERT_TRUE(mkdtemp(tmpl));
+    const std::string dir = tmpl;
+    const std::vector<std::string> env{"NUT_CONFPATH=" + dir, "NUT_STATEPATH=" + dir, "NUT_ALTPIDPATH=" + dir};
+    auto r = run_command({UPSD_BIN, "-F"}, env, 5s);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("upsd.conf"), std::string::npos) << r.err; // missing upsd.conf is fatal
+    write_file(dir + "/upsd.conf", "LISTEN 127.0.0.1 " + std::to_string(free_tcp_port()) + "\n");
+    write_file(dir + "/ups.conf", "# no UPS\n");
+    r = run_command({UPSD_BIN, "-F"}, env, 5s);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("at least one UPS must be defined in ups.conf"), std::string::npos) << r.err;
+    // ALLOW_NO_DEVICE lets it start (and it answers an empty LIST UPS).
+    const uint16_t port = free_tcp_port();
+    write_file(dir + "/upsd.conf", "LISTEN 127.0.0.1 " + std::to_string(port) + "\nALLOW_NO_DEVICE true\n");
+    Daemon d({UPSD_BIN, "-F"}, env, dir + "/log");
+    std::string got;
+    for (int i = 0; i < 50 && got.empty(); ++i, std::this_thread::sleep_for(100ms)) {
+        RawConn c(port);
+        if (c.ok() && c.send("LIST UPS\n")) got = c.read_lines(2);
+    }
+    EXPECT_EQ(got, "BEGIN LIST UPS\nEND LIST UPS\n");
+    d.stop();
+    std::filesystem::remove_all(dir);
+}
