@@ -207,7 +207,7 @@ class DdlFiles : public ::testing::Test {
 protected:
     static std::string dir() { return NUTPP_TESTDATA_DIR "/ddl"; }
     void SetUp() override {
-        if (!std::filesystem::exists(dir() + "/index.csv")) GTEST_SKIP() << "no test data at " << dir();
+        ASSERT_TRUE(std::filesystem::exists(dir() + "/index.csv")) << "no test data at " << dir();
     }
 };
 
