@@ -185,6 +185,7 @@ void NetServer::on_accept(int lfd) {
         c->fd = fd;
         c->session.addr = addr_text(reinterpret_cast<sockaddr *>(&ss));
         c->last_line = Clock::now();
+        c->interest = EPOLLIN;
         clients_[fd] = std::move(c);
         loop_.watch(fd, EPOLLIN, [this, fd](uint32_t ev) { on_client(fd, ev); });
         spdlog::debug("connection from {}", clients_[fd]->session.addr);
@@ -293,7 +294,11 @@ void NetServer::flush(Client &c) {
 
 void NetServer::update_interest(Client &c) {
     // While replies are pending we stop reading: a client that does not read gets no more work done.
-    loop_.modify(c.fd, c.out.empty() ? EPOLLIN : EPOLLOUT);
+    // Only on a change: one epoll_ctl per request would cost as much as the request itself.
+    const uint32_t want = c.out.empty() ? EPOLLIN : EPOLLOUT;
+    if (want == c.interest) return;
+    c.interest = want;
+    loop_.modify(c.fd, want);
 }
 
 void NetServer::close_client(int fd) {

@@ -61,6 +61,7 @@ private:
         std::string out;                  // bytes for the socket (ciphertext when TLS)
         std::unique_ptr<TlsStream> tls;
         Clock::time_point last_line;
+        uint32_t interest = 0;            // epoll events last registered (EPOLLIN or EPOLLOUT)
         bool closing = false;             // close once `out` is written
         bool dead = false;
     };
