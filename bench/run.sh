@@ -20,6 +20,7 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM PIPE # so the cleanup also runs when killed or when stdout goes away
 
 NUT_PORT=$((20000 + RANDOM % 10000))
 OUR_PORT=$((NUT_PORT + 1))

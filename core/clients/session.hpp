@@ -1,0 +1,33 @@
+// The admin half shared by upscmd and upsrw: log in with USERNAME/PASSWORD, optionally turn on
+// tracking, and report the outcome of an action (INSTCMD / SET VAR) the way NUT 2.8.0 does.
+#pragma once
+
+#include "client/connection.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace nutpp::clients {
+
+inline constexpr unsigned kDefaultTrackingTimeoutS = 10; // -t default, seconds
+
+// Sends USERNAME and PASSWORD. Like NUT, a refusal of either (ERR ...) is not fatal here: the
+// action that follows then fails with upsd's real reason (USERNAME-REQUIRED, ACCESS-DENIED...), which
+// is what users see. Empty values are not sent at all (NUT sends a bare word upsd rejects, with the
+// same end result). Connection failures propagate as client::Error.
+void authenticate(client::Connection &conn, const std::string &user, const std::string &pass);
+
+// Runs `action` (which returns the server's OK line) and prints the outcome on stderr:
+//  * ERR from upsd  -> "Unexpected response from upsd: <line>", returns 1;
+//  * no tracking    -> the OK line ("OK"), returns 0;
+//  * with tracking (`wait` true: SET TRACKING ON is sent first) -> polls GET TRACKING once a second
+//    until it is no longer PENDING and prints that answer ("SUCCESS", "ERR UNKNOWN"...; still exit 0,
+//    as NUT), or after `timeout` prints "Can't receive status tracking information: timeout", returns 1.
+int run_action(client::Connection &conn, bool wait, std::chrono::seconds timeout,
+               const std::function<std::string()> &action);
+
+// Parses the -t operand as NUT does (unsigned decimal); prints NUT's message and returns false if bad.
+bool parse_timeout_option(const char *text, unsigned &out);
+
+} // namespace nutpp::clients
