@@ -69,6 +69,24 @@ TEST_F(YamlMode, ServesUpsdrvdDevice) {
     }
 }
 
+// The whole nutpp stack: our upsc/upscmd/upsrw against our upsd against our upsdrvd. upsc's output
+// must equal NUT's own upsc's against the same server.
+TEST_F(YamlMode, OurClientsDriveTheWholeStack) {
+    const std::string spec = "demo@127.0.0.1:" + std::to_string(upsd_->port());
+    const auto ours = run_command({UPSC_BIN, spec});
+    EXPECT_EQ(ours.exit_code, 0) << ours.err;
+    EXPECT_NE(ours.out.find("ups.status: OL\n"), std::string::npos) << ours.out;
+    if (access("/usr/bin/upsc", X_OK) == 0) {
+        EXPECT_EQ(run_command({"/usr/bin/upsc", spec}).out, ours.out);
+    }
+    const auto cmds = run_command({UPSCMD_BIN, "-l", spec});
+    EXPECT_EQ(cmds.exit_code, 0) << cmds.err;
+    EXPECT_NE(cmds.out.find("load.off"), std::string::npos) << cmds.out;
+    const auto set = run_command({UPSRW_BIN, "-s", "ups.delay.shutdown=45", "-u", "admin", "-p", "adminpass", "-w", spec});
+    EXPECT_EQ(set.exit_code, 0) << set.out << set.err;
+    EXPECT_EQ(run_command({UPSC_BIN, spec, "ups.delay.shutdown"}).out, "45\n");
+}
+
 TEST_F(YamlMode, HashedAndPlainPasswords) {
     {
         RawConn c(upsd_->port());
