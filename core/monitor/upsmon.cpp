@@ -1,0 +1,278 @@
+#include "monitor/upsmon.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <thread>
+
+namespace nutpp::monitor {
+
+using namespace std::chrono_literals;
+
+namespace {
+double age(Clock::time_point now, Clock::time_point then) {
+    return std::chrono::duration<double>(now - then).count();
+}
+} // namespace
+
+bool run_shutdown_locally(const config::MonitorConfig &cfg, bool write_flag) {
+    if (write_flag && !cfg.powerdownflag.empty()) {
+        std::ofstream f(cfg.powerdownflag, std::ios::trunc);
+        f << kPowerdownMagic << "\n";
+        if (!f) spdlog::error("cannot write the powerdown flag {}", cfg.powerdownflag);
+    }
+    if (cfg.shutdowncmd.empty()) {
+        spdlog::error("no shutdowncmd configured: cannot shut down");
+        return false;
+    }
+    if (geteuid() != 0) spdlog::warn("Not root, shutdown may fail");
+    const int rc = run_shell_wait(cfg.shutdowncmd);
+    if (rc != 0) spdlog::error("shutdowncmd '{}' exited with {}", cfg.shutdowncmd, rc);
+    return true;
+}
+
+bool powerdown_flag_set(const config::MonitorConfig &cfg) {
+    if (cfg.powerdownflag.empty()) return false;
+    std::ifstream f(cfg.powerdownflag);
+    std::string line;
+    return f && std::getline(f, line) && line.rfind(kPowerdownMagic, 0) == 0;
+}
+
+bool clear_powerdown_flag(const config::MonitorConfig &cfg) {
+    if (cfg.powerdownflag.empty()) return true;
+    std::ifstream f(cfg.powerdownflag);
+    if (!f) return true;
+    if (powerdown_flag_set(cfg)) {
+        ::unlink(cfg.powerdownflag.c_str());
+        return true;
+    }
+    // Never delete a file we did not write (a mistyped path could name anything).
+    spdlog::error("{} does not look like a powerdown flag: not using it", cfg.powerdownflag);
+    return false;
+}
+
+Upsmon::Upsmon(config::MonitorConfig cfg, ShutdownAction action, Reloader reloader)
+    : cfg_(std::move(cfg)), notifier_(cfg_), action_(std::move(action)), reloader_(std::move(reloader)) {
+    for (const auto &m : cfg_.monitors) supplies_.push_back(std::make_unique<Supply>(m));
+}
+
+bool Upsmon::any_primary() const {
+    for (const auto &s : supplies_)
+        if (s->primary()) return true;
+    return false;
+}
+
+std::chrono::milliseconds Upsmon::interval() const {
+    for (const auto &s : supplies_)
+        if (s->status.ob) return std::chrono::seconds(cfg_.pollfreqalert);
+    return std::chrono::seconds(cfg_.pollfreq);
+}
+
+bool Upsmon::wait(std::chrono::milliseconds d) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&set, sig);
+    const auto end = Clock::now() + d;
+    while (!stop_) {
+        Notifier::reap_children();
+        const auto left = end - Clock::now();
+        if (left <= 0ms) break;
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count();
+        // Short slices so finished NOTIFYCMD children are reaped promptly.
+        const long slice = std::min<long>(ms, 500);
+        timespec ts{slice / 1000, (slice % 1000) * 1000000L};
+        const int sig = sigtimedwait(&set, nullptr, &ts);
+        if (sig == SIGTERM || sig == SIGINT) {
+            spdlog::info("Signal {}: exiting", sig);
+            stop_ = true;
+        } else if (sig == SIGHUP) {
+            reload();
+        } else if (sig == SIGUSR1) {
+            spdlog::warn("Signal USR1: forced shutdown requested");
+            fsd_requested_ = true;
+            return true;
+        }
+    }
+    return !stop_;
+}
+
+void Upsmon::reload() {
+    if (!reloader_) return;
+    try {
+        config::MonitorConfig fresh = reloader_();
+        // NUT: shutdowncmd and powerdownflag changes need a restart (they may run as root).
+        fresh.shutdowncmd = cfg_.shutdowncmd;
+        fresh.powerdownflag = cfg_.powerdownflag;
+        std::vector<std::unique_ptr<Supply>> next;
+        for (const auto &m : fresh.monitors) {
+            std::unique_ptr<Supply> kept;
+            for (auto &s : supplies_)
+                if (s && s->name() == m.system && s->cfg().user == m.user && s->cfg().password == m.password &&
+                    s->cfg().role == m.role)
+                    kept = std::move(s);
+            next.push_back(kept ? std::move(kept) : std::make_unique<Supply>(m));
+        }
+        supplies_ = std::move(next);
+        cfg_ = std::move(fresh);
+        notifier_.set_config(cfg_);
+        spdlog::info("configuration reloaded: {} monitors", supplies_.size());
+    } catch (const std::exception &e) {
+        spdlog::error("reload failed, keeping the running configuration: {}", e.what());
+    }
+}
+
+void Upsmon::handle(Supply &s, const std::optional<std::string> &status, Clock::time_point now) {
+    if (!status) {
+        if (s.commstate != 0) {
+            spdlog::error("Poll UPS [{}] failed - {}", s.name(), s.last_error());
+            notifier_.notify("COMMBAD", s.name());
+            s.commstate = 0;
+            s.last_nocomm_warn = now;
+        } else if (age(now, s.last_nocomm_warn) > cfg_.nocommwarntime) {
+            notifier_.notify("NOCOMM", s.name());
+            s.last_nocomm_warn = now;
+        }
+        return;
+    }
+    if (s.commstate == 0) notifier_.notify("COMMOK", s.name());
+    s.commstate = 1;
+    s.last_ok = now;
+    const StatusFlags cur = parse_status(*status);
+    for (const auto &ev : status_events(s.status, cur, !s.heard)) {
+        if (ev.type == "FSD") {
+            if (s.fsd_notified) continue;
+            s.fsd_notified = true;
+        }
+        std::string extra = ev.extra;
+        if (ev.type == "ALARM") extra = s.get("ups.alarm").value_or("");
+        notifier_.notify(ev.type, s.name(), extra);
+    }
+    if (cur.rb && (!s.rb_warned || age(now, s.last_rb_warn) > cfg_.rbwarntime)) {
+        notifier_.notify("REPLBATT", s.name());
+        s.rb_warned = true;
+        s.last_rb_warn = now;
+    }
+    const bool was_oblb = s.heard && s.status.ob && s.status.lb;
+    if (cur.ob && cur.lb && !was_oblb) s.oblb_since = now;
+    s.status = cur;
+    s.raw_status = *status;
+    s.heard = true;
+}
+
+void Upsmon::poll_all() {
+    const auto timeout = std::clamp<std::chrono::milliseconds>(std::chrono::seconds(cfg_.pollfreq), 1s, 5s);
+    for (auto &s : supplies_) {
+        const auto status = s->poll(timeout);
+        handle(*s, status, Clock::now());
+    }
+}
+
+bool Upsmon::recalc() {
+    const auto now = Clock::now();
+    std::vector<SupplyView> views;
+    for (const auto &s : supplies_) {
+        SupplyView v;
+        v.primary = s->primary();
+        v.power = s->cfg().power;
+        v.heard = s->heard;
+        v.status = s->status;
+        v.since_ok = age(now, s->last_ok);
+        v.since_noncrit = s->heard ? age(now, s->last_noncrit) : 0;
+        v.oblb_for = (s->status.ob && s->status.lb) ? age(now, s->oblb_since) : 0;
+        views.push_back(v);
+    }
+    const Rules rules{cfg_.deadtime, cfg_.hostsync, cfg_.oblbduration};
+    const Decision d = decide(views, cfg_.minsupplies, rules);
+    for (size_t i = 0; i < supplies_.size(); ++i) {
+        if (d.why[i] == Why::NotCritical) supplies_[i]->last_noncrit = now;
+        else spdlog::debug("{} is critical: {}", supplies_[i]->name(), why_text(d.why[i]));
+    }
+    if (!d.shutdown && !fsd_requested_) return false;
+    for (size_t i = 0; i < supplies_.size(); ++i)
+        if (d.why[i] != Why::NotCritical)
+            spdlog::critical("UPS {}: {}", supplies_[i]->name(), why_text(d.why[i]));
+    if (d.shutdown)
+        spdlog::critical("power of non-critical supplies {} < minsupplies {}: shutting down", d.power_ok,
+                         cfg_.minsupplies);
+    forceshutdown();
+    return true;
+}
+
+void Upsmon::forceshutdown() {
+    shutting_down_ = true;
+    if (!any_primary()) {
+        doshutdown();
+        return;
+    }
+    for (auto &s : supplies_) {
+        if (!s->primary()) continue;
+        if (s->set_fsd()) {
+            spdlog::warn("Set FSD on UPS [{}] successfully", s->name());
+        } else {
+            spdlog::error("FSD set on UPS [{}] failed: {}", s->name(), s->last_error());
+        }
+        if (!s->fsd_notified) {
+            s->fsd_notified = true;
+            notifier_.notify("FSD", s->name());
+        }
+    }
+    // Wait for the secondaries: their sessions end when they shut down.
+    const auto start = Clock::now();
+    bool told = false;
+    while (true) {
+        long most = 0;
+        for (auto &s : supplies_)
+            if (s->primary()) most = std::max(most, s->numlogins().value_or(0));
+        if (most <= 1) break;
+        if (age(Clock::now(), start) >= cfg_.hostsync) {
+            spdlog::warn("Host sync timer expired, forcing shutdown");
+            break;
+        }
+        if (!told) {
+            notifier_.notify("SHUTDOWN_HOSTSYNC", "");
+            told = true;
+        }
+        std::this_thread::sleep_for(250ms);
+    }
+    doshutdown();
+}
+
+void Upsmon::doshutdown() {
+    spdlog::critical("Executing automatic power-fail shutdown");
+    notifier_.notify("SHUTDOWN", "");
+    std::this_thread::sleep_for(std::chrono::seconds(cfg_.finaldelay));
+    const bool ran = action_ ? action_(any_primary()) : false;
+    if (!ran) spdlog::critical("shutdown could not be started");
+    exit_code_ = ran ? 0 : 1;
+    if (cfg_.shutdownexit == 0) {
+        stop_ = true;
+        return;
+    }
+    // shutdownexit: stay (logged in) for N seconds, or forever (-1) until a stop signal.
+    const auto stay = cfg_.shutdownexit < 0 ? std::chrono::hours(24 * 365) : std::chrono::hours(0);
+    wait(cfg_.shutdownexit < 0 ? std::chrono::duration_cast<std::chrono::milliseconds>(stay)
+                               : std::chrono::milliseconds(cfg_.shutdownexit * 1000L));
+    stop_ = true;
+}
+
+int Upsmon::run(std::function<bool()> parent_alive) {
+    spdlog::info("UPS monitor: {} monitors, minsupplies {}", supplies_.size(), cfg_.minsupplies);
+    while (!stop_) {
+        poll_all();
+        if (parent_alive && !noparent_sent_ && !parent_alive()) {
+            notifier_.notify("NOPARENT", "");
+            noparent_sent_ = true;
+        }
+        if (recalc()) break;
+        if (!wait(interval())) break;
+    }
+    for (auto &s : supplies_) s->drop();
+    Notifier::reap_children();
+    return exit_code_;
+}
+
+} // namespace nutpp::monitor

@@ -1,0 +1,109 @@
+// upsmon: watches UPSes through upsd and shuts this host down safely when power runs out
+// (NUT 2.8.0 semantics; configuration = the `monitor` section of the nutpp YAML file).
+//
+//   upsmon -f nutpp.yaml [-F] [-D...]        run (in the background unless -F)
+//   upsmon -f nutpp.yaml -c fsd|stop|reload  signal the running upsmon
+//   upsmon -f nutpp.yaml -K                  exit 0 iff the powerdown flag is set (late shutdown script)
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "common/log.hpp"
+#include "config/config.hpp"
+#include "daemon/daemon.hpp"
+#include "monitor/privsep.hpp"
+#include "monitor/upsmon.hpp"
+
+#ifndef NUTPP_VERSION
+#define NUTPP_VERSION "0.0.0"
+#endif
+#ifndef NUTPP_DEFAULT_CONFIG
+#define NUTPP_DEFAULT_CONFIG "/etc/nutpp/nutpp.yaml"
+#endif
+
+using namespace nutpp;
+
+namespace {
+
+// -c fsd: SIGUSR1, which daemon::send_control does not know.
+int send_fsd(const std::string &pid_file) {
+    std::ifstream f(pid_file);
+    long pid = 0;
+    if (!(f >> pid) || pid <= 1) {
+        std::cerr << "Error: upsmon is not running? (no valid pid in " << pid_file << ")\n";
+        return 1;
+    }
+    if (kill(static_cast<pid_t>(pid), SIGUSR1) != 0) {
+        std::cerr << "Error: cannot signal upsmon (pid " << pid << "): " << strerror(errno) << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    std::string config_file = NUTPP_DEFAULT_CONFIG, command;
+    bool foreground = false, background = false, check_flag = false;
+    int debug = 0;
+    CLI::App app{"upsmon - nutpp UPS monitor and shutdown controller"};
+    app.add_option("-f,--config", config_file, "nutpp configuration file (section `monitor`)");
+    app.add_flag("-F,--foreground", foreground, "stay in the foreground, log to stderr");
+    app.add_flag("-B,--background", background, "run in the background (the default)");
+    app.add_flag("-D", debug, "raise the debug level (repeat for more)");
+    app.add_option("-c", command, "send a command to the running upsmon: fsd, stop or reload")
+        ->check(CLI::IsMember({"fsd", "stop", "reload"}));
+    app.add_flag("-K", check_flag, "exit 0 if the powerdown flag is set, 1 otherwise");
+    app.set_version_flag("-V,--version", "Network UPS Tools upsmon 2.8.0 (nutpp " NUTPP_VERSION ")");
+    CLI11_PARSE(app, argc, argv);
+
+    config::Config cfg;
+    try {
+        cfg = config::load_file(config_file);
+    } catch (const std::exception &e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
+    if (check_flag) return monitor::powerdown_flag_set(cfg.monitor) ? 0 : 1;
+    const std::string pidf = (std::filesystem::path(cfg.state_dir) / "upsmon.pid").string();
+    if (command == "fsd") return send_fsd(pidf);
+    if (!command.empty()) return daemon::send_control("upsmon", command, pidf);
+    if (cfg.monitor.monitors.empty()) {
+        std::cerr << config_file << ": no monitors configured in section 'monitor'\n";
+        return 1;
+    }
+    if (cfg.monitor.shutdowncmd.empty()) std::cerr << "Warning: no shutdowncmd set: upsmon cannot shut down\n";
+
+    daemon::block_signals();
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, nullptr);
+    common::init_logging("upsmon", std::max(debug, cfg.monitor.debug_min), !foreground);
+    spdlog::info("Network UPS Tools upsmon (nutpp " NUTPP_VERSION ")");
+    if (!monitor::clear_powerdown_flag(cfg.monitor)) cfg.monitor.powerdownflag.clear();
+    if (!foreground) daemon::detach();
+
+    auto split = monitor::split_privileges(cfg.monitor, pidf);
+    if (!split) {
+        try {
+            daemon::write_pid_file(pidf);
+        } catch (const std::exception &e) {
+            spdlog::warn("{}", e.what());
+        }
+    }
+    const config::MonitorConfig base = cfg.monitor;
+    monitor::ShutdownAction action = split ? split->action : monitor::ShutdownAction([base](bool flag) {
+        return monitor::run_shutdown_locally(base, flag);
+    });
+    monitor::Upsmon mon(cfg.monitor, action, [config_file] { return config::load_file(config_file).monitor; });
+    const int rc = mon.run(split ? split->parent_alive : std::function<bool()>{});
+    if (!split) daemon::remove_pid_file(pidf);
+    return rc;
+}

@@ -1,0 +1,137 @@
+#include "monitor_fixture.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+using namespace std::chrono_literals;
+
+namespace nutpp::testing {
+
+namespace {
+std::vector<Record> parse(const std::string &path) {
+    std::vector<Record> out;
+    std::istringstream in(read_file(path));
+    std::string line;
+    // time|who|type|ups|msg
+    while (std::getline(in, line)) {
+        std::vector<std::string> f;
+        size_t p = 0;
+        for (int i = 0; i < 4; ++i) {
+            const size_t q = line.find('|', p);
+            if (q == std::string::npos) break;
+            f.push_back(line.substr(p, q - p));
+            p = q + 1;
+        }
+        if (f.size() != 4) continue;
+        out.push_back({std::stod(f[0]), f[1], f[2], f[3], line.substr(p)});
+    }
+    return out;
+}
+
+void script(const std::string &path, const std::string &text) {
+    write_file(path, "#!/bin/sh\n" + text);
+    chmod(path.c_str(), 0755);
+}
+} // namespace
+
+std::string make_temp_dir(const std::string &tag) {
+    std::string tmpl = (std::filesystem::temp_directory_path() / ("nutpp-" + tag + "-XXXXXX")).string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    return tmpl;
+}
+
+Recorder::Recorder(std::string dir) : dir_(std::move(dir)) {
+    script(dir_ + "/notify.sh",
+           "printf '%s|%s|%s|%s|%s\\n' \"$(date +%s.%N)\" \"$1\" \"$NOTIFYTYPE\" \"$UPSNAME\" \"$2\" >> " + dir_ +
+               "/events.log\n");
+    script(dir_ + "/shutdown.sh",
+           "printf '%s|%s|SHUTDOWN-CMD||%s\\n' \"$(date +%s.%N)\" \"$1\" \"$(id -un)\" >> " + dir_ + "/shutdown.log\n");
+}
+
+std::string Recorder::notifycmd(const std::string &who) const { return dir_ + "/notify.sh " + who; }
+std::string Recorder::shutdowncmd(const std::string &who) const { return dir_ + "/shutdown.sh " + who; }
+std::vector<Record> Recorder::events() const { return parse(dir_ + "/events.log"); }
+std::vector<Record> Recorder::shutdowns() const { return parse(dir_ + "/shutdown.log"); }
+
+std::vector<Record> Recorder::events_of(const std::string &who) const {
+    std::vector<Record> out;
+    for (auto &r : events())
+        if (r.who == who) out.push_back(r);
+    return out;
+}
+
+bool Recorder::wait_shutdowns(size_t n, std::chrono::milliseconds timeout) const {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+        if (shutdowns().size() >= n) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return shutdowns().size() >= n;
+}
+
+bool Recorder::wait_event(const std::string &who, const std::string &type, std::chrono::milliseconds timeout) const {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    do {
+        for (const auto &r : events_of(who))
+            if (r.type == type) return true;
+        std::this_thread::sleep_for(50ms);
+    } while (std::chrono::steady_clock::now() < end);
+    return false;
+}
+
+std::string monitor_yaml(const UpsmonOptions &o, const Recorder &rec, const std::string &state_dir) {
+    std::string y = "state_dir: " + state_dir + "\nmonitor:\n  monitors:\n";
+    for (const auto &m : o.monitors) y += "    - " + m + "\n";
+    y += "  minsupplies: " + std::to_string(o.minsupplies) + "\n";
+    y += "  pollfreq: 1\n  pollfreqalert: 1\n";
+    y += "  deadtime: " + std::to_string(o.deadtime) + "\n";
+    y += "  hostsync: " + std::to_string(o.hostsync) + "\n";
+    y += "  finaldelay: " + std::to_string(o.finaldelay) + "\n";
+    y += "  powerdownflag: " + state_dir + "/killpower\n";
+    y += "  shutdowncmd: \"" + rec.shutdowncmd(o.who) + "\"\n";
+    y += "  notifycmd: \"" + rec.notifycmd(o.who) + "\"\n";
+    y += "  notifyflag:\n";
+    for (const char *t : {"ONLINE", "ONBATT", "LOWBATT", "FSD", "COMMOK", "COMMBAD", "SHUTDOWN", "REPLBATT", "NOCOMM",
+                          "NOPARENT", "CAL", "NOTCAL", "OFF", "NOTOFF", "BYPASS", "NOTBYPASS", "OTHER", "NOTOTHER",
+                          "SHUTDOWN_HOSTSYNC"})
+        y += std::string("    ") + t + ": syslog+exec\n";
+    y += o.extra;
+    return y;
+}
+
+UpsmonProcess::UpsmonProcess(const UpsmonOptions &o, const Recorder &rec, const std::string &dir) : dir_(dir) {
+    std::filesystem::create_directories(dir_);
+    write_file(config(), monitor_yaml(o, rec, dir_));
+    d_ = Daemon({UPSMON_BIN, "-F", "-D", "-f", config()}, {}, dir_ + "/upsmon.log");
+}
+
+std::string UpsmonProcess::log() const { return read_file(dir_ + "/upsmon.log"); }
+
+OurStack::OurStack(const std::string &devices, const std::string &users) {
+    const std::string top = "users:\n" + users;
+    drivers_.write_config(devices, top);
+    drivers_.start();
+    const std::string dir = drivers_.dir().string() + "/upsd";
+    std::filesystem::create_directories(dir);
+    upsd_ = std::make_unique<YamlUpsd>(dir, "state_dir: " + drivers_.state_dir() +
+                                                "\nserver:\n  listen: [\"127.0.0.1:{PORT}\"]\n" + top +
+                                                "devices:\n" + devices);
+    // Wait for every device ("  name:" lines) so upsmon's first poll sees data, not WAIT/no driver.
+    std::istringstream in(devices);
+    for (std::string line; std::getline(in, line);)
+        if (line.size() > 3 && line.rfind("  ", 0) == 0 && line[2] != ' ' && line.back() == ':')
+            if (!upsd_->wait_value(line.substr(2, line.size() - 3), "ups.status", 10s))
+                throw std::runtime_error("device not ready: " + line + "\n" + upsd_->log());
+}
+
+std::string OurStack::query(const std::string &line) {
+    RawConn c(upsd_->port());
+    return c.ask(line);
+}
+
+} // namespace nutpp::testing
