@@ -41,6 +41,7 @@ struct Options {
 
 struct Conn {
     int fd = -1;
+    bool connecting = false; // connect() still in progress (waiting for EPOLLOUT)
     std::string in;
     std::deque<Clock::time_point> sent; // send time of each request in flight
 };
@@ -74,19 +75,26 @@ Options parse(int argc, char **argv) {
     return o;
 }
 
-int connect_to(const Options &o) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) die("socket");
+// A non-blocking socket with its connect started (all connects run in parallel, as a crowd of
+// clients would), or -1 when the connect failed at once. `in_progress` tells whether it completes later.
+int start_connect(const Options &o, bool &in_progress) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) die("socket (raise ulimit -n for many connections)");
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(uint16_t(o.port));
     if (::inet_pton(AF_INET, o.host.c_str(), &a.sin_addr) != 1) die("bad --host (IPv4 address)");
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) die("connect");
     // Like libupsclient: the client side sends whole lines; Nagle would only add client delay.
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    return fd;
+    in_progress = false;
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0) return fd;
+    if (errno == EINPROGRESS) {
+        in_progress = true;
+        return fd;
+    }
+    ::close(fd);
+    return -1;
 }
 
 } // namespace
@@ -98,46 +106,83 @@ int main(int argc, char **argv) {
 
     const int ep = ::epoll_create1(EPOLL_CLOEXEC);
     std::vector<Conn> conns(size_t(o.connections));
+    long connect_failed = 0, closed_by_server = 0;
+    long connecting = 0;
     for (size_t i = 0; i < conns.size(); ++i) {
-        conns[i].fd = connect_to(o);
+        bool in_progress = false;
+        conns[i].fd = start_connect(o, in_progress);
+        if (conns[i].fd < 0) {
+            ++connect_failed;
+            continue;
+        }
+        conns[i].connecting = in_progress;
+        connecting += in_progress;
         epoll_event ev{};
-        ev.events = EPOLLIN;
+        ev.events = in_progress ? EPOLLOUT : EPOLLIN;
         ev.data.u64 = i;
         ::epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
     }
 
-    long issued = 0, done = 0, errors = 0;
+    long issued = 0, done = 0, errors = 0, lost = 0; // lost: requests on connections the server closed
     std::vector<double> latencies_us;
     latencies_us.reserve(1 << 20);
     auto may_issue = [&] { return o.max_requests == 0 || issued < o.max_requests; };
     auto send_one = [&](Conn &c) {
-        if (::send(c.fd, line.data(), line.size(), MSG_NOSIGNAL) != ssize_t(line.size())) die("send");
+        if (::send(c.fd, line.data(), line.size(), MSG_NOSIGNAL) != ssize_t(line.size())) {
+            ::close(c.fd); // the server dropped this connection
+            c.fd = -1;
+            lost += long(c.sent.size());
+            c.sent.clear();
+            ++closed_by_server;
+            return;
+        }
         c.sent.push_back(Clock::now());
         ++issued;
     };
 
     const auto start = Clock::now();
     const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+    auto start_requests = [&](Conn &c) {
+        for (int d = 0; d < o.depth && may_issue() && c.fd >= 0; ++d) send_one(c);
+    };
     for (auto &c : conns)
-        for (int d = 0; d < o.depth && may_issue(); ++d) send_one(c);
+        if (c.fd >= 0 && !c.connecting) start_requests(c);
 
     std::vector<epoll_event> events(256);
     char buf[65536];
-    while (Clock::now() < deadline && done < issued) {
+    while (Clock::now() < deadline && (connecting > 0 || done + lost < issued)) {
         const int n = ::epoll_wait(ep, events.data(), int(events.size()), 100);
         for (int i = 0; i < n; ++i) {
             Conn &c = conns[events[size_t(i)].data.u64];
+            if (c.fd < 0) continue;
+            if (c.connecting) {
+                int err = 0;
+                socklen_t len = sizeof err;
+                ::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+                c.connecting = false;
+                --connecting;
+                if (err != 0) {
+                    ::close(c.fd);
+                    c.fd = -1;
+                    ++connect_failed;
+                    continue;
+                }
+                epoll_event ev{};
+                ev.events = EPOLLIN;
+                ev.data.u64 = events[size_t(i)].data.u64;
+                ::epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &ev);
+                start_requests(c);
+                continue;
+            }
+            bool gone = false;
             for (;;) {
                 const ssize_t r = ::recv(c.fd, buf, sizeof buf, 0);
                 if (r > 0) {
                     c.in.append(buf, size_t(r));
                     continue;
                 }
-                if (r == 0) {
-                    std::fprintf(stderr, "nut_load: server closed a connection\n");
-                    return 1;
-                }
-                break; // EAGAIN
+                gone = r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+                break;
             }
             // Complete replies, in order.
             for (;;) {
@@ -159,7 +204,15 @@ int main(int argc, char **argv) {
                 latencies_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - c.sent.front()).count());
                 c.sent.pop_front();
                 ++done;
-                if (Clock::now() < deadline && may_issue()) send_one(c);
+                if (!gone && Clock::now() < deadline && may_issue()) send_one(c);
+                if (c.fd < 0) break;
+            }
+            if (gone && c.fd >= 0) { // e.g. a server over its connection limit
+                lost += long(c.sent.size());
+                c.sent.clear();
+                ::close(c.fd);
+                c.fd = -1;
+                ++closed_by_server;
             }
         }
     }
@@ -168,10 +221,12 @@ int main(int argc, char **argv) {
     auto pct = [&](double p) {
         return latencies_us.empty() ? 0.0 : latencies_us[std::min(latencies_us.size() - 1, size_t(p * double(latencies_us.size())))];
     };
-    std::printf("{\"request\":\"%s\",\"connections\":%d,\"depth\":%d,\"replies\":%ld,\"errors\":%ld,"
+    std::printf("{\"request\":\"%s\",\"connections\":%d,\"connect_failed\":%ld,\"still_connecting\":%ld,\"closed_by_server\":%ld,"
+                "\"depth\":%d,\"replies\":%ld,\"errors\":%ld,"
                 "\"seconds\":%.3f,\"per_second\":%.0f,\"p50_us\":%.0f,\"p99_us\":%.0f,\"max_us\":%.0f}\n",
-                o.request.c_str(), o.connections, o.depth, done, errors, elapsed, double(done) / elapsed, pct(0.50),
+                o.request.c_str(), o.connections, connect_failed, connecting, closed_by_server, o.depth, done, errors, elapsed, double(done) / elapsed, pct(0.50),
                 pct(0.99), latencies_us.empty() ? 0.0 : latencies_us.back());
-    for (auto &c : conns) ::close(c.fd);
-    return errors > 0 ? 1 : 0;
+    for (auto &c : conns)
+        if (c.fd >= 0) ::close(c.fd);
+    return 0;
 }

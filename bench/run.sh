@@ -12,6 +12,8 @@ for b in "$BIN/nut_load" "$BIN/upsd" "$BIN/upsdrvd" /lib/nut/upsd /lib/nut/dummy
     [ -x "$b" ] || { echo "missing $b (build first; NUT: apt-get install nut-server)" >&2; exit 1; }
 done
 
+# Many connections need many descriptors, for the servers (started below) and the load client.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 TMP=$(mktemp -d /tmp/nutpp-bench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -20,7 +22,8 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap "exit 1" INT TERM PIPE # so the cleanup also runs when killed or when stdout goes away
+# So that the cleanup also runs when killed or when stdout goes away:
+trap 'exit 1' INT TERM PIPE
 
 NUT_PORT=$((20000 + RANDOM % 10000))
 OUR_PORT=$((NUT_PORT + 1))
@@ -29,10 +32,11 @@ OUR_PORT=$((NUT_PORT + 1))
 mkdir -p "$TMP/nut"
 cp "$DEV" "$TMP/nut/demo.dev"
 printf '[demo]\n\tdriver = dummy-ups\n\tport = demo.dev\n' >"$TMP/nut/ups.conf"
-printf 'LISTEN 127.0.0.1 %s\nMAXCONN 4096\n' "$NUT_PORT" >"$TMP/nut/upsd.conf"
+printf 'LISTEN 127.0.0.1 %s\n' "$NUT_PORT" >"$TMP/nut/upsd.conf" # NUT's defaults (MAXCONN 1024)
 printf '[admin]\n\tpassword = x\n' >"$TMP/nut/upsd.users"
 chmod 600 "$TMP/nut/"*
-export_nut() { env NUT_CONFPATH="$TMP/nut" NUT_STATEPATH="$TMP/nut" NUT_ALTPIDPATH="$TMP/nut" "$@"; }
+# exec: the background job's PID is then the server's own (for kill and for its CPU time).
+export_nut() { exec env NUT_CONFPATH="$TMP/nut" NUT_STATEPATH="$TMP/nut" NUT_ALTPIDPATH="$TMP/nut" "$@"; }
 export_nut /lib/nut/dummy-ups -a demo -F -u root >"$TMP/nut/driver.log" 2>&1 &
 PIDS+=($!)
 sleep 1
@@ -48,7 +52,6 @@ devices:
   demo: { driver: sim, port: demo.dev }
 server:
   listen: ["127.0.0.1:$OUR_PORT"]
-  maxconn: 4096
 YAML
 "$BIN/upsdrvd" -F -f "$TMP/ours/nutpp.yaml" >"$TMP/ours/upsdrvd.log" 2>&1 &
 PIDS+=($!)
@@ -67,24 +70,53 @@ wait_ready() { # port
 wait_ready "$NUT_PORT"
 wait_ready "$OUR_PORT"
 
-field() { sed -E "s/.*\"$2\":([0-9.]+).*/\1/" <<<"$1"; }
+field() { sed -E "s/.*\"$2\":([0-9.]+).*/\\1/" <<<"$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
-printf '%-44s %14s %14s %8s\n' "scenario" "NUT 2.8.0" "nutpp" "ratio"
+# CPU time (ns) a process has used, all threads (/proc/PID/task/*/schedstat, first field).
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
+NUT_UPSD=${PIDS[1]}
+OUR_UPSD=${PIDS[3]}
+# One measurement: nut_load against one server; prints "r/s p50 p99 cpu_us_per_reply replies".
+measure() { # server-pid port nut_load-args...
+    local pid=$1 port=$2
+    shift 2
+    local c0 c1 out
+    c0=$(cpu_ns "$pid")
+    out=$("$BIN/nut_load" --port "$port" "$@")
+    c1=$(cpu_ns "$pid")
+    local replies
+    replies=$(field "$out" replies)
+    awk -v rs="$(field "$out" per_second)" -v p50="$(field "$out" p50_us)" -v p99="$(field "$out" p99_us)" \
+        -v cpu=$((c1 - c0)) -v n="$replies" \
+        'BEGIN { printf "%s %s %s %.2f %s", rs, p50, p99, (n > 0 ? cpu / n / 1000 : 0), n }'
+}
+printf '%-36s | %-34s | %-34s | %s\n' "" "NUT 2.8.0 upsd" "nutpp upsd" "nutpp vs NUT"
+printf '%-36s | %9s %7s %7s %8s | %9s %7s %7s %8s | %s\n' "scenario" "req/s" "p50us" "p99us" "cpu-us/r" \
+    "req/s" "p50us" "p99us" "cpu-us/r" "cpu per request"
 scenario() { # label, nut_load args...
     local label=$1
     shift
-    local nut ours
-    nut=$("$BIN/nut_load" --port "$NUT_PORT" "$@")
-    ours=$("$BIN/nut_load" --port "$OUR_PORT" "$@")
-    printf '%-44s %10s r/s %10s r/s %8s\n' "$label" "$(field "$nut" per_second)" "$(field "$ours" per_second)" \
-        "$(ratio "$(field "$ours" per_second)" "$(field "$nut" per_second)")"
-    printf '%-44s %11s us %11s us\n' "    p99 latency" "$(field "$nut" p99_us)" "$(field "$ours" p99_us)"
+    read -r n_rs n_p50 n_p99 n_cpu _ <<<"$(measure "$NUT_UPSD" "$NUT_PORT" "$@")"
+    read -r o_rs o_p50 o_p99 o_cpu _ <<<"$(measure "$OUR_UPSD" "$OUR_PORT" "$@")"
+    printf '%-36s | %9s %7s %7s %8s | %9s %7s %7s %8s | %s of NUT\n' "$label" "$n_rs" "$n_p50" "$n_p99" "$n_cpu" \
+        "$o_rs" "$o_p50" "$o_p99" "$o_cpu" "$(awk -v a="$o_cpu" -v b="$n_cpu" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
 }
-scenario "GET VAR, 1 conn, closed loop" --request get --connections 1 --seconds 3
-scenario "GET VAR, 50 conns, closed loop" --request get --connections 50 --seconds 3
-scenario "GET VAR, 10 conns, pipelined 16" --request get --connections 10 --depth 16 --seconds 3
-scenario "LIST VAR, 1 conn, closed loop" --request list --connections 1 --seconds 3
-scenario "LIST VAR, 50 conns, closed loop" --request list --connections 50 --seconds 3
+for req in get list; do
+    for conns in 1 10 100 1000; do
+        scenario "${req^^} VAR, $conns conn, closed loop" --request "$req" --connections "$conns" --seconds 3
+    done
+done
+scenario "GET VAR, 10 conn, pipelined 32" --request get --connections 10 --depth 32 --seconds 3
+
+# Connections held: open N at once, one GET each; how many are answered within 30 s.
+held() { # port n
+    local out
+    out=$("$BIN/nut_load" --port "$1" --request get --connections "$2" --max-requests "$2" --seconds 30)
+    echo "$(field "$out" replies)/$2 answered"
+}
+for n in 2000 10000; do
+    printf '%-36s | %34s | %34s |\n' "$n simultaneous connections" "$(held "$NUT_PORT" "$n")" "$(held "$OUR_PORT" "$n")"
+done
 
 # Whole upsc runs (connect, LIST VAR, disconnect): what every script and dashboard poll costs.
 upsc_time() { # port -> ms per run
@@ -96,8 +128,8 @@ upsc_time() { # port -> ms per run
 }
 nut_ms=$(upsc_time "$NUT_PORT")
 our_ms=$(upsc_time "$OUR_PORT")
-printf '%-44s %11s ms %11s ms %8s\n' "NUT's upsc demo@host (whole run)" "$nut_ms" "$our_ms" "$(ratio "$nut_ms" "$our_ms")"
+printf '%-36s | %31s ms | %31s ms | %s faster\n' "NUT's upsc demo@host (whole run)" "$nut_ms" "$our_ms" "$(ratio "$nut_ms" "$our_ms")"
 
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
-printf '%-44s %11s kB %11s kB\n' "RSS driver (dummy-ups / upsdrvd)" "$(rss "${PIDS[0]}")" "$(rss "${PIDS[2]}")"
-printf '%-44s %11s kB %11s kB\n' "RSS upsd" "$(rss "${PIDS[1]}")" "$(rss "${PIDS[3]}")"
+printf '%-36s | %31s kB | %31s kB |\n' "RSS driver (dummy-ups / upsdrvd)" "$(rss "${PIDS[0]}")" "$(rss "${PIDS[2]}")"
+printf '%-36s | %31s kB | %31s kB |\n' "RSS upsd (after the runs)" "$(rss "$NUT_UPSD")" "$(rss "$OUR_UPSD")"
