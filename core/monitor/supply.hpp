@@ -8,6 +8,7 @@
 
 #include "client/connection.hpp"
 #include "config/config.hpp"
+#include "monitor/push.hpp"
 #include "monitor/status.hpp"
 
 namespace nutpp::monitor {
@@ -16,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 
 class Supply {
 public:
-    explicit Supply(config::Monitor m) : cfg_(std::move(m)) {}
+    explicit Supply(config::Monitor m) : push(m.host, m.port, m.ups), cfg_(std::move(m)) {}
     const config::Monitor &cfg() const { return cfg_; }
     bool primary() const { return cfg_.role == config::Role::Primary; }
     const std::string &name() const { return cfg_.system; }
@@ -30,6 +31,10 @@ public:
     void drop() { conn_.reset(); }       // close without LOGOUT (NUT sends none at shutdown)
     bool connected() const { return conn_.has_value(); }
     const std::string &last_error() const { return error_; }
+
+    // Status-change push from our upsd (monitor/push.hpp); inactive against NUT's upsd.
+    PushWatch push;
+    bool push_due = false;       // a push arrived: re-poll before the next full cycle
 
     // ---- the loop's memory ----
     bool heard = false;          // ever got a status

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -84,8 +86,27 @@ bool Upsmon::wait(std::chrono::milliseconds d) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count();
         // Short slices so finished NOTIFYCMD children are reaped promptly.
         const long slice = std::min<long>(ms, 500);
-        timespec ts{slice / 1000, (slice % 1000) * 1000000L};
-        const int sig = sigtimedwait(&set, nullptr, &ts);
+        // Sleep in poll() on the push watches and the signalfd, so a push or a signal ends the
+        // wait at once; the signal itself is still taken (dequeued) by sigtimedwait below.
+        std::vector<pollfd> fds;
+        std::vector<Supply *> owners;
+        if (sigfd_ >= 0) fds.push_back({sigfd_, POLLIN, 0});
+        if (!shutting_down_)
+            for (auto &s : supplies_)
+                if (s->push.fd() >= 0) {
+                    fds.push_back({s->push.fd(), POLLIN, 0});
+                    owners.push_back(s.get());
+                }
+        ::poll(fds.data(), fds.size(), int(slice));
+        bool pushed = false;
+        const size_t first_watch = sigfd_ >= 0 ? 1 : 0;
+        for (size_t i = first_watch; i < fds.size(); ++i) {
+            if (!fds[i].revents) continue;
+            Supply &s = *owners[i - first_watch];
+            if (s.push.on_readable(s.raw_status)) s.push_due = pushed = true;
+        }
+        const timespec zero{0, 0};
+        const int sig = sigtimedwait(&set, nullptr, &zero);
         if (sig == SIGTERM || sig == SIGINT) {
             spdlog::info("Signal {}: exiting", sig);
             stop_ = true;
@@ -96,6 +117,7 @@ bool Upsmon::wait(std::chrono::milliseconds d) {
             fsd_requested_ = true;
             return true;
         }
+        if (pushed) return !stop_;
     }
     return !stop_;
 }
@@ -168,6 +190,19 @@ void Upsmon::poll_all() {
     for (auto &s : supplies_) {
         const auto status = s->poll(timeout);
         handle(*s, status, Clock::now());
+        s->push_due = false;
+        // Only once the host answered: a dead host must not cost a second connect timeout.
+        if (status) s->push.ensure(timeout);
+    }
+}
+
+void Upsmon::poll_pushed() {
+    const auto timeout = std::clamp<std::chrono::milliseconds>(std::chrono::seconds(cfg_.pollfreq), 1s, 5s);
+    for (auto &s : supplies_) {
+        if (!s->push_due) continue;
+        s->push_due = false;
+        spdlog::debug("{}: re-polling after a push ({} so far)", s->name(), s->push.pushes());
+        handle(*s, s->poll(timeout), Clock::now());
     }
 }
 
@@ -261,15 +296,32 @@ void Upsmon::doshutdown() {
 
 int Upsmon::run(std::function<bool()> parent_alive) {
     spdlog::info("UPS monitor: {} monitors, minsupplies {}", supplies_.size(), cfg_.minsupplies);
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&set, sig);
+    sigfd_ = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK); // -1: wait() falls back to time slices
+    // Full cycles keep NUT's cadence; a push in between re-polls only the UPS it names, so a
+    // pushed change goes through exactly the same handle() + recalc() as a polled one.
+    auto next_full = Clock::now();
     while (!stop_) {
-        poll_all();
+        if (Clock::now() >= next_full || fsd_requested_) {
+            poll_all();
+            next_full = Clock::now() + interval();
+        } else {
+            poll_pushed();
+        }
         if (parent_alive && !noparent_sent_ && !parent_alive()) {
             notifier_.notify("NOPARENT", "");
             noparent_sent_ = true;
         }
         if (recalc()) break;
-        if (!wait(interval())) break;
+        // A pushed OB switches to pollfreqalert now, not at the end of the slower interval.
+        next_full = std::min(next_full, Clock::now() + interval());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_full - Clock::now());
+        if (!wait(std::max(left, 0ms))) break;
     }
+    if (sigfd_ >= 0) ::close(sigfd_);
+    sigfd_ = -1;
     for (auto &s : supplies_) s->drop();
     Notifier::reap_children();
     return exit_code_;

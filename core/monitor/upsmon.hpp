@@ -42,6 +42,7 @@ public:
 
 private:
     void poll_all();
+    void poll_pushed(); // only the supplies whose push asked for it
     void handle(Supply &s, const std::optional<std::string> &status, Clock::time_point now);
     // true = shutdown was decided and carried out (the loop ends)
     bool recalc();
@@ -50,7 +51,7 @@ private:
     void reload();
     bool any_primary() const;
     std::chrono::milliseconds interval() const;
-    // Waits up to `d` for a signal; true = keep running.
+    // Waits up to `d` for a signal or (unless shutting down) a status push; true = keep running.
     bool wait(std::chrono::milliseconds d);
 
     config::MonitorConfig cfg_;
@@ -60,6 +61,7 @@ private:
     std::vector<std::unique_ptr<Supply>> supplies_;
     bool stop_ = false, fsd_requested_ = false, shutting_down_ = false, noparent_sent_ = false;
     int exit_code_ = 0;
+    int sigfd_ = -1; // signalfd of the blocked signals: wakes poll() in wait() at once
 };
 
 } // namespace nutpp::monitor

@@ -314,7 +314,8 @@ void NetServer::tick() {
     const auto now = Clock::now();
     std::vector<int> idle;
     for (auto &[fd, c] : clients_)
-        if (now - c->last_line > opt_.idle_timeout) idle.push_back(fd);
+        // A watcher (push.hpp) is silent by design; a vanished one is dropped when a push fails.
+        if (c->session.watch.empty() && now - c->last_line > opt_.idle_timeout) idle.push_back(fd);
     for (int fd : idle) {
         spdlog::debug("closing idle client {}", clients_[fd]->session.addr);
         close_client(fd);

@@ -50,6 +50,8 @@ public:
     void tick();
     // Before a UPS leaves the configuration: closes the connections logged in to it.
     void kick_logins(Ups *ups);
+    // Push extension (defined in push.cpp): sends the state of `ups` to its watchers if it changed.
+    void push_status(const Ups &ups);
     size_t client_count() const { return clients_.size(); }
     std::vector<std::string> listening() const; // "addr port" per bound socket (for logs/tests)
 
@@ -84,6 +86,7 @@ private:
     size_t maxconn_ = 1024;
     int spare_fd_ = -1; // closed to accept-and-drop when we run out of descriptors
     Clock::time_point last_full_log_{};
+    std::unordered_map<std::string, std::string> pushed_; // UPS name -> last STATUS line pushed
 };
 
 } // namespace nutpp::server

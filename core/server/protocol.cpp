@@ -2,6 +2,7 @@
 // FSD). The order of the checks in each handler decides which ERR a client sees; it follows NUT
 // 2.8.0 as observed on the wire (see nut-reference.md §1.4 and the transcripts).
 #include "server/protocol.hpp"
+#include "server/push.hpp"
 
 #include "common/parseconf.hpp"
 #include "common/strings.hpp"
@@ -230,6 +231,8 @@ void cmd_instcmd(Ctx &c) {
 
 void cmd_get(Ctx &c) { detail::handle_get(c.server, c.s, c.args, c.out); }
 void cmd_list(Ctx &c) { detail::handle_list(c.server, c.s, c.args, c.out); }
+// nutpp extension (server/push.hpp); NUT has no NUTPP verb and answers it with UNKNOWN-COMMAND.
+void cmd_nutpp(Ctx &c) { detail::handle_nutpp(c.server, c.s, c.args, c.out); }
 
 struct Verb {
     std::string_view name;
@@ -237,7 +240,7 @@ struct Verb {
     bool needs_user; // USERNAME and PASSWORD must have been sent (checked before the arguments)
 };
 
-constexpr std::array<Verb, 16> kVerbs{{
+constexpr std::array<Verb, 17> kVerbs{{
     {"VER", cmd_ver, false},
     {"NETVER", cmd_netver, false},
     {"PROTVER", cmd_netver, false},
@@ -254,6 +257,7 @@ constexpr std::array<Verb, 16> kVerbs{{
     {"FSD", cmd_fsd, true},
     {"SET", cmd_set, true},
     {"INSTCMD", cmd_instcmd, true},
+    {"NUTPP", cmd_nutpp, false},
 }};
 
 } // namespace

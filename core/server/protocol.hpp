@@ -28,6 +28,7 @@ struct Session {
     Ups *login_ups = nullptr;                 // set by LOGIN
     bool tracking = false;                    // SET TRACKING ON|OFF
     bool tls = false;
+    std::vector<std::string> watch;           // NUTPP WATCH: UPS names pushed to (server/push.hpp)
     enum class After { None, Close, StartTls } after = After::None; // what the network layer does next
 };
 

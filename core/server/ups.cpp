@@ -75,6 +75,7 @@ void Ups::try_connect() {
     // Until the dump overwrites it, clients see WAIT (what NUT shows while it waits for a driver).
     state_.set_info("ups.status", "WAIT");
     spdlog::info("Connected to UPS [{}]: {}", name_, path_);
+    if (on_change) on_change(*this);
 }
 
 void Ups::disconnect(const char *why) {
@@ -86,6 +87,7 @@ void Ups::disconnect(const char *why) {
     state_.clear();
     out_.clear();
     ever_failed_ = false; // log the next connect failure at once
+    if (on_change) on_change(*this);
 }
 
 bool Ups::send(const std::string &line) {
@@ -137,6 +139,7 @@ void Ups::on_event(uint32_t events) {
             state_.apply(l.words, results);
         }
         for (const auto &r : results) tracking_.update(r.id, r.result);
+        if (on_change) on_change(*this);
         if (size_t(n) < sizeof buf) return;
     }
 }
@@ -157,6 +160,7 @@ void Ups::tick(std::chrono::seconds maxage) {
         if (stale) spdlog::warn("Data for UPS [{}] is stale - check driver", name_);
         else spdlog::info("UPS [{}] data is no longer stale", name_);
         was_stale_ = stale;
+        if (on_change) on_change(*this);
     }
 }
 

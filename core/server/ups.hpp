@@ -9,6 +9,7 @@
 #include "server/ups_state.hpp"
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ public:
     bool fsd = false;
     // Connections that did LOGIN to this UPS (NUMLOGINS, LIST CLIENT), in login order.
     std::vector<Session *> logins;
+    // Push hook (server/push.hpp): called after driver data was applied and when the connection or
+    // staleness changes; the listener compares the status itself, so spurious calls are harmless.
+    std::function<void(const Ups &)> on_change;
 
     static constexpr size_t kMaxDriverOutput = 256 * 1024;
 

@@ -61,6 +61,7 @@ void Upsd::apply_devices(const config::Config &cfg) {
         } else {
             ups = std::make_unique<Ups>(loop_, ctx_.tracking, d.name, d.desc, path);
         }
+        ups->on_change = [this](const Ups &u) { net_->push_status(u); };
         next.push_back(std::move(ups));
     }
     for (auto &gone : ctx_.upses) {

@@ -42,6 +42,8 @@ TEST(MonitorInterop, OurUpsmonAgainstRealUpsd) {
     for (const char *t : {"ONBATT", "LOWBATT", "FSD", "SHUTDOWN"}) EXPECT_TRUE(has(ev, t)) << t << "\n" << up.log();
     EXPECT_NE(sb.query("GET VAR dummy ups.status").find("FSD"), std::string::npos) << "FSD set on the real upsd";
     EXPECT_EQ(read_file(up.flag()).rfind("upsmon-shutdown-file", 0), 0u);
+    // NUT's upsd refuses our push extension (ERR UNKNOWN-COMMAND): upsmon polls, as above.
+    EXPECT_NE(up.log().find("not offered by the server (ERR UNKNOWN-COMMAND)"), std::string::npos) << up.log();
     up.process().stop();
     std::filesystem::remove_all(dir);
 }

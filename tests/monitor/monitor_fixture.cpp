@@ -88,7 +88,7 @@ std::string monitor_yaml(const UpsmonOptions &o, const Recorder &rec, const std:
     std::string y = "state_dir: " + state_dir + "\nmonitor:\n  monitors:\n";
     for (const auto &m : o.monitors) y += "    - " + m + "\n";
     y += "  minsupplies: " + std::to_string(o.minsupplies) + "\n";
-    y += "  pollfreq: 1\n  pollfreqalert: 1\n";
+    y += "  pollfreq: " + std::to_string(o.pollfreq) + "\n  pollfreqalert: " + std::to_string(o.pollfreq) + "\n";
     y += "  deadtime: " + std::to_string(o.deadtime) + "\n";
     y += "  hostsync: " + std::to_string(o.hostsync) + "\n";
     y += "  finaldelay: " + std::to_string(o.finaldelay) + "\n";

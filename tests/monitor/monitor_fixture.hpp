@@ -47,6 +47,7 @@ struct UpsmonOptions {
     int finaldelay = 0;
     int deadtime = 4;
     std::string extra; // more lines for the monitor section (indented by 2)
+    int pollfreq = 1;  // pollfreq and pollfreqalert (push tests make polling too slow to matter)
 };
 
 // monitor section text with every notify type set to SYSLOG+EXEC (tests never wall).
