@@ -1,0 +1,45 @@
+// The generic HID usage path -> NUT mapping, as data. One table, one row per (path, purpose):
+//   Variable rows publish a field's value as a NUT variable (several rows may name the same
+//     variable with different paths: the first path the device has wins, in table order);
+//   Status rows turn a one-bit flag into a ups.status token;
+//   Command rows are the SET_REPORT writes of an instant command (one row per step).
+// Vendor quirk tables (vendor_quirks.hpp) add rows of the same shape in front of these.
+#pragma once
+
+#include <span>
+
+namespace nutpp::usbhid {
+
+enum class RowKind { Variable, Status, Command };
+
+// How a field's value becomes the NUT text (and back for writable variables).
+enum class Conversion {
+    Number,        // the value, printed with `decimals`
+    StringIndex,   // a USB string descriptor index: publish the string
+    BeeperStatus,  // AudibleAlarmControl 1/2/3 -> disabled/enabled/muted
+    TestResult,    // Test 1..6 -> NUT's ups.test.result texts
+};
+
+// Where a command step's value comes from.
+enum class CommandValue {
+    Constant,      // `value`
+    OffDelay,      // the ups.delay.shutdown setting (NUT's offdelay, seconds)
+    OnDelay,       // the ups.delay.start setting (NUT's ondelay, seconds)
+};
+
+struct MappingRow {
+    RowKind kind;
+    const char *hid_path;     // NUT's dotted usage path
+    const char *nut_name;     // variable name, status token or command name
+    Conversion conversion = Conversion::Number;
+    int decimals = 0;         // Variable: digits after the point, as NUT prints it
+    bool writable = false;    // Variable: SET VAR writes the field through SET_REPORT
+    int status_when = 1;      // Status: the token is set while the flag has this value
+    CommandValue command_value = CommandValue::Constant;
+    double value = 0;         // Command: the value written (CommandValue::Constant)
+    int step = 0;             // Command: order of the writes of one command
+};
+
+std::span<const MappingRow> generic_mapping();
+
+} // namespace nutpp::usbhid

@@ -1,0 +1,196 @@
+#include "ups_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "hid_report.hpp"
+#include "hid_usage_names.hpp"
+
+namespace nutpp::usbhid {
+
+namespace {
+
+const char *const kBeeper[] = {nullptr, "disabled", "enabled", "muted"};
+const char *const kTestResults[] = {nullptr, "Done and passed", "Done and warning", "Done and error",
+                                    "Aborted", "In progress", "No test initiated"};
+
+template <size_t N> std::optional<std::string> enum_text(const char *const (&texts)[N], double v) {
+    const long i = std::lround(v);
+    if (i <= 0 || size_t(i) >= N) return std::nullopt;
+    return std::string(texts[i]);
+}
+
+} // namespace
+
+UpsModel::UpsModel(HidDescriptor descriptor, const VendorQuirks *quirks)
+    : desc_(std::move(descriptor)), quirks_(quirks) {
+    const std::vector<UsageName> names =
+        quirks_ ? std::vector<UsageName>(quirks_->usage_names.begin(), quirks_->usage_names.end())
+                : std::vector<UsageName>{};
+    for (auto &f : desc_.fields) {
+        const std::string p = path_string(f.path, names);
+        if (quirks_)
+            for (const auto &fix : quirks_->limit_fixes)
+                if (p == fix.hid_path) f.logical_min = fix.logical_min, f.logical_max = fix.logical_max;
+        paths_[&f] = p;
+        by_path_.emplace(p, &f);
+    }
+    if (quirks_) bind(quirks_->rows);
+    bind(generic_mapping());
+}
+
+const HidField *UpsModel::field_for(const std::string &path) const {
+    const HidField *any = nullptr;
+    for (auto [it, end] = by_path_.equal_range(path); it != end; ++it) {
+        if (it->second->type == ReportType::Feature) return it->second;
+        if (!any) any = it->second;
+    }
+    return any;
+}
+
+// Vendor rows come first, so a variable a vendor row already bound keeps the vendor's path.
+void UpsModel::bind(std::span<const MappingRow> rows) {
+    for (const auto &row : rows) {
+        const HidField *f = field_for(row.hid_path);
+        if (!f) continue;
+        switch (row.kind) {
+        case RowKind::Variable:
+            if (!variable(row.nut_name)) variables_.push_back({&row, f});
+            break;
+        case RowKind::Status: statuses_.push_back({&row, f}); break;
+        case RowKind::Command:
+            if (f->type == ReportType::Feature) command_rows_.push_back({&row, f});
+            break;
+        }
+    }
+}
+
+const Binding *UpsModel::variable(const std::string &nut_name) const {
+    for (const auto &b : variables_)
+        if (nut_name == b.row->nut_name) return &b;
+    return nullptr;
+}
+
+std::vector<std::string> UpsModel::commands() const {
+    std::set<std::string> names;
+    for (const auto &b : command_rows_) names.insert(b.row->nut_name);
+    return {names.begin(), names.end()};
+}
+
+std::vector<Binding> UpsModel::command_steps(const std::string &name) const {
+    std::map<int, Binding> steps; // first row per step wins
+    for (const auto &b : command_rows_)
+        if (name == b.row->nut_name) steps.emplace(b.row->step, b);
+    std::vector<Binding> out;
+    for (const auto &[step, b] : steps) out.push_back(b);
+    return out;
+}
+
+std::vector<uint8_t> UpsModel::feature_reports() const {
+    std::set<uint8_t> ids;
+    auto add = [&](const std::vector<Binding> &v) {
+        for (const auto &b : v)
+            for (auto [it, end] = by_path_.equal_range(b.row->hid_path); it != end; ++it)
+                if (it->second->type == ReportType::Feature) ids.insert(it->second->report_id);
+    };
+    add(variables_);
+    add(statuses_);
+    return {ids.begin(), ids.end()};
+}
+
+bool UpsModel::apply(ReportType type, std::span<const uint8_t> report) {
+    const uint8_t id = desc_.uses_report_ids ? (report.empty() ? 0 : report[0]) : 0;
+    if (!desc_.report(type, id)) return false;
+    raw_[{uint8_t(type), id}] = std::vector<uint8_t>(report.begin(), report.end());
+    for (const auto &f : desc_.fields) {
+        if (f.type != type || f.report_id != id) continue;
+        // A short report (APC BK650M2) leaves the fields it lacks at their previous value.
+        if (auto v = read_logical(f, report, desc_.uses_report_ids)) values_[paths_.at(&f)] = field_value(f, *v);
+    }
+    return true;
+}
+
+std::optional<double> UpsModel::value(const std::string &path) const {
+    auto it = values_.find(path);
+    return it == values_.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
+std::vector<NutValue> UpsModel::nut_values(const StringLookup &strings) const {
+    std::vector<NutValue> out;
+    for (const auto &b : variables_) {
+        const auto v = value(b.row->hid_path);
+        if (!v) continue;
+        NutValue nv{b.row->nut_name, std::nullopt, *v, b.row->decimals};
+        switch (b.row->conversion) {
+        case Conversion::Number: break;
+        case Conversion::StringIndex: {
+            if (*v <= 0 || !strings) continue;
+            std::string s = strings(int(std::lround(*v)));
+            if (s.empty()) continue;
+            nv.text = s;
+            break;
+        }
+        case Conversion::BeeperStatus:
+            if (!(nv.text = enum_text(kBeeper, *v))) continue;
+            break;
+        case Conversion::TestResult:
+            if (!(nv.text = enum_text(kTestResults, *v))) continue;
+            break;
+        }
+        out.push_back(std::move(nv));
+    }
+    if (quirks_ && quirks_->battery_voltage_scale_fix) {
+        auto find = [&](const char *n) {
+            return std::find_if(out.begin(), out.end(), [&](const NutValue &x) { return x.name == n; });
+        };
+        auto volt = find("battery.voltage");
+        auto nominal = find("battery.voltage.nominal");
+        if (volt != out.end() && nominal != out.end() && nominal->number > 0 &&
+            volt->number > 1.4 * nominal->number)
+            volt->number *= 2.0 / 3.0;
+    }
+    return out;
+}
+
+std::vector<std::string> UpsModel::status_tokens() const {
+    std::vector<std::string> tokens;
+    for (const auto &b : statuses_) {
+        const auto v = value(b.row->hid_path);
+        if (!v || std::lround(*v) != b.row->status_when) continue;
+        if (std::find(tokens.begin(), tokens.end(), b.row->nut_name) == tokens.end())
+            tokens.push_back(b.row->nut_name);
+    }
+    const bool on_line = std::find(tokens.begin(), tokens.end(), "OL") != tokens.end();
+    if (quirks_ && quirks_->ignore_discharging_on_line && on_line)
+        std::erase(tokens, std::string("DISCHRG"));
+    return tokens;
+}
+
+std::optional<double> UpsModel::parse_setting(const Binding &b, const std::string &text) const {
+    if (b.row->conversion == Conversion::BeeperStatus) {
+        for (int i = 1; i <= 3; ++i)
+            if (text == kBeeper[i]) return i;
+        return std::nullopt;
+    }
+    try {
+        size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used != text.size()) return std::nullopt;
+        return v;
+    } catch (const std::exception &) {
+        return std::nullopt;
+    }
+}
+
+std::optional<std::vector<uint8_t>> UpsModel::set_report_buffer(const HidField &field, double value) const {
+    const ReportLayout *layout = desc_.report(field.type, field.report_id);
+    if (!layout) return std::nullopt;
+    std::vector<uint8_t> buf(layout->wire_bytes(desc_.uses_report_ids), 0);
+    auto it = raw_.find({uint8_t(field.type), field.report_id});
+    if (it != raw_.end()) std::copy_n(it->second.begin(), std::min(buf.size(), it->second.size()), buf.begin());
+    if (!write_logical(field, buf, desc_.uses_report_ids, field_logical(field, value))) return std::nullopt;
+    return buf;
+}
+
+} // namespace nutpp::usbhid

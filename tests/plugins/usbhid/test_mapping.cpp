@@ -1,0 +1,119 @@
+// The mapping tables applied to real devices: NUT variables, ups.status and commands.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "ups_model.hpp"
+#include "testdata.hpp"
+
+using namespace nutpp::usbhid;
+using namespace usbhid_test;
+
+namespace {
+
+UpsModel loaded(const char *file, uint16_t vid) {
+    UpsModel m(parse_descriptor(load_descriptor(file)), find_vendor(vid));
+    for (const auto &row : load_reports(file)) m.apply(row.type, row.bytes);
+    return m;
+}
+
+std::map<std::string, std::string> texts(const UpsModel &m) {
+    std::map<std::string, std::string> out;
+    for (const auto &v : m.nut_values([](int i) { return "string" + std::to_string(i); })) {
+        if (v.text) out[v.name] = *v.text;
+        else {
+            char b[64];
+            std::snprintf(b, sizeof b, "%.*f", v.decimals, v.number);
+            out[v.name] = b;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(Mapping, CyberPowerVariablesInNutUnits) {
+    const auto m = loaded("cps_cp1500pfclcd_0764-0501", 0x0764);
+    const auto v = texts(m);
+    EXPECT_EQ(v.at("battery.charge"), "100");
+    EXPECT_EQ(v.at("battery.runtime"), "9180");
+    EXPECT_EQ(v.at("battery.runtime.low"), "300");
+    EXPECT_EQ(v.at("battery.charge.low"), "10");
+    EXPECT_EQ(v.at("battery.charge.warning"), "20");
+    EXPECT_EQ(v.at("battery.voltage"), "24.0");
+    EXPECT_EQ(v.at("battery.voltage.nominal"), "24");
+    EXPECT_EQ(v.at("battery.type"), "string4");      // iDeviceChemistry index 4
+    EXPECT_EQ(v.at("battery.mfr.date"), "string3");  // CyberPower quirk row: iOEMInformation
+    EXPECT_EQ(v.at("ups.timer.shutdown"), "-60");
+    EXPECT_EQ(m.status_tokens(), (std::vector<std::string>{"OL"}));
+}
+
+TEST(Mapping, InputReportClearingAcPresentGivesOnBatteryDischarging) {
+    auto m = loaded("cps_cp1500pfclcd_0764-0501", 0x0764);
+    // Report 0x0b: bit0 ACPresent, bit1 Charging, bit2 Discharging
+    ASSERT_TRUE(m.apply(ReportType::Input, std::vector<uint8_t>{0x0b, 0x04}));
+    EXPECT_EQ(m.status_tokens(), (std::vector<std::string>{"OB", "DISCHRG"}));
+    ASSERT_TRUE(m.apply(ReportType::Input, std::vector<uint8_t>{0x0b, 0x0c})); // + BelowRemainingCapacityLimit
+    EXPECT_EQ(m.status_tokens(), (std::vector<std::string>{"OB", "DISCHRG", "LB"}));
+}
+
+TEST(Mapping, CyberPowerBatteryVoltageScaleQuirk) {
+    auto m = loaded("cps_cp1500pfclcd_0764-0501", 0x0764);
+    ASSERT_TRUE(m.apply(ReportType::Feature, std::vector<uint8_t>{0x0a, 0xff})); // 25.5 V read...
+    ASSERT_TRUE(m.apply(ReportType::Feature, std::vector<uint8_t>{0x09, 0x78})); // ...on a 12 V nominal
+    EXPECT_EQ(texts(m).at("battery.voltage"), "17.0");                          // 25.5 * 2/3
+    UpsModel generic(parse_descriptor(load_descriptor("cps_cp1500pfclcd_0764-0501")), nullptr);
+    generic.apply(ReportType::Feature, std::vector<uint8_t>{0x0a, 0xff});
+    generic.apply(ReportType::Feature, std::vector<uint8_t>{0x09, 0x78});
+    EXPECT_EQ(texts(generic).at("battery.voltage"), "25.5");
+}
+
+TEST(Mapping, ApcOnLineDischargingFlagIsDropped) {
+    const auto m = loaded("apc_back-ups_bk650m2-ch_051d-0002", 0x051d);
+    const auto tokens = m.status_tokens();
+    EXPECT_NE(std::find(tokens.begin(), tokens.end(), "OL"), tokens.end());
+    EXPECT_EQ(std::find(tokens.begin(), tokens.end(), "DISCHRG"), tokens.end());
+}
+
+TEST(Mapping, EatonVendorRowsAndGenericRows) {
+    const auto v = texts(loaded("eaton_3s700_0463-ffff", 0x0463));
+    EXPECT_EQ(v.at("ups.power.nominal"), "700");
+    EXPECT_EQ(v.at("output.voltage.nominal"), "230");
+    EXPECT_EQ(v.at("battery.charge.low"), "20");
+    EXPECT_EQ(v.at("ups.beeper.status"), "disabled");
+}
+
+TEST(Mapping, CommandsAndWritableVariablesOfTheCyberPower) {
+    const auto m = loaded("cps_cp1500pfclcd_0764-0501", 0x0764);
+    const auto cmds = m.commands();
+    for (const char *c : {"beeper.enable", "beeper.disable", "beeper.mute", "test.battery.start.quick",
+                          "test.battery.start.deep", "test.battery.stop", "load.off.delay", "shutdown.return",
+                          "shutdown.stayoff", "shutdown.stop"})
+        EXPECT_NE(std::find(cmds.begin(), cmds.end(), c), cmds.end()) << c;
+    const auto steps = m.command_steps("shutdown.return");
+    ASSERT_EQ(steps.size(), 2u);
+    EXPECT_STREQ(steps[0].row->hid_path, "UPS.Output.DelayBeforeStartup");
+    EXPECT_STREQ(steps[1].row->hid_path, "UPS.Output.DelayBeforeShutdown");
+
+    const Binding *beeper = m.variable("ups.beeper.status");
+    ASSERT_NE(beeper, nullptr);
+    EXPECT_TRUE(beeper->row->writable);
+    const auto v = m.parse_setting(*beeper, "muted");
+    ASSERT_TRUE(v.has_value());
+    const auto buf = m.set_report_buffer(*beeper->field, *v);
+    ASSERT_TRUE(buf.has_value());
+    EXPECT_EQ(*buf, (std::vector<uint8_t>{0x0c, 0x03}));
+    EXPECT_FALSE(m.parse_setting(*beeper, "loud").has_value());
+    // Delay 20 s through the CyberPower's -60..1966020 physical range
+    const auto delay = m.set_report_buffer(*steps[1].field, 20);
+    ASSERT_TRUE(delay.has_value());
+    EXPECT_EQ(delay->size(), 3u);
+}
+
+TEST(Mapping, TableRowsHaveNamesAndValidKinds) {
+    for (const auto &row : generic_mapping()) {
+        ASSERT_NE(row.hid_path, nullptr);
+        ASSERT_NE(row.nut_name, nullptr);
+        EXPECT_EQ(std::string(row.hid_path).rfind("UPS.", 0), 0u) << row.hid_path;
+    }
+}

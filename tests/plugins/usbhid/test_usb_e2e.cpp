@@ -1,0 +1,116 @@
+// The usbhid plugin end to end through the real libusb and our real upsdrvd: an emulated CyberPower
+// 0764:0501 (umockdev) served to an upsdrvd child process. Skips loudly when umockdev is missing.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "cyberpower_fixture.hpp"
+#include "upsdrvd_fixture.hpp"
+
+using namespace std::chrono_literals;
+using nutpp::testing::UpsdrvdProcess;
+using namespace usbhid_test;
+
+namespace {
+
+std::unique_ptr<FakeUsbUps> make_fake(FakeUsbUps::Config c, std::string &why) {
+    try {
+        return std::make_unique<FakeUsbUps>(std::move(c));
+    } catch (const std::exception &e) {
+        why = e.what();
+        return nullptr;
+    }
+}
+
+#define REQUIRE_FAKE(fake, config)                                                                \
+    std::string why_;                                                                             \
+    auto fake = make_fake(config, why_);                                                          \
+    if (!fake) GTEST_SKIP() << "umockdev emulation unavailable (run under umockdev-wrapper): " << why_
+
+std::string device_yaml(const std::string &extra = "") {
+    return "  cp:\n    driver: usbhid\n    port: auto\n    vendorid: \"0764\"\n    pollinterval: 30\n" + extra;
+}
+
+std::string wait_var(const UpsdrvdProcess &p, const std::string &var, const std::string &want,
+                     std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string seen;
+    do {
+        try {
+            const auto st = p.dump("usbhid", "cp");
+            auto it = st.vars.find(var);
+            seen = it == st.vars.end() ? "<unset>" : it->second;
+            if (seen == want) break;
+        } catch (const std::exception &) {
+            seen = "<no socket>";
+        }
+        std::this_thread::sleep_for(10ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return seen;
+}
+
+// Names of the reference CP1000AVRLCD dump.
+std::set<std::string> reference_names() {
+    std::ifstream f(std::string(NUTPP_TESTDATA_DIR) + "/reference/cp1000avrlcd.dev");
+    std::set<std::string> names;
+    std::string line;
+    while (std::getline(f, line))
+        if (!line.empty() && line[0] != '#' && line.find(':') != std::string::npos) names.insert(line.substr(0, line.find(':')));
+    return names;
+}
+
+} // namespace
+
+TEST(UsbHidEndToEnd, CyberPowerThroughUpsdrvdShowsTheReferenceVariables) {
+    REQUIRE_FAKE(fake, cyberpower_config());
+    UpsdrvdProcess p;
+    p.write_config(device_yaml());
+    p.start();
+    ASSERT_EQ(wait_var(p, "ups.status", "OL", 15s), "OL") << p.log();
+    const auto st = p.dump("usbhid", "cp");
+    const std::map<std::string, std::string> expected = {
+        {"battery.charge", "100"},          {"battery.charge.low", "10"},
+        {"battery.charge.warning", "20"},   {"battery.runtime", "9180"},
+        {"battery.runtime.low", "300"},     {"battery.type", "PbAcid"},
+        {"battery.mfr.date", "CPS"},        {"battery.voltage", "24.0"},
+        {"battery.voltage.nominal", "24"},  {"ups.mfr", "CPS"},
+        {"ups.model", "CP1000AVRLCD"},      {"ups.serial", "CRMLV2000234"},
+        {"ups.vendorid", "0764"},           {"ups.productid", "0501"},
+        {"ups.beeper.status", "enabled"},   {"ups.delay.shutdown", "20"},
+        {"ups.delay.start", "30"},          {"ups.timer.shutdown", "-60"},
+        {"ups.timer.start", "-60"},         {"ups.status", "OL"},
+    };
+    for (const auto &[name, value] : expected) {
+        auto it = st.vars.find(name);
+        ASSERT_NE(it, st.vars.end()) << name << "\n" << p.log();
+        EXPECT_EQ(it->second, value) << name;
+    }
+    // Every variable of the reference dump that the CP1500's reports carry is there.
+    for (const char *name : {"input.voltage", "input.voltage.nominal", "input.transfer.low", "input.transfer.high",
+                             "output.voltage", "ups.load", "ups.realpower.nominal", "ups.test.result"})
+        EXPECT_TRUE(st.vars.count(name)) << name;
+    const auto ref = reference_names();
+    ASSERT_FALSE(ref.empty());
+    for (const auto &[name, value] : expected) EXPECT_TRUE(ref.count(name)) << name << " not in the reference";
+    for (const char *cmd : {"beeper.disable", "test.battery.start.quick", "shutdown.return"})
+        EXPECT_NE(std::find(st.commands.begin(), st.commands.end(), cmd), st.commands.end()) << cmd;
+}
+
+TEST(UsbHidEndToEnd, InputReportTurnsStatusOnBatteryWithoutWaitingForThePoll) {
+    REQUIRE_FAKE(fake, cyberpower_config());
+    UpsdrvdProcess p;
+    p.write_config(device_yaml()); // pollinterval 30 s: only the interrupt pipe can be this fast
+    p.start();
+    ASSERT_EQ(wait_var(p, "ups.status", "OL", 15s), "OL") << p.log();
+    const auto sent = std::chrono::steady_clock::now();
+    fake->send_input_report({0x0b, 0x04}); // ACPresent cleared, Discharging set
+    EXPECT_EQ(wait_var(p, "ups.status", "OB DISCHRG", 3s), "OB DISCHRG") << p.log();
+    const auto took = std::chrono::steady_clock::now() - sent;
+    EXPECT_LT(took, 2s);
+    std::printf("ups.status changed %lld ms after the input report\n",
+                (long long)std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
+}
