@@ -90,4 +90,27 @@ bool parse_timeout_option(const char *text, unsigned &out) {
     return true;
 }
 
+std::optional<client::Connection> open_connection(const client::Endpoint &ep, Greeting greeting) {
+    try {
+        auto conn = client::Connection::connect(ep);
+        if (greeting == Greeting::UpscStartTls) {
+            // The line Debian's NUT 2.8.0 upsc prints on every successful connect; kept so that
+            // stderr stays byte-identical for scripts that capture it.
+            std::fputs("Init SSL without certificate database\n", stderr);
+            conn.try_starttls();
+        }
+        return conn;
+    } catch (const client::Error &e) {
+        print_error(e.what());
+        return std::nullopt;
+    }
+}
+
+void say_goodbye(client::Connection &conn) {
+    try {
+        conn.logout();
+    } catch (const client::Error &) {
+    }
+}
+
 } // namespace nutpp::clients

@@ -6,11 +6,20 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace nutpp::clients {
 
 inline constexpr unsigned kDefaultTrackingTimeoutS = 10; // -t default, seconds
+
+// How a client opens its connection. NUT 2.8.0's upsc announces its (absent) TLS set-up on stderr
+// and offers STARTTLS, going on in clear text when refused; upscmd and upsrw do neither.
+enum class Greeting { Plain, UpscStartTls };
+// Connects; on failure prints NUT's message and returns nullopt.
+std::optional<client::Connection> open_connection(const client::Endpoint &ep, Greeting greeting);
+// LOGOUT, ignoring a server that hangs up first (the answer is already printed).
+void say_goodbye(client::Connection &conn);
 
 // Sends USERNAME and PASSWORD. Like NUT, a refusal of either (ERR ...) is not fatal here: the
 // action that follows then fails with upsd's real reason (USERNAME-REQUIRED, ACCESS-DENIED...), which

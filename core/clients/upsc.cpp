@@ -3,6 +3,7 @@
 //   upsc -l | -L [<host>[:<port>]]         UPS names (-L: with descriptions)
 //   upsc -c <ups>[@<host>[:<port>]]        addresses of the clients logged in to <ups>
 #include "cli_common.hpp"
+#include "session.hpp"
 #include "ups_spec.hpp"
 
 #include "client/connection.hpp"
@@ -33,33 +34,10 @@ void usage() {
                 "  -V          version\n");
 }
 
-// Like NUT's upsc: announce the (absent) TLS setup once connected, then offer STARTTLS and carry on
-// in clear text when the server has none configured. The announcement is the line NUT 2.8.0 as
-// shipped by Debian prints on every successful connect; we keep it so stderr stays byte-identical.
-std::optional<client::Connection> open(const client::Endpoint &ep) {
-    try {
-        auto conn = client::Connection::connect(ep);
-        std::fputs("Init SSL without certificate database\n", stderr);
-        conn.try_starttls();
-        return conn;
-    } catch (const client::Error &e) {
-        print_error(e.what());
-        return std::nullopt;
-    }
-}
-
-void say_goodbye(client::Connection &conn) {
-    try {
-        conn.logout();
-    } catch (const client::Error &) {
-        // the answer is already printed; a server that hangs up first is fine
-    }
-}
-
 int list_upses(const char *host_spec, bool with_desc) {
     const auto ep = parse_host_operand(host_spec);
     if (!ep) return kExitFailure;
-    auto conn = open(*ep);
+    auto conn = open_connection(*ep, Greeting::UpscStartTls);
     if (!conn) return kExitFailure;
     try {
         for (const auto &[name, desc] : conn->list_ups()) {
@@ -77,7 +55,7 @@ int list_upses(const char *host_spec, bool with_desc) {
 int list_clients(const char *ups_spec) {
     const auto ep = parse_ups_operand(ups_spec, SpecWording::upsc);
     if (!ep) return kExitFailure;
-    auto conn = open(*ep);
+    auto conn = open_connection(*ep, Greeting::UpscStartTls);
     if (!conn) return kExitFailure;
     try {
         for (const auto &addr : conn->list_client(ep->ups)) std::printf("%s\n", addr.c_str());
@@ -92,7 +70,7 @@ int list_clients(const char *ups_spec) {
 int show_vars(const char *ups_spec, const char *var) {
     const auto ep = parse_ups_operand(ups_spec, SpecWording::upsc);
     if (!ep) return kExitFailure;
-    auto conn = open(*ep);
+    auto conn = open_connection(*ep, Greeting::UpscStartTls);
     if (!conn) return kExitFailure;
     try {
         if (var != nullptr) {

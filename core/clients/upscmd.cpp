@@ -40,26 +40,10 @@ void usage() {
                 kDefaultTrackingTimeoutS);
 }
 
-std::optional<client::Connection> open(const client::Endpoint &ep) {
-    try {
-        return client::Connection::connect(ep); // upscmd 2.8.0 does not try STARTTLS
-    } catch (const client::Error &e) {
-        print_error(e.what());
-        return std::nullopt;
-    }
-}
-
-void say_goodbye(client::Connection &conn) {
-    try {
-        conn.logout();
-    } catch (const client::Error &) {
-    }
-}
-
 int list_commands(const char *ups_spec) {
     const auto ep = parse_ups_operand(ups_spec, SpecWording::admin);
     if (!ep) return kExitFailure;
-    auto conn = open(*ep);
+    auto conn = open_connection(*ep, Greeting::Plain);
     if (!conn) return kExitFailure;
     try {
         const auto cmds = conn->list_cmd(ep->ups);
@@ -82,7 +66,7 @@ struct Options {
 int run_command(const Options &o, const char *ups_spec, const std::string &cmd, const std::optional<std::string> &arg) {
     const auto ep = parse_ups_operand(ups_spec, SpecWording::admin);
     if (!ep) return kExitFailure;
-    auto conn = open(*ep); // connect before prompting, like NUT: no questions for an unreachable host
+    auto conn = open_connection(*ep, Greeting::Plain); // connect before prompting, like NUT: no questions for an unreachable host
     if (!conn) return kExitFailure;
 
     std::string user = o.user.value_or("");

@@ -40,24 +40,8 @@ void usage() {
                 kDefaultTrackingTimeoutS);
 }
 
-std::optional<client::Connection> open(const client::Endpoint &ep) {
-    try {
-        return client::Connection::connect(ep); // upsrw 2.8.0 does not try STARTTLS
-    } catch (const client::Error &e) {
-        print_error(e.what());
-        return std::nullopt;
-    }
-}
-
-void say_goodbye(client::Connection &conn) {
-    try {
-        conn.logout();
-    } catch (const client::Error &) {
-    }
-}
-
 int list_rw(const client::Endpoint &ep) {
-    auto conn = open(ep);
+    auto conn = open_connection(ep, Greeting::Plain);
     if (!conn) return kExitFailure;
     try {
         for (const auto &[name, value] : conn->list_rw(ep.ups))
@@ -78,7 +62,7 @@ struct Options {
 };
 
 int set_var(const Options &o, const client::Endpoint &ep) {
-    auto conn = open(ep); // connect before prompting, like NUT
+    auto conn = open_connection(ep, Greeting::Plain); // connect before prompting, like NUT
     if (!conn) return kExitFailure;
 
     // NUT asks in this order: username, password, then the value.
