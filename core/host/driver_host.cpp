@@ -51,7 +51,10 @@ bool DriverHost::same_device_config(const config::DeviceConfig &a, const config:
 }
 
 int DriverHost::apply(const config::Config &cfg) {
+    // Sockets live in state_dir and plugins come from plugin_dir: a change of either moves every device.
+    const bool paths_changed = !configs_.empty() && (cfg.state_dir != state_dir_ || cfg.plugin_dir != plugin_dir_);
     state_dir_ = cfg.state_dir;
+    plugin_dir_ = cfg.plugin_dir;
     std::error_code ec;
     fs::create_directories(state_dir_, ec);
     if (ec) spdlog::error("cannot create state_dir {}: {}", state_dir_, ec.message());
@@ -65,6 +68,9 @@ int DriverHost::apply(const config::Config &cfg) {
         auto it = wanted.find(name);
         if (it == wanted.end()) {
             spdlog::info("device '{}': removed from config, stopping", name);
+            to_stop.push_back(name);
+        } else if (paths_changed) {
+            spdlog::info("device '{}': state_dir or plugin_dir changed, restarting", name);
             to_stop.push_back(name);
         } else if (!same_device_config(old, *it->second)) {
             spdlog::info("device '{}': config changed, restarting", name);

@@ -49,6 +49,7 @@ private:
     common::EventLoop &loop_;
     HostOptions opts_;
     std::string state_dir_;
+    std::string plugin_dir_; // config plugin_dir last applied (a change restarts every device)
     std::map<std::string, Slot> slots_;
     std::map<std::string, config::DeviceConfig> configs_;
     std::map<std::string, std::weak_ptr<Plugin>> plugins_; // by path: one dlopen per .so

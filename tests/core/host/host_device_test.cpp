@@ -164,3 +164,25 @@ TEST(UpsdrvdHost, ReloadKeepsClientsOfUnchangedDevicesConnected) {
     EXPECT_TRUE(keep.ping()) << "the client of the unchanged device was dropped";
     EXPECT_FALSE(change.ping()) << "the restarted device kept its old socket";
 }
+
+TEST(UpsdrvdHost, ReloadWithANewStateDirMovesEveryDevice) {
+    UpsdrvdProcess p;
+    const auto dev = write_dev(p, "m.dev", "ups.status: OL\n");
+    p.write_config(sim_device("a", dev) + sim_device("b", dev));
+    p.start();
+    p.dump("sim", "a");
+    p.dump("sim", "b");
+    const auto moved = (p.dir() / "moved").string();
+    {
+        std::ofstream f(p.config_path());
+        f << "state_dir: " << moved << "\nplugin_dir: " << NUTPP_PLUGIN_DIR_FOR_TESTS << "\ndevices:\n"
+          << sim_device("a", dev) << sim_device("b", dev);
+    }
+    p.signal(SIGHUP);
+    ASSERT_TRUE(p.wait_log("reload done")) << p.log();
+    EXPECT_TRUE(p.wait_log("device 'b': state_dir or plugin_dir changed, restarting")) << p.log();
+    for (const char *name : {"a", "b"}) {
+        EXPECT_FALSE(std::filesystem::exists(p.socket("sim", name))) << name;
+        EXPECT_EQ(driver_socket::dump(moved + "/sim-" + std::string(name)).vars.at("ups.status"), "OL") << name;
+    }
+}
