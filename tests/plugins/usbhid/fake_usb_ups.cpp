@@ -113,7 +113,7 @@ FakeUsbUps::FakeUsbUps(Config config) : config_(std::move(config)) {
     // H binary attribute in hex. libusb reads "descriptors" (device descriptor
     // followed by all configuration descriptors), busnum, devnum, speed and
     // bConfigurationValue; idVendor/idProduct are there for udev-based tools.
-    std::string record =
+    record_ =
         "P: /devices/pci0000:00/0000:00:14.0/usb1/1-1\n"
         "N: bus/usb/001/002\n"
         "E: SUBSYSTEM=usb\n"
@@ -129,7 +129,7 @@ FakeUsbUps::FakeUsbUps(Config config) : config_(std::move(config)) {
     GError* error = nullptr;
     handler_ = umockdev_ioctl_base_new();
     g_signal_connect(handler_, "handle-ioctl", G_CALLBACK(on_ioctl_cb), this);
-    if (!umockdev_testbed_add_from_string(testbed_, record.c_str(), &error) ||
+    if (!umockdev_testbed_add_from_string(testbed_, record_.c_str(), &error) ||
         !umockdev_testbed_attach_ioctl(testbed_, "/dev/bus/usb/001/002", handler_, &error)) {
         std::string msg = std::string("FakeUsbUps: ") + error->message;
         g_error_free(error);
@@ -166,6 +166,31 @@ std::vector<uint8_t> FakeUsbUps::feature_report(uint8_t id) const {
 std::vector<std::vector<uint8_t>> FakeUsbUps::set_reports() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return set_reports_;
+}
+
+void FakeUsbUps::unplug() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        unplugged_ = true;
+    }
+    umockdev_testbed_remove_device(testbed_, "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1");
+}
+
+void FakeUsbUps::replug() {
+    GError* error = nullptr;
+    umockdev_testbed_detach_ioctl(testbed_, "/dev/bus/usb/001/002", nullptr);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        unplugged_ = false;
+        kernel_driver_attached_ = true;
+        pending_input_reports_.clear();
+    }
+    if (!umockdev_testbed_add_from_string(testbed_, record_.c_str(), &error) ||
+        !umockdev_testbed_attach_ioctl(testbed_, "/dev/bus/usb/001/002", handler_, &error)) {
+        std::string msg = std::string("FakeUsbUps::replug: ") + error->message;
+        g_error_free(error);
+        throw std::runtime_error(msg);
+    }
 }
 
 bool FakeUsbUps::kernel_driver_attached() const {
@@ -243,6 +268,16 @@ bool FakeUsbUps::on_ioctl(UMockdevIoctlClient* client) {
     long result = 0;
     int err = 0;
     auto fail = [&](int e) { result = -1; err = e; };
+
+    bool gone;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        gone = unplugged_;
+    }
+    if (gone) {   // disconnected: the kernel fails every usbdevfs ioctl of a stale handle
+        umockdev_ioctl_client_complete(client, -1, ENODEV);
+        return true;
+    }
 
     switch (request) {
     case USBDEVFS_SUBMITURB: {   // every libusb transfer, synchronous ones included

@@ -43,6 +43,11 @@ public:
     std::vector<uint8_t> feature_report(uint8_t id) const;
     std::vector<std::vector<uint8_t>> set_reports() const;     // every SET_REPORT received
     bool kernel_driver_attached() const;
+    // Pulls the device: every usbdevfs ioctl on an open handle then fails with ENODEV (as the kernel's
+    // after a disconnect) and the device leaves the testbed's /sys and /dev. replug() adds it again,
+    // same descriptors, strings, reports and bus address, usbhid bound again.
+    void unplug();
+    void replug();
     std::string root_dir() const;
 
 private:
@@ -60,5 +65,7 @@ private:
     std::map<std::pair<uint8_t, uint8_t>, std::vector<uint8_t>> reports_;
     std::vector<std::vector<uint8_t>> set_reports_;
     bool kernel_driver_attached_ = true;
+    bool unplugged_ = false;
+    std::string record_;   // the device in umockdev's record format
     std::deque<std::vector<uint8_t>> pending_input_reports_;
 };
