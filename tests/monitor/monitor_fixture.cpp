@@ -107,20 +107,24 @@ std::string monitor_yaml(const UpsmonOptions &o, const Recorder &rec, const std:
 UpsmonProcess::UpsmonProcess(const UpsmonOptions &o, const Recorder &rec, const std::string &dir) : dir_(dir) {
     std::filesystem::create_directories(dir_);
     write_file(config(), monitor_yaml(o, rec, dir_));
-    d_ = Daemon({UPSMON_BIN, "-F", "-D", "-f", config()}, {}, dir_ + "/upsmon.log");
+    std::vector<std::string> argv = o.launch_prefix;
+    argv.insert(argv.end(), {UPSMON_BIN, "-F", "-D", "-f", config()});
+    d_ = Daemon(argv, {}, dir_ + "/upsmon.log");
 }
 
 std::string UpsmonProcess::log() const { return read_file(dir_ + "/upsmon.log"); }
 
-OurStack::OurStack(const std::string &devices, const std::string &users) {
+OurStack::OurStack(const std::string &devices, const std::string &users,
+                   const std::vector<std::string> &extra_listen) {
     const std::string top = "users:\n" + users;
     drivers_.write_config(devices, top);
     drivers_.start();
     const std::string dir = drivers_.dir().string() + "/upsd";
     std::filesystem::create_directories(dir);
-    upsd_ = std::make_unique<YamlUpsd>(dir, "state_dir: " + drivers_.state_dir() +
-                                                "\nserver:\n  listen: [\"127.0.0.1:{PORT}\"]\n" + top +
-                                                "devices:\n" + devices);
+    std::string listen = "\"127.0.0.1:{PORT}\"";
+    for (const auto &a : extra_listen) listen += ", \"" + a + ":{PORT}\"";
+    upsd_ = std::make_unique<YamlUpsd>(dir, "state_dir: " + drivers_.state_dir() + "\nserver:\n  listen: [" + listen +
+                                                "]\n" + top + "devices:\n" + devices);
     // Wait for every device ("  name:" lines) so upsmon's first poll sees data, not WAIT/no driver.
     std::istringstream in(devices);
     for (std::string line; std::getline(in, line);)

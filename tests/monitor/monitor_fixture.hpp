@@ -48,6 +48,7 @@ struct UpsmonOptions {
     int deadtime = 4;
     std::string extra; // more lines for the monitor section (indented by 2)
     int pollfreq = 1;  // pollfreq and pollfreqalert (push tests make polling too slow to matter)
+    std::vector<std::string> launch_prefix; // argv put before upsmon's, e.g. {"ip", "netns", "exec", "ns1"}
 };
 
 // monitor section text with every notify type set to SYSLOG+EXEC (tests never wall).
@@ -67,10 +68,11 @@ private:
     Daemon d_;
 };
 
-// upsdrvd (sim plugin) + our upsd on YAML; `devices` is the devices: body.
+// upsdrvd (sim plugin) + our upsd on YAML; `devices` is the devices: body. upsd listens on
+// 127.0.0.1 and on each of `extra_listen` (IPv4 addresses), all on the same port.
 class OurStack {
 public:
-    OurStack(const std::string &devices, const std::string &users);
+    OurStack(const std::string &devices, const std::string &users, const std::vector<std::string> &extra_listen = {});
     uint16_t port() const { return upsd_->port(); }
     std::string dir() const { return drivers_.dir().string(); }
     YamlUpsd &upsd() { return *upsd_; }
