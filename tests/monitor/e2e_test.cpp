@@ -60,7 +60,8 @@ TEST_F(MonitorE2E, PrimaryAndTwoSecondaries) {
                                               "TIMER 1.5\nups.status: OB DISCHRG\nbattery.charge: 80\n"
                                               "TIMER 2.5\nups.status: OL CHRG\n"
                                               "TIMER 3\nups.status: OB DISCHRG\nbattery.charge: 50\n"
-                                              "TIMER 2\nups.status: OB DISCHRG LB\nbattery.charge: 5\n");
+                                              "TIMER 2\nups.status: OB DISCHRG LB\nbattery.charge: 5\n"
+                                              "TIMER 600\n");
     OurStack stack(seq_device("demo", seq), kUsers);
     Recorder rec(dir_);
     const int hostsync = 8;
@@ -111,7 +112,7 @@ TEST_F(MonitorE2E, PrimaryAndTwoSecondaries) {
 
 // A secondary that never logs out: the primary waits hostsync, then goes on anyway.
 TEST_F(MonitorE2E, PrimaryWaitsAtMostHostsync) {
-    const std::string seq = write_seq("lb", "ups.status: OL\nTIMER 1\nups.status: OB LB\n");
+    const std::string seq = write_seq("lb", "ups.status: OL\nTIMER 1\nups.status: OB LB\nTIMER 600\n");
     OurStack stack(seq_device("demo", seq), kUsers);
     RawConn stuck(stack.port());
     ASSERT_EQ(stuck.ask("USERNAME mons"), "OK");
@@ -130,7 +131,7 @@ TEST_F(MonitorE2E, PrimaryWaitsAtMostHostsync) {
 
 // Two UPSes feed this host (power 1 each, minsupplies 1): one reaching LB is no reason to stop.
 TEST_F(MonitorE2E, RedundantSuppliesNobodyShutsDown) {
-    const std::string lb = write_seq("lb", "ups.status: OL\nTIMER 1\nups.status: OB DISCHRG\nTIMER 1\nups.status: OB LB\n");
+    const std::string lb = write_seq("lb", "ups.status: OL\nTIMER 1\nups.status: OB DISCHRG\nTIMER 1\nups.status: OB LB\nTIMER 600\n");
     const std::string ol = write_seq("ol", "ups.status: OL\n");
     OurStack stack(seq_device("a", lb) + seq_device("b", ol), kUsers);
     Recorder rec(dir_);
@@ -171,7 +172,7 @@ TEST_F(MonitorE2E, PrivilegeSeparation) {
     if (geteuid() != 0) GTEST_SKIP() << "SKIPPED: needs root to switch to run_as_user";
     if (run_command({"id", "nobody"}).exit_code != 0) GTEST_SKIP() << "SKIPPED: no user 'nobody'";
     chmod(dir_.c_str(), 0777); // the unprivileged NOTIFYCMD writes events.log here
-    const std::string seq = write_seq("lb", "ups.status: OL\nTIMER 1\nups.status: OB LB\n");
+    const std::string seq = write_seq("lb", "ups.status: OL\nTIMER 1\nups.status: OB LB\nTIMER 600\n");
     OurStack stack(seq_device("demo", seq), kUsers);
     Recorder rec(dir_);
     UpsmonOptions p{"primary", {mon("demo", stack.port(), true)}, 1, 3, 0};

@@ -29,7 +29,7 @@ TEST(MonitorInterop, OurUpsmonAgainstRealUpsd) {
     const std::string seq = dir + "/fail.seq";
     // dummy-ups TIMERs are whole seconds; the last TIMER holds LB instead of looping back to OL.
     write_file(seq, "ups.status: OL\nTIMER 2\nups.status: OB DISCHRG\nTIMER 2\nups.status: OB DISCHRG LB\n"
-                    "TIMER 300\nups.status: OB DISCHRG LB\n");
+                    "TIMER 300\nups.status: OB DISCHRG LB\nTIMER 600\n");
     NutSandboxOptions o;
     o.devices[0].dev_file = seq;
     NutSandbox sb(o);
@@ -55,7 +55,7 @@ TEST(MonitorInterop, RealUpsmonAgainstOurUpsd) {
         GTEST_SKIP() << "SKIPPED: cannot make a private mount namespace (unshare -m needs root/CAP_SYS_ADMIN)";
     const std::string dir = make_temp_dir("upsmon-realnut");
     const std::string seq = dir + "/fail.seq";
-    write_file(seq, "ups.status: OL\nTIMER 1.5\nups.status: OB DISCHRG\nTIMER 1.5\nups.status: OB DISCHRG LB\n");
+    write_file(seq, "ups.status: OL\nTIMER 1.5\nups.status: OB DISCHRG\nTIMER 1.5\nups.status: OB DISCHRG LB\nTIMER 600\n");
     OurStack stack("  demo:\n    driver: sim\n    port: " + seq + "\n    mode: dummy-once\n    pollinterval: 0.2\n",
                    "  monp: { password: pp, upsmon: primary }\n");
     Recorder rec(dir);

@@ -166,7 +166,8 @@ TEST_F(MonitorNetNsE2E, PrimaryAndTwoSecondariesInNetNs) {
                     "TIMER 4\nups.status: OB DISCHRG\nbattery.charge: 80\n"
                     "TIMER 2.5\nups.status: OL CHRG\n"
                     "TIMER 3\nups.status: OB DISCHRG\nbattery.charge: 50\n"
-                    "TIMER 2\nups.status: OB DISCHRG LB\nbattery.charge: 5\n");
+                    "TIMER 2\nups.status: OB DISCHRG LB\nbattery.charge: 5\n"
+                                              "TIMER 600\n");
     std::vector<std::string> listen;
     for (const auto &h : hosts) listen.push_back(h->link.host_addr());
     OurStack stack(seq_device("demo", seq), kUsers, listen);
