@@ -1,0 +1,227 @@
+#include "apc_engine.hpp"
+
+#include "text.hpp"
+
+#include <nutpp/driver.hpp>
+
+#include <algorithm>
+
+namespace nutpp::serial::apc {
+
+namespace {
+
+constexpr const char *kCrLf = "\r\n";
+
+void fail_on(const Reply &r, const std::string &what) {
+    if (r.status == ReadStatus::Gone) throw Error(NUTPP_E_NO_DEVICE, "device vanished during " + what);
+    if (r.status == ReadStatus::Timeout)
+        throw Error(NUTPP_E_TIMEOUT, r.text.empty() ? "no reply to " + what
+                                                    : "incomplete reply to " + what + ": \"" + printable(r.text) + "\"");
+}
+
+std::string cmd_name(char c) { return "'" + printable(std::string_view(&c, 1)) + "'"; }
+
+// The firmware string "SKU.revision.country" ends in the country letter the ^Z table is keyed by.
+char locale_of(const std::string &firmware) {
+    if (std::count(firmware.begin(), firmware.end(), '.') == 2 && firmware.back() != '.') return firmware.back();
+    return 0;
+}
+
+} // namespace
+
+Reply Engine::ask(char cmd, bool hash_is_data) {
+    const std::string junk = link_.drain();
+    if (!junk.empty()) sink_.log_debug("alerts/stray bytes before " + cmd_name(cmd) + ": " + printable(junk));
+    link_.send(std::string_view(&cmd, 1));
+    Reply r = link_.read_until(kCrLf, opt_.reply_timeout);
+    if (r.status == ReadStatus::Ok) r.text = std::string(strip_alerts(r.text, hash_is_data));
+    return r;
+}
+
+bool Engine::probe(Link &link, std::chrono::milliseconds timeout) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        link.drain();
+        link.send("Y");
+        const Reply r = link.read_until(kCrLf, timeout);
+        if (r.status == ReadStatus::Gone) return false;
+        if (r.status == ReadStatus::Ok && strip_alerts(r.text, false) == "SM") return true;
+    }
+    return false;
+}
+
+void Engine::handshake() {
+    // Until it gets 'Y' the UPS may be in "dumb" mode; a few tries absorb line noise.
+    Reply r;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        r = ask('Y');
+        if (r.status == ReadStatus::Gone) break;
+        if (r.status == ReadStatus::Ok && r.text == "SM") return;
+    }
+    fail_on(r, "'Y' (smart mode)");
+    throw Error(NUTPP_E_IO, "no smart mode: 'Y' answered \"" + printable(r.text) + "\"");
+}
+
+void Engine::open() {
+    handshake();
+    supported_.clear();
+    capabilities_.clear();
+
+    const Reply info = ask(kProtocolInfoQuery);
+    if (info.status == ReadStatus::Ok)
+        if (auto set = parse_protocol_info(info.text)) {
+            have_command_set_ = true;
+            command_set_ = std::move(*set);
+        }
+
+    sink_.set("ups.mfr", "APC");
+    std::string firmware;
+    for (const auto &q : kQueries) {
+        if (!unit_knows(q.cmd)) continue;
+        const Reply r = ask(q.cmd);
+        if (r.status == ReadStatus::Gone) fail_on(r, cmd_name(q.cmd));
+        if (r.status != ReadStatus::Ok) continue; // old units ignore what they do not know
+        const auto value = convert(q, r.text);
+        if (!value) continue;
+        supported_.push_back(&q);
+        sink_.set(q.variable, *value);
+        if (q.cmd == 'b') firmware = *value;
+    }
+    if (supported_.empty()) throw Error(NUTPP_E_IO, "UPS in smart mode but answers no query");
+
+    if (unit_knows(kCapabilitiesQuery)) {
+        const Reply r = ask(kCapabilitiesQuery, true);
+        if (r.status == ReadStatus::Ok) {
+            std::string error;
+            capabilities_ = parse_capabilities(r.text, locale_of(firmware), error);
+            if (!error.empty()) sink_.log_info("capability string partly unusable: " + error);
+        }
+    }
+
+    for (const Query *q : supported_) {
+        if (q->flags & kWritableString) {
+            sink_.writable(q->variable, {}, kStringLength);
+        } else if (q->flags & kWritableEnum) {
+            const auto it = capabilities_.find(q->cmd);
+            if (it == capabilities_.end()) continue; // no list of values: read-only
+            std::vector<std::string> choices;
+            for (const auto &raw : it->second)
+                if (auto v = convert(*q, raw)) choices.push_back(*v);
+            if (!choices.empty()) sink_.writable(q->variable, choices, 0);
+        }
+    }
+    for (const auto &c : kCommands)
+        if (unit_knows(c.wire[0])) sink_.command(c.instcmd);
+}
+
+void Engine::refresh(const Query &q) {
+    const Reply r = ask(q.cmd);
+    fail_on(r, std::string(q.variable) + " (" + cmd_name(q.cmd) + ")");
+    if (const auto value = convert(q, r.text))
+        sink_.set(q.variable, *value);
+    else
+        sink_.log_debug(std::string(q.variable) + ": no value in \"" + printable(r.text) + "\"");
+}
+
+void Engine::poll() {
+    for (const Query *q : supported_)
+        if (!(q->flags & kStatic)) refresh(*q);
+    poll_status();
+}
+
+void Engine::poll_status() {
+    const Reply r = ask(kStatusQuery);
+    fail_on(r, "status ('Q')");
+    std::string error;
+    const auto status = parse_status(r.text, error);
+    if (!status) throw Error(NUTPP_E_IO, error);
+    sink_.status(status->tokens, "");
+}
+
+void Engine::expect_ok(const std::string &what) {
+    const Reply r = link_.read_until(kCrLf, opt_.reply_timeout);
+    fail_on(r, what);
+    const auto text = strip_alerts(r.text, false);
+    if (text == "OK" || text == "*") return; // '*': older units' acknowledgement
+    throw Error(NUTPP_E_REJECTED, "UPS refused " + what + ": \"" + printable(r.text) + "\"");
+}
+
+void Engine::instcmd(const std::string &name, const char *arg) {
+    (void)arg;
+    const auto it = std::find_if(std::begin(kCommands), std::end(kCommands),
+                                 [&](const Command &c) { return name == c.instcmd; });
+    if (it == std::end(kCommands) || !unit_knows(it->wire[0]))
+        throw Error(NUTPP_E_UNSUPPORTED, "unsupported command " + name);
+    link_.drain();
+    link_.send(it->wire);
+    if (it->twice) {
+        // The UPS takes the first one as "are you sure?" and acts on the second after the pause.
+        link_.pause(opt_.repeat_pause);
+        link_.send(it->wire);
+    }
+    switch (it->confirm) {
+    case Confirm::Ok:
+        expect_ok(name);
+        return;
+    case Confirm::OkOrAlert: {
+        const Reply r = link_.read_until(kCrLf, opt_.reply_timeout);
+        if (r.status == ReadStatus::Gone) fail_on(r, name);
+        if (r.text.find('!') != std::string::npos || strip_alerts(r.text, false) == "OK") return;
+        if (r.status == ReadStatus::Timeout && r.text.empty()) throw Error(NUTPP_E_TIMEOUT, "no reply to " + name);
+        throw Error(NUTPP_E_REJECTED, "UPS refused " + name + ": \"" + printable(r.text) + "\"");
+    }
+    case Confirm::None:
+        return;
+    }
+}
+
+std::string Engine::read_value(const Query &q) {
+    const Reply r = ask(q.cmd);
+    fail_on(r, cmd_name(q.cmd));
+    auto v = convert(q, r.text);
+    if (!v) throw Error(NUTPP_E_IO, std::string(q.variable) + ": unreadable reply \"" + printable(r.text) + "\"");
+    return *v;
+}
+
+void Engine::setvar(const std::string &name, const std::string &value) {
+    const Query *q = find_query(name);
+    const bool known = q && std::find(supported_.begin(), supported_.end(), q) != supported_.end();
+    if (!known || !(q->flags & (kWritableEnum | kWritableString)))
+        throw Error(NUTPP_E_UNSUPPORTED, "variable not writable: " + name);
+    if (q->flags & kWritableString)
+        setvar_string(*q, value);
+    else
+        setvar_enum(*q, value);
+    refresh(*q);
+}
+
+void Engine::setvar_enum(const Query &q, const std::string &value) {
+    const auto caps = capabilities_.find(q.cmd);
+    if (caps == capabilities_.end()) throw Error(NUTPP_E_UNSUPPORTED, std::string("variable not writable: ") + q.variable);
+    const std::string original = read_value(q);
+    if (original == value) return;
+    // '-' steps the setting to its next value; walk the ring until the wanted one comes up.
+    for (size_t step = 0; step <= caps->second.size(); ++step) {
+        link_.send(std::string_view(&kNextValue, 1));
+        const Reply r = link_.read_until(kCrLf, opt_.reply_timeout);
+        fail_on(r, std::string("'-' on ") + q.variable);
+        const auto ack = strip_alerts(r.text, false);
+        if (!(ack == "OK" || (ack.empty() && r.text.find('|') != std::string::npos)))
+            throw Error(NUTPP_E_REJECTED, std::string("UPS refused to change ") + q.variable + ": \"" + printable(r.text) + "\"");
+        const std::string now = read_value(q);
+        if (now == value) return;
+        if (now == original) break;
+    }
+    throw Error(NUTPP_E_REJECTED, std::string(q.variable) + ": the UPS never offered \"" + value + "\"");
+}
+
+void Engine::setvar_string(const Query &q, const std::string &value) {
+    if (value.size() > kStringLength) throw Error(NUTPP_E_INVALID_ARG, std::string(q.variable) + ": at most 8 characters");
+    if (read_value(q) == value) return; // spare the EEPROM a pointless write
+    std::string wire(1, kNextValue);
+    wire += value;
+    wire.append(kStringLength - value.size(), '\r'); // the UPS reads exactly 8 characters
+    link_.send(wire);
+    expect_ok(std::string("new ") + q.variable);
+}
+
+} // namespace nutpp::serial::apc

@@ -1,0 +1,54 @@
+// Talks APC Smart to one UPS over a Link: the 'Y' handshake, discovery of what the unit supports
+// ('a' command set, ^Z capability values), measurements and status each poll, commands with their
+// confirmation rules, and the EEPROM settings as writable variables.
+#pragma once
+
+#include "apc_proto.hpp"
+#include "link.hpp"
+#include "sink.hpp"
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace nutpp::serial::apc {
+
+struct Options {
+    std::chrono::milliseconds reply_timeout{1000};
+    std::chrono::milliseconds repeat_pause{1600}; // K, Z, ^N must come twice, > 1.5 s apart
+};
+
+class Engine {
+public:
+    Engine(Link &link, Sink &sink, Options options) : link_(link), sink_(sink), opt_(options) {}
+
+    // True when the other end answers 'Y' with "SM".
+    static bool probe(Link &link, std::chrono::milliseconds timeout);
+    void open();        // throws nutpp::Error
+    void poll();        // measurements + status
+    void poll_status(); // status only (after an alert woke us)
+    void instcmd(const std::string &name, const char *arg);
+    void setvar(const std::string &name, const std::string &value);
+
+private:
+    Reply ask(char cmd, bool hash_is_data = false);
+    bool unit_knows(char cmd) const { return !have_command_set_ || command_set_.count(cmd) > 0; }
+    void handshake();
+    void refresh(const Query &q);
+    std::string read_value(const Query &q); // current NUT value, throws when the UPS does not say
+    void expect_ok(const std::string &what);
+    void setvar_enum(const Query &q, const std::string &value);
+    void setvar_string(const Query &q, const std::string &value);
+
+    Link &link_;
+    Sink &sink_;
+    Options opt_;
+    bool have_command_set_ = false;
+    std::set<char> command_set_;
+    std::vector<const Query *> supported_;
+    std::map<char, std::vector<std::string>> capabilities_; // device units
+};
+
+} // namespace nutpp::serial::apc

@@ -1,0 +1,137 @@
+#include "apc_proto.hpp"
+
+#include "text.hpp"
+
+#include <cstdlib>
+
+namespace nutpp::serial::apc {
+
+namespace {
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+bool printable_ascii(std::string_view s) {
+    for (unsigned char c : s)
+        if (c < 0x20 || c > 0x7e) return false;
+    return true;
+}
+
+} // namespace
+
+const Query *find_query(std::string_view variable) {
+    for (const auto &q : kQueries)
+        if (variable == q.variable) return &q;
+    return nullptr;
+}
+
+std::optional<std::string> convert(const Query &q, std::string_view reply) {
+    const std::string_view v = trim(reply);
+    if (v.empty() || v == "NA" || !printable_ascii(v)) return std::nullopt;
+    switch (q.format) {
+    case Format::Raw:
+        return std::string(v);
+    case Format::Minutes: {
+        std::string_view m = v;
+        if (m.back() == ':') m.remove_suffix(1); // 'j' ends with ':'
+        if (!all_digits(m) || m.size() > 6) return std::nullopt;
+        return std::to_string(std::atol(std::string(m).c_str()) * 60);
+    }
+    case Format::Hours:
+        if (v == "OFF") return std::string("0");
+        if (!all_digits(v) || v.size() > 6) return std::string(v); // "ON": at power-on only, kept as the UPS says
+        return std::to_string(std::atol(std::string(v).c_str()) * 3600);
+    case Format::TransferReason:
+        for (const auto &t : kTransferReasons)
+            if (v.size() == 1 && v[0] == t.code) return std::string(t.text);
+        return std::string(v);
+    }
+    return std::nullopt;
+}
+
+std::optional<Status> parse_status(std::string_view reply, std::string &error) {
+    const std::string_view v = trim(reply);
+    if (v.size() != 2 || hex_value(v[0]) < 0 || hex_value(v[1]) < 0) {
+        error = "bad status reply \"" + printable(reply) + "\"";
+        return std::nullopt;
+    }
+    const int bits = hex_value(v[0]) * 16 + hex_value(v[1]);
+    if ((bits & 0x18) == 0x18) {
+        error = "impossible status 0x" + std::string(v) + " (on line and on battery)";
+        return std::nullopt;
+    }
+    Status s;
+    for (const auto &b : kStatusBits)
+        if (bits & b.mask) s.tokens.emplace_back(b.token);
+    if (!(bits & 0x18)) s.tokens.emplace_back("OFF"); // neither on line nor on battery: output off
+    return s;
+}
+
+std::optional<std::set<char>> parse_protocol_info(std::string_view reply) {
+    const size_t first = reply.find('.');
+    if (first == std::string_view::npos) return std::nullopt;
+    const size_t second = reply.find('.', first + 1);
+    if (second == std::string_view::npos) return std::nullopt;
+    std::set<char> cmds(reply.begin() + static_cast<long>(second) + 1, reply.end());
+    if (cmds.empty()) return std::nullopt;
+    return cmds;
+}
+
+std::map<char, std::vector<std::string>> parse_capabilities(std::string_view reply, char locale, std::string &error) {
+    std::map<char, std::vector<std::string>> out;
+    if (reply.empty() || reply.front() != '#') {
+        error = "capabilities do not start with '#'";
+        return out;
+    }
+    size_t i = 1;
+    while (i < reply.size()) {
+        if (reply[i] == '#') { // Matrix-UPS separates groups with '#'
+            ++i;
+            continue;
+        }
+        if (i + 4 > reply.size()) {
+            error = "capabilities truncated at byte " + std::to_string(i);
+            return out;
+        }
+        const char cmd = reply[i];
+        const char loc = reply[i + 1];
+        const int count = reply[i + 2] - '0';
+        const int len = reply[i + 3] - '0';
+        if (count < 1 || count > 9 || len < 1 || len > 9) {
+            error = "capability entry count (" + std::to_string(count) + ") or length (" + std::to_string(len) +
+                    ") out of range at byte " + std::to_string(i);
+            return out;
+        }
+        i += 4;
+        const size_t need = static_cast<size_t>(count) * static_cast<size_t>(len);
+        if (i + need > reply.size()) {
+            error = "capability values truncated at byte " + std::to_string(i);
+            return out;
+        }
+        // Unknown locale (no firmware string): the first group for each command.
+        if (loc == locale || loc == '4' || (locale == 0 && !out.count(cmd))) {
+            auto &values = out[cmd];
+            values.clear();
+            for (int k = 0; k < count; ++k) values.emplace_back(reply.substr(i + static_cast<size_t>(k * len), static_cast<size_t>(len)));
+        }
+        i += need;
+    }
+    return out;
+}
+
+std::string_view strip_alerts(std::string_view reply, bool hash_is_data) {
+    while (!reply.empty() && kAlertChars.find(reply.front()) != std::string_view::npos &&
+           !(hash_is_data && reply.front() == '#'))
+        reply.remove_prefix(1);
+    return reply;
+}
+
+} // namespace nutpp::serial::apc

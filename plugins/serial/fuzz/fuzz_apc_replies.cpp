@@ -1,0 +1,30 @@
+// libFuzzer target: every APC Smart reply parser on arbitrary bytes (value conversion for every
+// table row, status byte, 'a' command set, ^Z capabilities in each locale, alert stripping).
+#include "apc_proto.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+using namespace nutpp::serial::apc;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    const std::string_view reply(reinterpret_cast<const char *>(data), size);
+    for (const auto &q : kQueries) (void)convert(q, reply);
+    std::string error;
+    if (const auto s = parse_status(reply, error)) {
+        if (s->tokens.empty()) std::abort(); // every accepted byte yields at least OL, OB or OFF
+    }
+    (void)parse_protocol_info(reply);
+    for (char locale : {'D', 'I', 'A', 'M', '\0'}) {
+        std::string cap_error;
+        const auto caps = parse_capabilities(reply, locale, cap_error);
+        for (const auto &[cmd, values] : caps)
+            for (const auto &v : values)
+                if (v.empty() || v.size() > 9) std::abort();
+    }
+    (void)strip_alerts(reply, true);
+    (void)strip_alerts(reply, false);
+    return 0;
+}

@@ -1,0 +1,158 @@
+#include "serial_driver.hpp"
+
+#include "text.hpp"
+
+namespace nutpp::serial {
+
+namespace {
+
+bool truthy(const std::string &v) {
+    return v.empty() || v == "1" || v == "true" || v == "yes" || v == "on" || v == "enabled";
+}
+
+// DTR/RTS per NUT's `cablepower` values: which lines carry power to the cable's interface chip.
+struct CablePower {
+    const char *name;
+    bool dtr;
+    bool rts;
+};
+constexpr CablePower kCablePower[] = {
+    {"normal", true, false}, {"reverse", false, true}, {"both", true, true}, {"none", false, false},
+};
+
+} // namespace
+
+SerialDriver::SerialDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Driver(api, ctx) {
+    const Host &h = host();
+    port_path_ = h.config_or("port", "");
+    if (port_path_.empty()) throw Error(NUTPP_E_CONFIG, "port is required (e.g. /dev/ttyS0)");
+    const std::string proto = h.config_or("protocol", "auto");
+    if (proto == "megatec") configured_ = Protocol::Megatec;
+    else if (proto == "apcsmart") configured_ = Protocol::ApcSmart;
+    else if (proto == "auto") configured_ = Protocol::Auto;
+    else throw Error(NUTPP_E_CONFIG, "protocol must be auto, megatec or apcsmart, not '" + proto + "'");
+
+    if (auto b = h.config_number("baud_rate")) baud_ = static_cast<int>(*b);
+    if (baud_constant(baud_) == 0) throw Error(NUTPP_E_CONFIG, "unsupported baud_rate " + std::to_string(baud_));
+    cablepower_ = h.config_or("cablepower", "");
+    if (!cablepower_.empty()) {
+        bool known = false;
+        for (const auto &c : kCablePower) known = known || cablepower_ == c.name;
+        if (!known) throw Error(NUTPP_E_CONFIG, "cablepower must be normal, reverse, both or none");
+    }
+    if (auto t = h.config_number("reply_timeout")) {
+        if (*t < 0.05 || *t > 3) throw Error(NUTPP_E_CONFIG, "reply_timeout must be 0.05..3 s");
+        reply_timeout_ = std::chrono::milliseconds(static_cast<long>(*t * 1000));
+    }
+    megatec_options_.reply_timeout = reply_timeout_;
+    apc_options_.reply_timeout = reply_timeout_;
+    if (auto d = h.config_number("offdelay")) {
+        if (*d < 12 || *d > 600) throw Error(NUTPP_E_CONFIG, "offdelay must be 12..600 s");
+        megatec_options_.offdelay_s = static_cast<unsigned>(*d);
+    }
+    if (auto d = h.config_number("ondelay")) {
+        if (*d < 0 || *d > 9999) throw Error(NUTPP_E_CONFIG, "ondelay must be 0..9999 min");
+        megatec_options_.ondelay_min = static_cast<unsigned>(*d);
+    }
+    if (auto v = h.config("norating")) megatec_options_.norating = truthy(*v);
+    if (auto v = h.config("novendor")) megatec_options_.novendor = truthy(*v);
+    // Test hook and slow-cable knob: the APC "say it twice" pause (must stay above 1.5 s on real units).
+    if (auto p = h.config_number("apc_repeat_pause")) apc_options_.repeat_pause = std::chrono::milliseconds(static_cast<long>(*p * 1000));
+}
+
+LineSettings SerialDriver::line_settings(Protocol p) const {
+    LineSettings s;
+    s.baud = baud_;
+    // Megatec cables are commonly powered from DTR with RTS low (NUT blazer_ser does the same);
+    // APC's smart cables need neither line raised.
+    std::string cp = cablepower_.empty() ? (p == Protocol::ApcSmart ? "none" : "normal") : cablepower_;
+    for (const auto &c : kCablePower)
+        if (cp == c.name) {
+            s.dtr = c.dtr;
+            s.rts = c.rts;
+        }
+    return s;
+}
+
+Protocol SerialDriver::detect() {
+    // Megatec first: its "Q1\r" is harmless to an APC unit ('Q' = status, the rest ignored), while
+    // an APC 'Y' left in a Megatec unit's buffer would spoil the next query.
+    if (megatec::Engine::probe(port_, reply_timeout_)) return Protocol::Megatec;
+    port_.pause(std::chrono::milliseconds(50));
+    if (apc::Engine::probe(port_, reply_timeout_)) return Protocol::ApcSmart;
+    throw Error(NUTPP_E_NO_DEVICE, "no Megatec or APC Smart UPS answers on " + port_path_);
+}
+
+nutpp_status SerialDriver::open() {
+    port_.open(port_path_, line_settings(configured_));
+    Protocol p = configured_;
+    if (p == Protocol::Auto) {
+        p = detect();
+        // The lines may have to change now that we know who is on the other end.
+        if (line_settings(p).dtr != line_settings(Protocol::Auto).dtr) port_.open(port_path_, line_settings(p));
+        host().info(std::string("detected ") + (p == Protocol::Megatec ? "Megatec/Q1" : "APC Smart") + " protocol on " + port_path_);
+    }
+    if (p == Protocol::Megatec) {
+        Sink &sink = *this; // private base: convert here, where it is accessible
+        megatec_ = std::make_unique<megatec::Engine>(port_, sink, megatec_options_);
+        megatec_->open();
+    } else {
+        Sink &sink = *this;
+        apc_ = std::make_unique<apc::Engine>(port_, sink, apc_options_);
+        apc_->open();
+        // APC units announce line failure etc. with unsolicited characters: wake up for them.
+        watching_ = host().watch(port_.fd(), NUTPP_FD_READ) == NUTPP_OK;
+    }
+    return NUTPP_OK;
+}
+
+nutpp_status SerialDriver::poll(uint32_t wake_reasons) {
+    if (megatec_) {
+        megatec_->poll();
+    } else if (apc_) {
+        // Woken only by bytes on the line: an alert; the status alone is what changed.
+        if (wake_reasons == NUTPP_WAKE_FD)
+            apc_->poll_status();
+        else
+            apc_->poll();
+    } else {
+        return host().fail(NUTPP_E_STATE, "poll without an open device");
+    }
+    return NUTPP_OK;
+}
+
+nutpp_status SerialDriver::instcmd(const char *cmd, const char *arg) {
+    if (megatec_) megatec_->instcmd(cmd, arg);
+    else if (apc_) apc_->instcmd(cmd, arg);
+    else return host().fail(NUTPP_E_STATE, "device not open");
+    return NUTPP_OK;
+}
+
+nutpp_status SerialDriver::setvar(const char *name, const char *value) {
+    if (megatec_) megatec_->setvar(name, value);
+    else if (apc_) apc_->setvar(name, value);
+    else return host().fail(NUTPP_E_STATE, "device not open");
+    return NUTPP_OK;
+}
+
+void SerialDriver::close() {
+    if (watching_ && port_.is_open()) host().unwatch(port_.fd());
+    watching_ = false;
+    megatec_.reset();
+    apc_.reset();
+    port_.close();
+}
+
+void SerialDriver::set(const std::string &name, const std::string &value) { host().set(name.c_str(), value); }
+void SerialDriver::remove(const std::string &name) { host().remove(name.c_str()); }
+void SerialDriver::status(const std::vector<std::string> &tokens, const std::string &alarm) { host().status(tokens, alarm); }
+void SerialDriver::command(const std::string &name) { host().command(name.c_str()); }
+void SerialDriver::writable(const std::string &name, const std::vector<std::string> &choices, unsigned max_length) {
+    if (!choices.empty()) host().declare(name.c_str(), NUTPP_TYPE_ENUM, true, 0, {}, choices);
+    else if (max_length > 0) host().declare(name.c_str(), NUTPP_TYPE_STRING, true, max_length);
+    else host().declare(name.c_str(), NUTPP_TYPE_INTEGER, true);
+}
+void SerialDriver::log_info(const std::string &message) { host().info(message); }
+void SerialDriver::log_debug(const std::string &message) { host().debug(message); }
+
+} // namespace nutpp::serial

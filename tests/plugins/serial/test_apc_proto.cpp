@@ -1,0 +1,93 @@
+// The APC Smart parsers against the protocol transcript (tests/testdata/serial/apcsmart_protocol_examples.txt).
+#include "apc_proto.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace nutpp::serial::apc;
+
+namespace {
+std::string conv(const char *var, const char *reply) {
+    const Query *q = find_query(var);
+    if (!q) return "<no such query>";
+    return convert(*q, reply).value_or("<none>");
+}
+std::vector<std::string> status(const char *reply) {
+    std::string error;
+    auto s = parse_status(reply, error);
+    return s ? s->tokens : std::vector<std::string>{"<error: " + error + ">"};
+}
+} // namespace
+
+TEST(ApcConvert, TranscriptValuesBecomeNutValues) {
+    EXPECT_EQ(conv("battery.voltage", "27.87"), "27.87");
+    EXPECT_EQ(conv("ups.temperature", "036.0"), "036.0"); // NUT apcsmart keeps the UPS's digits
+    EXPECT_EQ(conv("ups.load", "023.5"), "023.5");
+    EXPECT_EQ(conv("battery.runtime", "0327:"), "19620"); // minutes with ':' -> seconds
+    EXPECT_EQ(conv("battery.runtime.low", "02"), "120");
+    EXPECT_EQ(conv("ups.test.interval", "336"), "1209600"); // hours -> seconds
+    EXPECT_EQ(conv("ups.test.interval", "OFF"), "0");
+    EXPECT_EQ(conv("input.transfer.reason", "O"), "no transfers yet since turnon");
+    EXPECT_EQ(conv("input.transfer.reason", "R"), "unacceptable utility voltage rate of change");
+    EXPECT_EQ(conv("ups.id", "UPS_IDEN"), "UPS_IDEN");
+    EXPECT_EQ(conv("ups.firmware", "50.9.D"), "50.9.D");
+    EXPECT_EQ(conv("battery.charge", "NA"), "<none>");
+    EXPECT_EQ(conv("battery.runtime", "12a4:"), "<none>");
+    EXPECT_EQ(conv("ups.model", "\x01\xff"), "<none>");
+}
+
+TEST(ApcStatus, FlagDecodingFromTranscript) {
+    EXPECT_EQ(status("08"), (std::vector<std::string>{"OL"}));
+    EXPECT_EQ(status("10"), (std::vector<std::string>{"OB"}));
+    EXPECT_EQ(status("50"), (std::vector<std::string>{"OB", "LB"}));
+    EXPECT_EQ(status("0A"), (std::vector<std::string>{"TRIM", "OL"}));
+    EXPECT_EQ(status("0C"), (std::vector<std::string>{"BOOST", "OL"}));
+    EXPECT_EQ(status("88"), (std::vector<std::string>{"OL", "RB"}));
+    EXPECT_EQ(status("00"), (std::vector<std::string>{"OFF"}));
+    EXPECT_EQ(status("18"), (std::vector<std::string>{"<error: impossible status 0x18 (on line and on battery)>"}));
+    EXPECT_EQ(status("8"), (std::vector<std::string>{"<error: bad status reply \"8\">"}));
+    EXPECT_EQ(status("ZZ"), (std::vector<std::string>{"<error: bad status reply \"ZZ\">"}));
+}
+
+TEST(ApcCapabilities, TranscriptStringPerLocale) {
+    std::string error;
+    const std::string caps = "#uD43132135138129uM43229234239224uA43110112114108";
+    auto d = parse_capabilities(caps, 'D', error);
+    EXPECT_TRUE(error.empty()) << error;
+    EXPECT_EQ(d['u'], (std::vector<std::string>{"132", "135", "138", "129"}));
+    auto m = parse_capabilities(caps, 'M', error);
+    EXPECT_EQ(m['u'], (std::vector<std::string>{"229", "234", "239", "224"}));
+    auto unknown = parse_capabilities(caps, 0, error); // no firmware string: first group wins
+    EXPECT_EQ(unknown['u'], (std::vector<std::string>{"132", "135", "138", "129"}));
+    // '4' = every locale; Matrix-UPS '#' separators
+    auto all = parse_capabilities("#E433336168OFF##kI410TLN", 'I', error);
+    EXPECT_EQ(all['E'], (std::vector<std::string>{"336", "168", "OFF"}));
+    EXPECT_EQ(all['k'], (std::vector<std::string>{"0", "T", "L", "N"}));
+}
+
+TEST(ApcCapabilities, MalformedStringsKeepWhatParsed) {
+    std::string error;
+    // NUT issues #1941/#2015: a count or length out of range
+    auto r = parse_capabilities("#uD43132135138129u\x01\x09\x03", 'D', error);
+    EXPECT_EQ(r['u'].size(), 4u);
+    EXPECT_NE(error.find("out of range"), std::string::npos) << error;
+    error.clear();
+    r = parse_capabilities("#uD4313213", 'D', error);
+    EXPECT_TRUE(r.empty());
+    EXPECT_NE(error.find("truncated"), std::string::npos) << error;
+    error.clear();
+    parse_capabilities("uD43132135138129", 'D', error);
+    EXPECT_FALSE(error.empty());
+}
+
+TEST(ApcProtocolInfo, CommandSetAndAlerts) {
+    const auto set = parse_protocol_info(std::string("3.!$%+?=#|.\x01\x0e\x1a") + "ABQY");
+    ASSERT_TRUE(set);
+    EXPECT_EQ(set->count('Q'), 1u);
+    EXPECT_EQ(set->count('\x1a'), 1u);
+    EXPECT_EQ(set->count('C'), 0u);
+    EXPECT_FALSE(parse_protocol_info("NA"));
+    EXPECT_FALSE(parse_protocol_info("3.!$."));
+    EXPECT_EQ(strip_alerts("!$OK", false), "OK");
+    EXPECT_EQ(strip_alerts("#uD4", true), "#uD4");
+    EXPECT_EQ(strip_alerts("#|OK", false), "OK");
+}
