@@ -22,41 +22,6 @@ namespace driver_socket = nutpp::driver_socket;
 
 namespace {
 
-std::unique_ptr<FakeUsbUps> make_fake(FakeUsbUps::Config c, std::string &why) {
-    try {
-        return std::make_unique<FakeUsbUps>(std::move(c));
-    } catch (const std::exception &e) {
-        why = e.what();
-        return nullptr;
-    }
-}
-
-#define REQUIRE_FAKE(fake, config)                                                                \
-    std::string why_;                                                                             \
-    auto fake = make_fake(config, why_);                                                          \
-    if (!fake) GTEST_SKIP() << "umockdev emulation unavailable (run under umockdev-wrapper): " << why_
-
-std::string device_yaml() {
-    return "  cp:\n    driver: usbhid\n    port: auto\n    vendorid: \"0764\"\n    pollinterval: 1\n";
-}
-
-std::string wait_var(const UpsdrvdProcess &p, const std::string &var, const std::string &want,
-                     std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::string seen;
-    do {
-        try {
-            const auto st = p.dump("usbhid", "cp");
-            auto it = st.vars.find(var);
-            seen = it == st.vars.end() ? "<unset>" : it->second;
-            if (seen == want) break;
-        } catch (const std::exception &) {
-            seen = "<no socket>";
-        }
-        std::this_thread::sleep_for(10ms);
-    } while (std::chrono::steady_clock::now() < deadline);
-    return seen;
-}
 
 std::string request(const UpsdrvdProcess &p, const std::string &line) {
     const auto lines = driver_socket::exchange(p.socket("usbhid", "cp"), line, "TRACKING", 5s);
@@ -92,7 +57,7 @@ TEST(UsbHidActions, SetVariableReachesTheDeviceAsSetReport) {
     const auto before = fake->feature_report(0x07);
     ASSERT_EQ(before.size(), 7u);
     UpsdrvdProcess p;
-    p.write_config(device_yaml());
+    p.write_config(cyberpower_device_yaml(1));
     p.start();
     ASSERT_EQ(wait_var(p, "battery.charge.low", "10", 15s), "10") << p.log();
     ASSERT_TRUE(fake->set_reports().empty()) << all_hex(fake->set_reports());
@@ -128,7 +93,7 @@ TEST(UsbHidActions, SetVariableReachesTheDeviceAsSetReport) {
 TEST(UsbHidActions, InstantCommandsReachTheDeviceAsSetReport) {
     REQUIRE_FAKE(fake, cyberpower_config());
     UpsdrvdProcess p;
-    p.write_config(device_yaml());
+    p.write_config(cyberpower_device_yaml(1));
     p.start();
     ASSERT_EQ(wait_var(p, "ups.beeper.status", "enabled", 15s), "enabled") << p.log();
 
@@ -175,7 +140,7 @@ bool wait_data_ok(const UpsdrvdProcess &p, bool want, std::chrono::milliseconds 
 TEST(UsbHidActions, UnplugGoesStaleAndReplugRecoversWithoutRestart) {
     REQUIRE_FAKE(fake, cyberpower_config());
     UpsdrvdProcess p;
-    p.write_config(device_yaml() + "    maxretry: 1\n    retrydelay: 0.2\n");
+    p.write_config(cyberpower_device_yaml(1) + "    maxretry: 1\n    retrydelay: 0.2\n");
     p.start();
     ASSERT_EQ(wait_var(p, "ups.status", "OL", 15s), "OL") << p.log();
     ASSERT_TRUE(wait_data_ok(p, true, 5s)) << p.log();

@@ -17,41 +17,6 @@ using namespace usbhid_test;
 
 namespace {
 
-std::unique_ptr<FakeUsbUps> make_fake(FakeUsbUps::Config c, std::string &why) {
-    try {
-        return std::make_unique<FakeUsbUps>(std::move(c));
-    } catch (const std::exception &e) {
-        why = e.what();
-        return nullptr;
-    }
-}
-
-#define REQUIRE_FAKE(fake, config)                                                                \
-    std::string why_;                                                                             \
-    auto fake = make_fake(config, why_);                                                          \
-    if (!fake) GTEST_SKIP() << "umockdev emulation unavailable (run under umockdev-wrapper): " << why_
-
-std::string device_yaml(const std::string &extra = "") {
-    return "  cp:\n    driver: usbhid\n    port: auto\n    vendorid: \"0764\"\n    pollinterval: 30\n" + extra;
-}
-
-std::string wait_var(const UpsdrvdProcess &p, const std::string &var, const std::string &want,
-                     std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::string seen;
-    do {
-        try {
-            const auto st = p.dump("usbhid", "cp");
-            auto it = st.vars.find(var);
-            seen = it == st.vars.end() ? "<unset>" : it->second;
-            if (seen == want) break;
-        } catch (const std::exception &) {
-            seen = "<no socket>";
-        }
-        std::this_thread::sleep_for(10ms);
-    } while (std::chrono::steady_clock::now() < deadline);
-    return seen;
-}
 
 // Names of the reference CP1000AVRLCD dump.
 std::set<std::string> reference_names() {
@@ -68,7 +33,7 @@ std::set<std::string> reference_names() {
 TEST(UsbHidEndToEnd, CyberPowerThroughUpsdrvdShowsTheReferenceVariables) {
     REQUIRE_FAKE(fake, cyberpower_config());
     UpsdrvdProcess p;
-    p.write_config(device_yaml());
+    p.write_config(cyberpower_device_yaml(30));
     p.start();
     ASSERT_EQ(wait_var(p, "ups.status", "OL", 15s), "OL") << p.log();
     const auto st = p.dump("usbhid", "cp");
@@ -103,7 +68,7 @@ TEST(UsbHidEndToEnd, CyberPowerThroughUpsdrvdShowsTheReferenceVariables) {
 TEST(UsbHidEndToEnd, InputReportTurnsStatusOnBatteryWithoutWaitingForThePoll) {
     REQUIRE_FAKE(fake, cyberpower_config());
     UpsdrvdProcess p;
-    p.write_config(device_yaml()); // pollinterval 30 s: only the interrupt pipe can be this fast
+    p.write_config(cyberpower_device_yaml(30)); // pollinterval 30 s: only the interrupt pipe can be this fast
     p.start();
     ASSERT_EQ(wait_var(p, "ups.status", "OL", 15s), "OL") << p.log();
     const auto sent = std::chrono::steady_clock::now();
