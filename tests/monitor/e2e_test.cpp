@@ -27,18 +27,6 @@ std::string mon(const std::string &ups, uint16_t port, bool primary, int power =
            (primary ? ", user: monp, password: pp, role: primary }" : ", user: mons, password: ss, role: secondary }");
 }
 
-double first_time(const std::vector<Record> &rs, const std::string &type) {
-    for (const auto &r : rs)
-        if (r.type == type) return r.t;
-    return -1;
-}
-
-std::vector<std::string> types(const std::vector<Record> &rs) {
-    std::vector<std::string> out;
-    for (const auto &r : rs) out.push_back(r.type);
-    return out;
-}
-
 class MonitorE2E : public ::testing::Test {
 protected:
     void SetUp() override { dir_ = make_temp_dir("upsmon-e2e"); }
@@ -72,42 +60,7 @@ TEST_F(MonitorE2E, PrimaryAndTwoSecondaries) {
     UpsmonProcess up(p, rec, dir_ + "/p"), us1(s1, rec, dir_ + "/s1"), us2(s2, rec, dir_ + "/s2");
 
     ASSERT_TRUE(rec.wait_shutdowns(3, 25s)) << up.log() << us1.log() << stack.upsd().log();
-    const auto sd = rec.shutdowns();
-    ASSERT_EQ(sd.size(), 3u);
-    EXPECT_EQ(sd[2].who, "primary") << "secondaries first";
-    EXPECT_TRUE((sd[0].who == "sec1" && sd[1].who == "sec2") || (sd[0].who == "sec2" && sd[1].who == "sec1"));
-
-    const auto pe = rec.events_of("primary");
-    // The short outage was seen, and recovered from, without any shutdown.
-    const std::vector<std::string> want = {"ONBATT", "ONLINE", "ONBATT", "LOWBATT", "FSD", "SHUTDOWN"};
-    auto ty = types(pe);
-    ty.erase(std::remove(ty.begin(), ty.end(), "SHUTDOWN_HOSTSYNC"), ty.end());
-    // LOWBATT and FSD are raised in the same poll; their NOTIFYCMD children race to the log.
-    if (ty.size() > 4 && ty[3] == "FSD" && ty[4] == "LOWBATT") std::swap(ty[3], ty[4]);
-    EXPECT_EQ(ty, want) << up.log();
-    const double lowbatt = first_time(pe, "LOWBATT");
-    for (const auto &r : sd) EXPECT_GT(r.t, lowbatt) << r.who << " shut down before LB";
-    // Primary: FSD -> (secondaries log out) -> finaldelay 1 -> shutdowncmd; never more than hostsync.
-    const double fsd = first_time(pe, "FSD");
-    EXPECT_LE(sd[2].t - fsd, hostsync + 1 + 1.0);
-    EXPECT_LT(sd[2].t - fsd, hostsync) << "it should not have waited for the hostsync timeout";
-    // Secondaries learnt of FSD from the server.
-    for (const char *who : {"sec1", "sec2"}) {
-        const auto ev = types(rec.events_of(who));
-        EXPECT_NE(std::find(ev.begin(), ev.end(), "FSD"), ev.end()) << who;
-        EXPECT_NE(std::find(ev.begin(), ev.end(), "SHUTDOWN"), ev.end()) << who;
-    }
-    // Powerdown flag: only the primary writes it; upsmon -K sees it.
-    EXPECT_EQ(read_file(up.flag()).rfind("upsmon-shutdown-file", 0), 0u);
-    EXPECT_EQ(read_file(dir_ + "/s1/killpower"), "");
-    EXPECT_EQ(run_command({UPSMON_BIN, "-f", up.config(), "-K"}).exit_code, 0);
-    EXPECT_EQ(run_command({UPSMON_BIN, "-f", us1.config(), "-K"}).exit_code, 1);
-    EXPECT_NE(stack.query("GET VAR demo ups.status").find("FSD"), std::string::npos);
-    // Every upsmon exits after its shutdown (shutdownexit default yes).
-    for (auto *u : {&up, &us1, &us2}) {
-        for (int i = 0; i < 50 && u->process().running(); ++i) std::this_thread::sleep_for(100ms);
-        EXPECT_FALSE(u->process().running()) << u->log();
-    }
+    expect_orderly_shutdown(rec, up, us1, us2, stack, hostsync, dir_ + "/s1");
 }
 
 // A secondary that never logs out: the primary waits hostsync, then goes on anyway.

@@ -14,11 +14,6 @@ using namespace nutpp::testing;
 
 namespace {
 
-std::vector<std::string> types(const std::vector<Record> &rs) {
-    std::vector<std::string> out;
-    for (const auto &r : rs) out.push_back(r.type);
-    return out;
-}
 bool has(const std::vector<std::string> &v, const std::string &s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 } // namespace

@@ -1,7 +1,10 @@
 #include "monitor_fixture.hpp"
 
+#include <gtest/gtest.h>
+
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -136,6 +139,59 @@ OurStack::OurStack(const std::string &devices, const std::string &users,
 std::string OurStack::query(const std::string &line) {
     RawConn c(upsd_->port());
     return c.ask(line);
+}
+
+double first_time(const std::vector<Record> &rs, const std::string &type) {
+    for (const auto &r : rs)
+        if (r.type == type) return r.t;
+    return -1;
+}
+
+std::vector<std::string> types(const std::vector<Record> &rs) {
+    std::vector<std::string> out;
+    for (const auto &r : rs) out.push_back(r.type);
+    return out;
+}
+
+void expect_orderly_shutdown(const Recorder &rec, UpsmonProcess &up, UpsmonProcess &us1, UpsmonProcess &us2,
+                             OurStack &stack, int hostsync, const std::string &s1_dir) {
+    using namespace std::chrono_literals;
+    const auto sd = rec.shutdowns();
+    ASSERT_EQ(sd.size(), 3u);
+    EXPECT_EQ(sd[2].who, "primary") << "secondaries first";
+    EXPECT_TRUE((sd[0].who == "sec1" && sd[1].who == "sec2") || (sd[0].who == "sec2" && sd[1].who == "sec1"));
+
+    const auto pe = rec.events_of("primary");
+    // The short outage was seen, and recovered from, without any shutdown.
+    const std::vector<std::string> want = {"ONBATT", "ONLINE", "ONBATT", "LOWBATT", "FSD", "SHUTDOWN"};
+    auto ty = types(pe);
+    ty.erase(std::remove(ty.begin(), ty.end(), "SHUTDOWN_HOSTSYNC"), ty.end());
+    // LOWBATT and FSD are raised in the same poll; their NOTIFYCMD children race to the log.
+    if (ty.size() > 4 && ty[3] == "FSD" && ty[4] == "LOWBATT") std::swap(ty[3], ty[4]);
+    EXPECT_EQ(ty, want) << up.log();
+    const double lowbatt = first_time(pe, "LOWBATT");
+    for (const auto &r : sd) EXPECT_GT(r.t, lowbatt) << r.who << " shut down before LB";
+    // Primary: FSD -> (secondaries log out) -> finaldelay 1 -> shutdowncmd; never more than hostsync.
+    const double fsd = first_time(pe, "FSD");
+    EXPECT_LE(sd[2].t - fsd, hostsync + 1 + 1.0);
+    EXPECT_LT(sd[2].t - fsd, hostsync) << "it should not have waited for the hostsync timeout";
+    // Secondaries learnt of FSD from the server.
+    for (const char *who : {"sec1", "sec2"}) {
+        const auto ev = types(rec.events_of(who));
+        EXPECT_NE(std::find(ev.begin(), ev.end(), "FSD"), ev.end()) << who;
+        EXPECT_NE(std::find(ev.begin(), ev.end(), "SHUTDOWN"), ev.end()) << who;
+    }
+    // Powerdown flag: only the primary writes it; upsmon -K sees it.
+    EXPECT_EQ(read_file(up.flag()).rfind("upsmon-shutdown-file", 0), 0u);
+    EXPECT_EQ(read_file(s1_dir + "/killpower"), "");
+    EXPECT_EQ(run_command({UPSMON_BIN, "-f", up.config(), "-K"}).exit_code, 0);
+    EXPECT_EQ(run_command({UPSMON_BIN, "-f", us1.config(), "-K"}).exit_code, 1);
+    EXPECT_NE(stack.query("GET VAR demo ups.status").find("FSD"), std::string::npos);
+    // Every upsmon exits after its shutdown (shutdownexit default yes).
+    for (auto *u : {&up, &us1, &us2}) {
+        for (int i = 0; i < 50 && u->process().running(); ++i) std::this_thread::sleep_for(100ms);
+        EXPECT_FALSE(u->process().running()) << u->log();
+    }
 }
 
 } // namespace nutpp::testing

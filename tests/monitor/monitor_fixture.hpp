@@ -85,4 +85,15 @@ private:
 
 std::string make_temp_dir(const std::string &tag);
 
+// Time of the first record of `type` (-1 if none), and the types of records in order.
+double first_time(const std::vector<Record> &rs, const std::string &type);
+std::vector<std::string> types(const std::vector<Record> &rs);
+
+// The checks of the primary + two secondaries scenario once all three have shut down (loopback and
+// network-namespace variants): short outage without shutdown, secondaries before the primary, the
+// primary within hostsync and without waiting for its timeout, the powerdown flag, every upsmon exited.
+// `s1_dir` is the first secondary's directory (it must have no powerdown flag).
+void expect_orderly_shutdown(const Recorder &rec, UpsmonProcess &up, UpsmonProcess &us1, UpsmonProcess &us2,
+                             OurStack &stack, int hostsync, const std::string &s1_dir);
+
 } // namespace nutpp::testing

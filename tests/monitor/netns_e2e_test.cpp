@@ -107,18 +107,6 @@ std::string mon(const std::string &ups, const std::string &addr, uint16_t port, 
            (primary ? ", user: monp, password: pp, role: primary }" : ", user: mons, password: ss, role: secondary }");
 }
 
-double first_time(const std::vector<Record> &rs, const std::string &type) {
-    for (const auto &r : rs)
-        if (r.type == type) return r.t;
-    return -1;
-}
-
-std::vector<std::string> types(const std::vector<Record> &rs) {
-    std::vector<std::string> out;
-    for (const auto &r : rs) out.push_back(r.type);
-    return out;
-}
-
 // Client addresses from `LIST CLIENT <ups>`.
 std::set<std::string> clients(uint16_t port, const std::string &ups) {
     RawConn c(port);
@@ -190,34 +178,5 @@ TEST_F(MonitorNetNsE2E, PrimaryAndTwoSecondariesInNetNs) {
     EXPECT_EQ(seen, want_clients) << up.log() << us1.log() << us2.log() << stack.upsd().log();
 
     ASSERT_TRUE(rec.wait_shutdowns(3, 30s)) << up.log() << us1.log() << us2.log() << stack.upsd().log();
-    const auto sd = rec.shutdowns();
-    ASSERT_EQ(sd.size(), 3u);
-    EXPECT_EQ(sd[2].who, "primary") << "secondaries first";
-    EXPECT_TRUE((sd[0].who == "sec1" && sd[1].who == "sec2") || (sd[0].who == "sec2" && sd[1].who == "sec1"));
-
-    const auto pe = rec.events_of("primary");
-    const std::vector<std::string> want = {"ONBATT", "ONLINE", "ONBATT", "LOWBATT", "FSD", "SHUTDOWN"};
-    auto ty = types(pe);
-    ty.erase(std::remove(ty.begin(), ty.end(), "SHUTDOWN_HOSTSYNC"), ty.end());
-    if (ty.size() > 4 && ty[3] == "FSD" && ty[4] == "LOWBATT") std::swap(ty[3], ty[4]);
-    EXPECT_EQ(ty, want) << up.log();
-    const double lowbatt = first_time(pe, "LOWBATT");
-    for (const auto &r : sd) EXPECT_GT(r.t, lowbatt) << r.who << " shut down before LB";
-    const double fsd = first_time(pe, "FSD");
-    EXPECT_LE(sd[2].t - fsd, hostsync + 1 + 1.0);
-    EXPECT_LT(sd[2].t - fsd, hostsync) << "it should not have waited for the hostsync timeout";
-    for (const char *who : {"sec1", "sec2"}) {
-        const auto ev = types(rec.events_of(who));
-        EXPECT_NE(std::find(ev.begin(), ev.end(), "FSD"), ev.end()) << who;
-        EXPECT_NE(std::find(ev.begin(), ev.end(), "SHUTDOWN"), ev.end()) << who;
-    }
-    EXPECT_EQ(read_file(up.flag()).rfind("upsmon-shutdown-file", 0), 0u);
-    EXPECT_EQ(read_file(dir_ + "/s1/killpower"), "");
-    EXPECT_EQ(run_command({UPSMON_BIN, "-f", up.config(), "-K"}).exit_code, 0);
-    EXPECT_EQ(run_command({UPSMON_BIN, "-f", us1.config(), "-K"}).exit_code, 1);
-    EXPECT_NE(stack.query("GET VAR demo ups.status").find("FSD"), std::string::npos);
-    for (auto *u : {&up, &us1, &us2}) {
-        for (int i = 0; i < 50 && u->process().running(); ++i) std::this_thread::sleep_for(100ms);
-        EXPECT_FALSE(u->process().running()) << u->log();
-    }
+    expect_orderly_shutdown(rec, up, us1, us2, stack, hostsync, dir_ + "/s1");
 }
