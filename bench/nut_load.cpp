@@ -126,9 +126,14 @@ int main(int argc, char **argv) {
     long issued = 0, done = 0, errors = 0, lost = 0; // lost: requests on connections the server closed
     std::vector<double> latencies_us;
     latencies_us.reserve(1 << 20);
-    auto may_issue = [&] { return o.max_requests == 0 || issued < o.max_requests; };
-    auto send_one = [&](Conn &c) {
-        if (::send(c.fd, line.data(), line.size(), MSG_NOSIGNAL) != ssize_t(line.size())) {
+    // Sends `k` requests in one write, as a pipelining client does with what it has to send; with
+    // depth 1 (closed loop) that is one request per write.
+    std::string burst;
+    for (int d = 0; d < o.depth; ++d) burst += line;
+    auto send_many = [&](Conn &c, int k) {
+        if (k <= 0 || c.fd < 0) return;
+        const size_t bytes = size_t(k) * line.size();
+        if (::send(c.fd, burst.data(), bytes, MSG_NOSIGNAL) != ssize_t(bytes)) {
             ::close(c.fd); // the server dropped this connection
             c.fd = -1;
             lost += long(c.sent.size());
@@ -136,15 +141,18 @@ int main(int argc, char **argv) {
             ++closed_by_server;
             return;
         }
-        c.sent.push_back(Clock::now());
-        ++issued;
+        const auto now = Clock::now();
+        for (int i = 0; i < k; ++i) c.sent.push_back(now);
+        issued += k;
+    };
+    auto how_many = [&](int want) {
+        if (o.max_requests == 0) return want;
+        return int(std::min<long>(want, std::max<long>(0, o.max_requests - issued)));
     };
 
     const auto start = Clock::now();
     const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
-    auto start_requests = [&](Conn &c) {
-        for (int d = 0; d < o.depth && may_issue() && c.fd >= 0; ++d) send_one(c);
-    };
+    auto start_requests = [&](Conn &c) { send_many(c, how_many(o.depth)); };
     for (auto &c : conns)
         if (c.fd >= 0 && !c.connecting) start_requests(c);
 
@@ -184,7 +192,8 @@ int main(int argc, char **argv) {
                 gone = r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
                 break;
             }
-            // Complete replies, in order.
+            // Complete replies, in order; each one frees a slot, refilled in one write below.
+            int refill = 0;
             for (;;) {
                 size_t end;
                 if (o.request == "get") {
@@ -204,9 +213,9 @@ int main(int argc, char **argv) {
                 latencies_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - c.sent.front()).count());
                 c.sent.pop_front();
                 ++done;
-                if (!gone && Clock::now() < deadline && may_issue()) send_one(c);
-                if (c.fd < 0) break;
+                ++refill;
             }
+            if (!gone && Clock::now() < deadline) send_many(c, how_many(refill));
             if (gone && c.fd >= 0) { // e.g. a server over its connection limit
                 lost += long(c.sent.size());
                 c.sent.clear();

@@ -30,10 +30,12 @@ void EventLoop::watch(int fd, uint32_t events, FdCallback cb) {
     epoll_event ev{};
     ev.events = events;
     ev.data.fd = fd;
-    const bool known = fds_.count(fd) != 0;
+    if (fd < 0) throw std::runtime_error("epoll_ctl: negative descriptor");
+    if (size_t(fd) >= fds_.size()) fds_.resize(size_t(fd) + 1);
+    const bool known = bool(fds_[size_t(fd)]);
     if (epoll_ctl(epfd_, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0)
         throw std::runtime_error(std::string("epoll_ctl: ") + strerror(errno));
-    fds_[fd] = std::move(cb);
+    fds_[size_t(fd)] = std::move(cb);
 }
 
 void EventLoop::modify(int fd, uint32_t events) {
@@ -44,7 +46,9 @@ void EventLoop::modify(int fd, uint32_t events) {
 }
 
 void EventLoop::unwatch(int fd) {
-    if (fds_.erase(fd)) epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+    if (fd < 0 || size_t(fd) >= fds_.size() || !fds_[size_t(fd)]) return;
+    fds_[size_t(fd)] = nullptr;
+    epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
 }
 
 EventLoop::TimerId EventLoop::add_timer(std::chrono::milliseconds delay, std::function<void()> cb,
@@ -73,12 +77,12 @@ int EventLoop::next_timeout_ms() const {
     if (timers_.empty()) return 1000;
     auto soonest = Clock::time_point::max();
     for (const auto &[id, t] : timers_) soonest = std::min(soonest, t.due);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(soonest - Clock::now()).count();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(soonest - now_).count();
     return ms < 0 ? 0 : static_cast<int>(std::min<long long>(ms + 1, 1000));
 }
 
 void EventLoop::run_timers() {
-    const auto now = Clock::now();
+    const auto now = now_;
     std::vector<TimerId> due;
     for (const auto &[id, t] : timers_)
         if (t.due <= now) due.push_back(id);
@@ -112,17 +116,18 @@ void EventLoop::run() {
     while (running_) {
         const int n = epoll_wait(epfd_, events, 64, next_timeout_ms());
         if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("epoll_wait: ") + strerror(errno));
+        now_ = Clock::now();
         for (int i = 0; i < n; ++i) {
             const int fd = events[i].data.fd;
             if (fd == wakefd_) {
                 run_posted();
                 continue;
             }
-            auto it = fds_.find(fd);
-            if (it == fds_.end()) continue; // unwatched by an earlier callback in this batch
-            auto cb = it->second;           // copy: the callback may unwatch itself
+            if (size_t(fd) >= fds_.size() || !fds_[size_t(fd)]) continue; // unwatched earlier in this batch
+            auto cb = fds_[size_t(fd)]; // copy: the callback may unwatch itself
             cb(events[i].events);
         }
+        now_ = Clock::now(); // the callbacks may have taken a while: timers go by the real time
         run_timers();
     }
 }

@@ -35,6 +35,10 @@ public:
     // Thread-safe: queue `fn` to run on the loop thread soon.
     void post(std::function<void()> fn);
 
+    // The time the loop last woke up: what callbacks should use instead of reading the clock
+    // themselves (one clock read per wake-up, not one per request).
+    Clock::time_point now() const { return now_; }
+
     // Runs until stop(). stop() is thread-safe.
     void run();
     void stop();
@@ -52,7 +56,8 @@ private:
     int epfd_ = -1;
     int wakefd_ = -1;
     bool running_ = false;
-    std::map<int, FdCallback> fds_;
+    Clock::time_point now_ = Clock::now();
+    std::vector<FdCallback> fds_; // indexed by descriptor; empty: not watched
     std::map<TimerId, Timer> timers_;
     TimerId next_timer_ = 1;
     std::mutex post_mu_;

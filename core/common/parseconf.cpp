@@ -174,6 +174,27 @@ void LineTokenizer::finish(std::vector<Line> &out) {
     reset();
 }
 
+bool LineTokenizer::split_plain(std::string_view line, std::vector<std::string_view> &words) const {
+    words.clear();
+    if (state_ != State::Idle || !line_.words.empty() || !overflow_.empty()) return false;
+    size_t i = 0;
+    const size_t n = line.size();
+    while (i < n) {
+        while (i < n && is_space(line[i])) ++i;
+        const size_t start = i;
+        for (; i < n; ++i) {
+            const auto uc = static_cast<unsigned char>(line[i]);
+            if (is_space(line[i])) break;
+            if (uc < 0x21 || (uc > 0x7f && printable_only_) || uc == '"' || uc == '\\' || uc == '#' || uc == '=')
+                return false; // needs the full rules (or is dropped/split by them)
+        }
+        if (i == start) break;
+        if (i - start > max_word_len_ || words.size() >= max_words_) return false; // error path
+        words.push_back(line.substr(start, i - start));
+    }
+    return true;
+}
+
 size_t LineTokenizer::pending() const { return pending_ + word_.size(); }
 
 void LineTokenizer::reset() {

@@ -51,6 +51,13 @@ public:
     // Bytes held for an unfinished line (to bound per-client memory). Never exceeds
     // (max_words + 1) * max_word_len.
     size_t pending() const;
+
+    // Fast path for the common request line (GET VAR ups battery.charge): when no line is half
+    // fed and `line` (without its '\n') holds only plain words -- printable bytes other than
+    // '"', '\\', '#' and '=' -- separated by whitespace, within the limits, its words are put in
+    // `words` as views into `line` and true is returned. Such a line tokenizes to exactly these
+    // words through feed() too; anything else returns false and must go through feed().
+    bool split_plain(std::string_view line, std::vector<std::string_view> &words) const;
     void reset();
 
 private:

@@ -18,6 +18,22 @@ struct ILess {
     bool operator()(std::string_view a, std::string_view b) const { return icompare(a, b) < 0; }
 };
 
+// Hash and equality for unordered containers keyed case-insensitively (same ASCII folding).
+struct IHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const;
+};
+struct IEqual {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return iequals(a, b); }
+};
+
+// out += a; out += b; ... without the temporaries of a + b + c.
+template <class... Parts>
+void append(std::string &out, const Parts &...parts) {
+    (out.append(std::string_view(parts)), ...);
+}
+
 std::vector<std::string> split_ws(std::string_view s);
 std::string join(const std::vector<std::string> &parts, std::string_view sep);
 std::string_view trim(std::string_view s);

@@ -42,6 +42,11 @@ bool is_parse_error(const common::LineTokenizer::Line &l) {
     return l.error_text.find('#') != std::string::npos;
 }
 
+// Client sockets are edge-triggered: level-triggered epoll polls every ready socket twice per
+// request (once to report it, once more on the next wait), a tenth of upsd's CPU at 1,000 clients.
+constexpr uint32_t kWantRead = EPOLLIN | EPOLLRDHUP | EPOLLET;
+constexpr uint32_t kWantWrite = EPOLLOUT | EPOLLET;
+
 } // namespace
 
 NetServer::NetServer(common::EventLoop &loop, ServerContext &ctx, NetOptions opt)
@@ -184,10 +189,10 @@ void NetServer::on_accept(int lfd) {
         auto c = std::make_unique<Client>();
         c->fd = fd;
         c->session.addr = addr_text(reinterpret_cast<sockaddr *>(&ss));
-        c->last_line = Clock::now();
-        c->interest = EPOLLIN;
+        c->last_line = loop_.now();
+        c->interest = kWantRead;
         clients_[fd] = std::move(c);
-        loop_.watch(fd, EPOLLIN, [this, fd](uint32_t ev) { on_client(fd, ev); });
+        loop_.watch(fd, kWantRead, [this, fd](uint32_t ev) { on_client(fd, ev); });
         spdlog::debug("connection from {}", clients_[fd]->session.addr);
     }
 }
@@ -197,6 +202,8 @@ void NetServer::emit(Client &c, std::string &reply) {
     if (c.tls) {
         if (!c.tls->write(reply)) c.dead = true;
         c.tls->take_output(c.out);
+    } else if (c.out.empty()) {
+        c.out.swap(reply); // the usual case: no copy, and both buffers keep their capacity
     } else {
         c.out += reply;
     }
@@ -207,42 +214,53 @@ void NetServer::emit(Client &c, std::string &reply) {
     }
 }
 
+bool NetServer::dispatch(Client &c, Words words, std::string &reply, std::string_view rest) {
+    c.last_line = loop_.now();
+    handle_request(ctx_, c.session, words, reply);
+    if (c.session.after == Session::After::Close) {
+        c.closing = true;
+        return true;
+    }
+    if (c.session.after != Session::After::StartTls) return false;
+    c.session.after = Session::After::None;
+    emit(c, reply); // "OK STARTTLS" still goes out in clear text
+    c.tls = std::make_unique<TlsStream>(*tls_);
+    c.session.tls = true;
+    std::string plain;
+    if (!c.tls->feed(rest, plain)) c.dead = true;
+    c.tls->take_output(c.out);
+    if (!plain.empty() && !c.dead) process_plain(c, plain);
+    return true;
+}
+
 void NetServer::process_plain(Client &c, std::string_view data) {
-    std::string reply;
-    std::vector<common::LineTokenizer::Line> lines;
+    std::string &reply = reply_scratch_; // reused: no allocation per request
+    reply.clear();
     size_t pos = 0;
-    // Fed one '\n'-terminated piece at a time, so we know exactly where a STARTTLS line ended.
+    // One '\n'-terminated piece at a time, so we know exactly where a STARTTLS line ended.
     while (pos < data.size() && !c.closing && !c.dead) {
         const size_t nl = data.find('\n', pos);
         const size_t end = nl == std::string_view::npos ? data.size() : nl + 1;
-        lines.clear();
-        c.tok.feed(data.substr(pos, end - pos), lines);
+        const std::string_view piece = data.substr(pos, end - pos);
         pos = end;
+        // Plain request lines (nearly all of them) skip the byte-by-byte tokenizer.
+        if (nl != std::string_view::npos && c.tok.split_plain(piece.substr(0, piece.size() - 1), word_scratch_)) {
+            if (dispatch(c, word_scratch_, reply, data.substr(pos))) return emit(c, reply);
+            continue;
+        }
+        std::vector<common::LineTokenizer::Line> lines;
+        c.tok.feed(piece, lines);
         for (const auto &l : lines) {
-            c.last_line = Clock::now();
             if (l.error) {
+                c.last_line = loop_.now();
                 spdlog::debug("parse error from {}: {}", c.session.addr, l.error_text);
                 // NUT answers nothing to a parse error; an over-long line (which NUT would take
                 // whole, without any bound) gets INVALID-ARGUMENT so the client is not left waiting.
                 if (!is_parse_error(l)) detail::send_err(reply, Err::InvalidArgument);
                 continue;
             }
-            handle_request(ctx_, c.session, l.words, reply);
-            if (c.session.after == Session::After::Close) {
-                c.closing = true;
-                break;
-            }
-            if (c.session.after == Session::After::StartTls) {
-                c.session.after = Session::After::None;
-                emit(c, reply); // "OK STARTTLS" still goes out in clear text
-                c.tls = std::make_unique<TlsStream>(*tls_);
-                c.session.tls = true;
-                std::string plain;
-                if (!c.tls->feed(data.substr(pos), plain)) c.dead = true;
-                c.tls->take_output(c.out);
-                if (!plain.empty() && !c.dead) process_plain(c, plain);
-                return;
-            }
+            const std::vector<std::string_view> words(l.words.begin(), l.words.end());
+            if (dispatch(c, words, reply, data.substr(pos))) return emit(c, reply);
         }
     }
     emit(c, reply);
@@ -253,25 +271,32 @@ void NetServer::on_client(int fd, uint32_t events) {
     if (it == clients_.end()) return;
     Client &c = *it->second;
     if (events & EPOLLOUT) flush(c);
-    if (!c.dead && !c.closing && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && c.out.empty()) {
+    // Edge-triggered: read until the socket is drained (or we stop reading because replies are
+    // pending; re-arming EPOLLIN in update_interest reports what is left). A short read from a TCP
+    // socket took everything there was, unless the peer already half-closed: then read to EOF.
+    const bool peer_closed = events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+    while (!c.dead && !c.closing && c.out.empty() && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
         char buf[kReadChunk];
         const ssize_t n = read(fd, buf, sizeof buf);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        if (n <= 0) {
             c.dead = true;
-        } else if (n > 0) {
-            if (c.tls) {
-                std::string plain;
-                if (!c.tls->feed(std::string_view(buf, size_t(n)), plain)) {
-                    spdlog::debug("TLS error from {}: {}", c.session.addr, c.tls->last_error());
-                    c.dead = true;
-                }
-                c.tls->take_output(c.out);
-                if (!c.dead && !plain.empty()) process_plain(c, plain);
-            } else {
-                process_plain(c, std::string_view(buf, size_t(n)));
-            }
-            if (!c.dead) flush(c);
+            break;
         }
+        if (c.tls) {
+            std::string plain;
+            if (!c.tls->feed(std::string_view(buf, size_t(n)), plain)) {
+                spdlog::debug("TLS error from {}: {}", c.session.addr, c.tls->last_error());
+                c.dead = true;
+            }
+            c.tls->take_output(c.out);
+            if (!c.dead && !plain.empty()) process_plain(c, plain);
+        } else {
+            process_plain(c, std::string_view(buf, size_t(n)));
+        }
+        if (!c.dead) flush(c);
+        if (size_t(n) < sizeof buf && !peer_closed) break;
     }
     if (c.dead || (c.closing && c.out.empty())) close_client(fd);
 }
@@ -295,7 +320,7 @@ void NetServer::flush(Client &c) {
 void NetServer::update_interest(Client &c) {
     // While replies are pending we stop reading: a client that does not read gets no more work done.
     // Only on a change: one epoll_ctl per request would cost as much as the request itself.
-    const uint32_t want = c.out.empty() ? EPOLLIN : EPOLLOUT;
+    const uint32_t want = c.out.empty() ? kWantRead : kWantWrite;
     if (want == c.interest) return;
     c.interest = want;
     loop_.modify(c.fd, want);

@@ -71,6 +71,9 @@ private:
     void on_accept(int lfd);
     void on_client(int fd, uint32_t events);
     void process_plain(Client &c, std::string_view data);
+    // Runs one request; true when the rest of `data` must not be read as plain requests (the
+    // connection is closing, or STARTTLS took over the bytes after this line: `rest`).
+    bool dispatch(Client &c, Words words, std::string &reply, std::string_view rest);
     void emit(Client &c, std::string &reply);
     void flush(Client &c);
     void update_interest(Client &c);
@@ -87,6 +90,10 @@ private:
     int spare_fd_ = -1; // closed to accept-and-drop when we run out of descriptors
     Clock::time_point last_full_log_{};
     std::unordered_map<std::string, std::string> pushed_; // UPS name -> last STATUS line pushed
+    // Per-request scratch, reused so a request allocates nothing. Single-threaded; a nested
+    // process_plain (after STARTTLS) only runs once the outer request is done with them.
+    std::string reply_scratch_;
+    std::vector<std::string_view> word_scratch_;
 };
 
 } // namespace nutpp::server

@@ -14,8 +14,9 @@
 
 namespace nutpp::server {
 
+using common::append;
 using common::iequals;
-using Args = std::vector<std::string>;
+using Args = Words;
 
 Ups *ServerContext::find(std::string_view name) const {
     for (const auto &u : upses)
@@ -58,7 +59,7 @@ using detail::send_err;
 struct Ctx {
     ServerContext &server;
     Session &s;
-    const Args &args; // words after the verb
+    Args args; // words after the verb
     std::string &out;
 };
 
@@ -95,7 +96,7 @@ void cmd_username(Ctx &c) {
         spdlog::info("Client {}@{} tried to set a username twice", *c.s.username, c.s.addr);
         return send_err(c.out, Err::AlreadySetUsername);
     }
-    c.s.username = c.args[0];
+    c.s.username = std::string(c.args[0]);
     c.out += "OK\n";
 }
 
@@ -105,7 +106,7 @@ void cmd_password(Ctx &c) {
         spdlog::info("Client {}@{} tried to set a password twice", c.s.username.value_or(""), c.s.addr);
         return send_err(c.out, Err::AlreadySetPassword);
     }
-    c.s.password = c.args[0];
+    c.s.password = std::string(c.args[0]);
     c.out += "OK\n";
 }
 
@@ -145,12 +146,12 @@ void cmd_fsd(Ctx &c) {
 
 // "OK" or "OK TRACKING <id>" once the request has been handed to the driver.
 void sent_reply(Ctx &c, const std::optional<std::string> &id) {
-    if (id) c.out += "OK TRACKING " + *id + "\n";
+    if (id) append(c.out, "OK TRACKING ", *id, "\n");
     else c.out += "OK\n";
 }
 
 void set_var(Ctx &c) {
-    const Args &a = c.args; // VAR ups var value
+    const Args a = c.args; // VAR ups var value
     if (a.size() < 4) return send_err(c.out, Err::InvalidArgument);
     Ups *ups = c.server.find(a[1]);
     if (!ups) return send_err(c.out, Err::UnknownUps);
@@ -159,7 +160,7 @@ void set_var(Ctx &c) {
     const VarEntry *v = ups->state().find(a[2]);
     if (!v) return send_err(c.out, Err::VarNotSupported);
     if (!v->rw) return send_err(c.out, Err::Readonly);
-    const std::string &value = a[3];
+    const std::string value(a[3]);
     if (v->is_string) {
         if (v->aux < 1) return send_err(c.out, Err::SetFailed);
         if (value.size() > size_t(v->aux)) return send_err(c.out, Err::TooLong);
@@ -175,7 +176,8 @@ void set_var(Ctx &c) {
         if (!inside) return send_err(c.out, Err::InvalidValue);
     }
     std::optional<std::string> id;
-    std::string line = "SET " + a[2] + " " + common::quote(value);
+    std::string line;
+    append(line, "SET ", a[2], " ", common::quote(value));
     if (c.s.tracking) {
         id = c.server.tracking.create();
         line += " TRACKING " + *id;
@@ -190,7 +192,7 @@ void set_var(Ctx &c) {
 }
 
 void cmd_set(Ctx &c) {
-    const Args &a = c.args;
+    const Args a = c.args;
     if (a.empty()) return send_err(c.out, Err::InvalidArgument);
     if (iequals(a[0], "TRACKING")) {
         if (a.size() < 2) return send_err(c.out, Err::InvalidArgument);
@@ -205,23 +207,24 @@ void cmd_set(Ctx &c) {
 }
 
 void cmd_instcmd(Ctx &c) {
-    const Args &a = c.args; // ups cmd [param]
+    const Args a = c.args; // ups cmd [param]
     if (a.size() < 2) return send_err(c.out, Err::InvalidArgument);
     Ups *ups = c.server.find(a[0]);
     if (!ups) return send_err(c.out, Err::UnknownUps);
     if (!available(c.server, *ups, c.out)) return;
     if (!ups->state().has_command(a[1])) return send_err(c.out, Err::CmdNotSupported);
     if (!c.server.users.allowed_instcmd(user(c.s), pass(c.s), a[1])) return send_err(c.out, Err::AccessDenied);
-    std::string line = "INSTCMD " + a[1];
+    std::string line;
+    append(line, "INSTCMD ", a[1]);
     // Exactly one parameter is forwarded; with more, NUT sends none (kept for compatibility).
-    if (a.size() == 3) line += " " + common::encode(a[2]);
+    if (a.size() == 3) append(line, " ", common::encode(a[2]));
     std::optional<std::string> id;
     if (c.s.tracking) {
         id = c.server.tracking.create();
         line += " TRACKING " + *id;
     }
     spdlog::info("Instant command: {}@{} did {}{} on {} (tracking ID: {})", user(c.s), c.s.addr, a[1],
-                 a.size() == 3 ? " with value " + a[2] : "", ups->name(), id.value_or("disabled"));
+                 a.size() == 3 ? " with value " + std::string(a[2]) : "", ups->name(), id.value_or("disabled"));
     if (!ups->send(line)) {
         if (id) c.server.tracking.update(*id, 3);
         return send_err(c.out, Err::InstcmdFailed);
@@ -262,14 +265,13 @@ constexpr std::array<Verb, 17> kVerbs{{
 
 } // namespace
 
-void handle_request(ServerContext &ctx, Session &s, const std::vector<std::string> &words, std::string &out) {
+void handle_request(ServerContext &ctx, Session &s, Words words, std::string &out) {
     if (words.empty()) return send_err(out, Err::UnknownCommand);
     for (const auto &v : kVerbs) {
         if (!iequals(v.name, words[0])) continue;
         if (v.needs_user && !s.username) return send_err(out, Err::UsernameRequired);
         if (v.needs_user && !s.password) return send_err(out, Err::PasswordRequired);
-        const Args args(words.begin() + 1, words.end());
-        Ctx c{ctx, s, args, out};
+        Ctx c{ctx, s, words.subspan(1), out};
         v.handler(c);
         return;
     }

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,8 +45,11 @@ struct ServerContext {
     Ups *find(std::string_view name) const;
 };
 
+// The words of one request line, viewing the caller's buffer (valid for the call only).
+using Words = std::span<const std::string_view>;
+
 // Handles one request line (already tokenized; may be empty) and appends the reply.
-void handle_request(ServerContext &ctx, Session &s, const std::vector<std::string> &words, std::string &out);
+void handle_request(ServerContext &ctx, Session &s, Words words, std::string &out);
 
 // Forgets a session's LOGIN (connection closing, UPS removed).
 void drop_login(Session &s);
@@ -55,8 +59,8 @@ namespace detail {
 void send_err(std::string &out, Err e);
 // NUT's ups_available(): false (and ERR written) when the driver is gone or stale.
 bool available(const ServerContext &ctx, const Ups &ups, std::string &out);
-void handle_get(ServerContext &ctx, Session &s, const std::vector<std::string> &args, std::string &out);
-void handle_list(ServerContext &ctx, Session &s, const std::vector<std::string> &args, std::string &out);
+void handle_get(ServerContext &ctx, Session &s, Words args, std::string &out);
+void handle_list(ServerContext &ctx, Session &s, Words args, std::string &out);
 } // namespace detail
 
 } // namespace nutpp::server

@@ -8,8 +8,9 @@
 
 namespace nutpp::server::detail {
 
+using common::append;
 using common::iequals;
-using Args = std::vector<std::string>;
+using Args = Words;
 
 namespace {
 
@@ -27,16 +28,16 @@ void status_value(std::string &out, const Ups &ups, std::string_view var, const 
     out += '"';
 }
 
-Ups *ups_or_err(ServerContext &ctx, const std::string &name, std::string &out) {
+Ups *ups_or_err(ServerContext &ctx, std::string_view name, std::string &out) {
     Ups *u = ctx.find(name);
     if (!u) send_err(out, Err::UnknownUps);
     return u;
 }
 
-void get_var(ServerContext &ctx, const std::string &upsname, const std::string &var, std::string &out) {
+void get_var(ServerContext &ctx, std::string_view upsname, std::string_view var, std::string &out) {
     // server.* answers for any UPS name, even unknown ones (NUT does not look the UPS up first).
     if (iequals(var, "server.info") || iequals(var, "server.version")) {
-        out += "VAR " + upsname + " " + var + " ";
+        append(out, "VAR ", upsname, " ", var, " ");
         quoted(out, wire_value(iequals(var, "server.info") ? ctx.version_line : std::string(kNutCompatVersion)));
         out += '\n';
         return;
@@ -45,37 +46,37 @@ void get_var(ServerContext &ctx, const std::string &upsname, const std::string &
     if (!ups || !available(ctx, *ups, out)) return;
     const VarEntry *v = ups->state().find(var);
     if (!v) return send_err(out, Err::VarNotSupported);
-    out += "VAR " + upsname + " " + var + " ";
+    append(out, "VAR ", upsname, " ", var, " ");
     status_value(out, *ups, var, *v);
     out += '\n';
 }
 
-void get_type(ServerContext &ctx, const std::string &upsname, const std::string &var, std::string &out) {
+void get_type(ServerContext &ctx, std::string_view upsname, std::string_view var, std::string &out) {
     Ups *ups = ups_or_err(ctx, upsname, out);
     if (!ups || !available(ctx, *ups, out)) return;
     const VarEntry *v = ups->state().find(var);
     if (!v) return send_err(out, Err::VarNotSupported);
-    out += "TYPE " + upsname + " " + var;
+    append(out, "TYPE ", upsname, " ", var);
     if (v->rw) out += " RW";
     if (!v->enums.empty()) out += " ENUM";
     if (!v->ranges.empty()) out += " RANGE";
     // STRING wins over NUMBER; a variable without a type flag is reported as NUMBER (NUT's rule).
-    if (v->is_string) out += " STRING:" + std::to_string(v->aux);
+    if (v->is_string) append(out, " STRING:", std::to_string(v->aux));
     else out += " NUMBER";
     out += '\n';
 }
 
-void get_desc(ServerContext &ctx, const Args &a, bool command, std::string &out) {
+void get_desc(ServerContext &ctx, Args a, bool command, std::string &out) {
     Ups *ups = ups_or_err(ctx, a[1], out);
     if (!ups || !available(ctx, *ups, out)) return;
-    out += (command ? "CMDDESC " : "DESC ") + a[1] + " " + a[2] + " ";
+    append(out, command ? "CMDDESC " : "DESC ", a[1], " ", a[2], " ");
     quoted(out, wire_value(command ? cmd_description(a[2]) : var_description(a[2])));
     out += '\n';
 }
 
 } // namespace
 
-void handle_get(ServerContext &ctx, Session &s, const Args &a, std::string &out) {
+void handle_get(ServerContext &ctx, Session &s, Args a, std::string &out) {
     if (a.empty()) return send_err(out, Err::InvalidArgument);
     if (iequals(a[0], "TRACKING")) {
         if (a.size() < 2) {
@@ -83,7 +84,7 @@ void handle_get(ServerContext &ctx, Session &s, const Args &a, std::string &out)
             return;
         }
         if (!s.tracking) return send_err(out, Err::FeatureNotConfigured);
-        const auto r = ctx.tracking.result(a[1]);
+        const auto r = ctx.tracking.result(std::string(a[1]));
         if (!r) return send_err(out, Err::Unknown);
         out += tracking_reply(*r) + "\n";
         return;
@@ -92,7 +93,7 @@ void handle_get(ServerContext &ctx, Session &s, const Args &a, std::string &out)
     if (iequals(a[0], "UPSDESC")) {
         Ups *ups = ups_or_err(ctx, a[1], out);
         if (!ups) return;
-        out += "UPSDESC " + a[1] + " ";
+        append(out, "UPSDESC ", a[1], " ");
         quoted(out, wire_value(ups->desc().empty() ? "Unavailable" : ups->desc()));
         out += '\n';
         return;
@@ -100,7 +101,7 @@ void handle_get(ServerContext &ctx, Session &s, const Args &a, std::string &out)
     if (iequals(a[0], "NUMLOGINS")) {
         Ups *ups = ups_or_err(ctx, a[1], out);
         if (!ups || !available(ctx, *ups, out)) return;
-        out += "NUMLOGINS " + a[1] + " " + std::to_string(ups->logins.size()) + "\n";
+        append(out, "NUMLOGINS ", a[1], " ", std::to_string(ups->logins.size()), "\n");
         return;
     }
     if (a.size() < 3) return send_err(out, Err::InvalidArgument);
@@ -116,7 +117,7 @@ namespace {
 void list_ups(ServerContext &ctx, std::string &out) {
     out += "BEGIN LIST UPS\n";
     for (const auto &u : ctx.upses) {
-        out += "UPS " + u->name() + " ";
+        append(out, "UPS ", u->name(), " ");
         quoted(out, wire_value(u->desc().empty() ? std::string(kNoDescription) : u->desc()));
         out += '\n';
     }
@@ -124,13 +125,14 @@ void list_ups(ServerContext &ctx, std::string &out) {
 }
 
 // LIST VAR and LIST RW share the walk; RW lists only writable variables and shows no FSD prefix.
-void list_vars(ServerContext &ctx, const std::string &upsname, bool rw_only, std::string &out) {
+void list_vars(ServerContext &ctx, std::string_view upsname, bool rw_only, std::string &out) {
     Ups *ups = ups_or_err(ctx, upsname, out);
     if (!ups || !available(ctx, *ups, out)) return;
     const std::string_view kind = rw_only ? "RW" : "VAR";
-    const std::string prefix = std::string(kind) + " " + upsname + " ";
+    std::string prefix;
+    append(prefix, kind, " ", upsname, " ");
     out.reserve(out.size() + ups->state().vars().size() * (prefix.size() + 40) + 64);
-    out += "BEGIN LIST " + std::string(kind) + " " + upsname + "\n";
+    append(out, "BEGIN LIST ", kind, " ", upsname, "\n");
     for (const auto &[name, v] : ups->state().vars()) {
         if (rw_only && !v.rw) continue;
         out += prefix;
@@ -140,35 +142,36 @@ void list_vars(ServerContext &ctx, const std::string &upsname, bool rw_only, std
         else status_value(out, *ups, name, v);
         out += '\n';
     }
-    out += "END LIST " + std::string(kind) + " " + upsname + "\n";
+    append(out, "END LIST ", kind, " ", upsname, "\n");
 }
 
-void list_cmds(ServerContext &ctx, const std::string &upsname, std::string &out) {
+void list_cmds(ServerContext &ctx, std::string_view upsname, std::string &out) {
     Ups *ups = ups_or_err(ctx, upsname, out);
     if (!ups || !available(ctx, *ups, out)) return;
-    out += "BEGIN LIST CMD " + upsname + "\n";
-    for (const auto &c : ups->state().commands()) out += "CMD " + upsname + " " + c + "\n";
-    out += "END LIST CMD " + upsname + "\n";
+    append(out, "BEGIN LIST CMD ", upsname, "\n");
+    for (const auto &c : ups->state().commands()) append(out, "CMD ", upsname, " ", c, "\n");
+    append(out, "END LIST CMD ", upsname, "\n");
 }
 
-void list_clients(ServerContext &ctx, const std::string &upsname, std::string &out) {
+void list_clients(ServerContext &ctx, std::string_view upsname, std::string &out) {
     Ups *ups = ups_or_err(ctx, upsname, out);
     if (!ups) return;
-    out += "BEGIN LIST CLIENT " + upsname + "\n";
-    for (const Session *s : ups->logins) out += "CLIENT " + ups->name() + " " + s->addr + "\n";
-    out += "END LIST CLIENT " + upsname + "\n";
+    append(out, "BEGIN LIST CLIENT ", upsname, "\n");
+    for (const Session *s : ups->logins) append(out, "CLIENT ", ups->name(), " ", s->addr, "\n");
+    append(out, "END LIST CLIENT ", upsname, "\n");
 }
 
-void list_enum_range(ServerContext &ctx, const Args &a, bool range, std::string &out) {
+void list_enum_range(ServerContext &ctx, Args a, bool range, std::string &out) {
     Ups *ups = ups_or_err(ctx, a[1], out);
     if (!ups || !available(ctx, *ups, out)) return;
     const VarEntry *v = ups->state().find(a[2]);
     if (!v) return send_err(out, Err::VarNotSupported);
-    const std::string what = std::string(range ? "RANGE " : "ENUM ") + a[1] + " " + a[2];
-    out += "BEGIN LIST " + what + "\n";
+    std::string what;
+    append(what, range ? "RANGE " : "ENUM ", a[1], " ", a[2]);
+    append(out, "BEGIN LIST ", what, "\n");
     if (range) {
         for (const auto &[lo, hi] : v->ranges) {
-            out += what + " ";
+            append(out, what, " ");
             quoted(out, wire_value(lo));
             out += ' ';
             quoted(out, wire_value(hi));
@@ -176,17 +179,17 @@ void list_enum_range(ServerContext &ctx, const Args &a, bool range, std::string 
         }
     } else {
         for (const auto &e : v->enums) {
-            out += what + " ";
+            append(out, what, " ");
             quoted(out, wire_value(e));
             out += '\n';
         }
     }
-    out += "END LIST " + what + "\n";
+    append(out, "END LIST ", what, "\n");
 }
 
 } // namespace
 
-void handle_list(ServerContext &ctx, Session &, const Args &a, std::string &out) {
+void handle_list(ServerContext &ctx, Session &, Args a, std::string &out) {
     if (a.empty()) return send_err(out, Err::InvalidArgument);
     if (iequals(a[0], "UPS")) return list_ups(ctx, out);
     if (a.size() < 2) return send_err(out, Err::InvalidArgument);

@@ -39,7 +39,7 @@ std::string push_status_line(const ServerContext &ctx, const Ups &ups) {
 
 namespace detail {
 
-void handle_nutpp(ServerContext &ctx, Session &s, const std::vector<std::string> &args, std::string &out) {
+void handle_nutpp(ServerContext &ctx, Session &s, Words args, std::string &out) {
     if (args.empty()) return send_err(out, Err::InvalidArgument);
     if (!common::iequals(args[0], "WATCH")) return send_err(out, Err::UnknownCommand);
     if (args.size() != 2) return send_err(out, Err::InvalidArgument);

@@ -34,7 +34,7 @@ std::string push_status_line(const ServerContext &ctx, const Ups &ups);
 
 namespace detail {
 // The NUTPP verb: args after "NUTPP". Sets s.watch on success.
-void handle_nutpp(ServerContext &ctx, Session &s, const std::vector<std::string> &args, std::string &out);
+void handle_nutpp(ServerContext &ctx, Session &s, Words args, std::string &out);
 } // namespace detail
 
 } // namespace nutpp::server

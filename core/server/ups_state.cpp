@@ -20,12 +20,15 @@ std::string wire_value(std::string_view value, size_t max) {
 }
 
 void UpsState::set_info(const std::string &name, const std::string &value) {
-    auto &v = vars_[name];
+    auto [it, inserted] = vars_.try_emplace(name);
+    if (inserted) index_.emplace(it->first, &it->second);
+    VarEntry &v = it->second;
     v.value = value;
     v.wire = wire_value(value);
 }
 
 void UpsState::clear() {
+    index_.clear();
     vars_.clear();
     cmds_.clear();
     dump_done_ = false;
@@ -33,8 +36,8 @@ void UpsState::clear() {
 }
 
 const VarEntry *UpsState::find(std::string_view name) const {
-    auto it = vars_.find(name);
-    return it == vars_.end() ? nullptr : &it->second;
+    auto it = index_.find(name);
+    return it == index_.end() ? nullptr : it->second;
 }
 
 bool UpsState::apply(const std::vector<std::string> &w, std::vector<TrackingUpdate> &tracking) {
@@ -43,14 +46,17 @@ bool UpsState::apply(const std::vector<std::string> &w, std::vector<TrackingUpda
     const size_t n = w.size();
     // Updates of variables that do not exist are dropped, as NUT's state tree does.
     auto var = [&](size_t i) -> VarEntry * {
-        auto it = vars_.find(w[i]);
-        return it == vars_.end() ? nullptr : &it->second;
+        auto it = index_.find(w[i]);
+        return it == index_.end() ? nullptr : it->second;
     };
     if (iequals(verb, "SETINFO") && n >= 3) {
         set_info(w[1], w[2]);
     } else if (iequals(verb, "DELINFO") && n >= 2) {
         auto it = vars_.find(w[1]);
-        if (it != vars_.end()) vars_.erase(it);
+        if (it != vars_.end()) {
+            index_.erase(std::string_view(it->first));
+            vars_.erase(it);
+        }
     } else if (iequals(verb, "ADDENUM") && n >= 3) {
         if (auto *v = var(1); v && std::find(v->enums.begin(), v->enums.end(), w[2]) == v->enums.end())
             v->enums.push_back(w[2]);

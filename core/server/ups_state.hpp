@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct TrackingUpdate {
 
 class UpsState {
 public:
+    UpsState() = default;
+    UpsState(const UpsState &) = delete; // index_ points into vars_
+    UpsState &operator=(const UpsState &) = delete;
+
     // Escaped values longer than this are cut (NUT keeps them in a 256-byte buffer).
     static constexpr size_t kMaxWireValue = 255;
 
@@ -48,7 +53,9 @@ public:
     void set_info(const std::string &name, const std::string &value); // also used for WAIT
 
 private:
-    std::map<std::string, VarEntry, common::ILess> vars_;
+    std::map<std::string, VarEntry, common::ILess> vars_; // NUT's order, for LIST VAR
+    // Hashed view of vars_ for GET (keys view the map's node keys, which never move).
+    std::unordered_map<std::string_view, VarEntry *, common::IHash, common::IEqual> index_;
     std::set<std::string, common::ILess> cmds_;
     bool dump_done_ = false;
     bool data_ok_ = false;

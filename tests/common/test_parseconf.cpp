@@ -265,3 +265,41 @@ TEST(Parseconf, EncodeRoundTripsThroughTokenizer) {
         EXPECT_EQ(line.words[3], v);
     }
 }
+
+// The fast path must agree with feed() wherever it says yes, and say no wherever the full rules
+// would do anything but split on whitespace (or where a limit turns the line into an error).
+TEST(Parseconf, SplitPlainAgreesWithFeedOrDeclines) {
+    const std::vector<std::string> lines = {
+        "GET VAR demo battery.charge", "  LIST   VAR\tdemo  ", "", "   ", "GET VAR demo ups.status\r",
+        "SET VAR a b=c", "USERNAME \"x y\"", "PASSWORD a\\b", "GET VAR x # comment", "LIST UPS \x01",
+        "VER \x7f", "GET VAR d\xc3\xa9mo x",
+        std::string(512, 'w'), std::string(513, 'w'),
+    };
+    std::string many;
+    for (int i = 0; i < 33; ++i) many += "w ";
+    std::vector<std::string> all = lines;
+    all.push_back(many);
+    all.push_back(many.substr(0, 64)); // 32 words: still within the limit
+    const std::vector<bool> plain = {true, true, true, true, true, false, false, false, false, false,
+                                     true, false, true, false, false, true};
+    ASSERT_EQ(plain.size(), all.size());
+    for (size_t i = 0; i < all.size(); ++i) {
+        LineTokenizer t;
+        std::vector<std::string_view> views;
+        const bool fast = t.split_plain(all[i], views);
+        EXPECT_EQ(fast, plain[i]) << "line " << i;
+        if (!fast) continue;
+        const Lines slow = feed_all(all[i] + "\n");
+        ASSERT_EQ(slow.size(), 1u);
+        ASSERT_FALSE(slow[0].error) << i;
+        EXPECT_EQ(Words(views.begin(), views.end()), slow[0].words) << "line " << i;
+    }
+}
+
+TEST(Parseconf, SplitPlainDeclinesWhileALineIsHalfFed) {
+    LineTokenizer t;
+    Lines out;
+    t.feed("GET VAR \"demo", out); // inside quotes: the next bytes belong to this line
+    std::vector<std::string_view> views;
+    EXPECT_FALSE(t.split_plain("ups.status", views));
+}
