@@ -74,32 +74,40 @@ field() { sed -E "s/.*\"$2\":([0-9.]+).*/\\1/" <<<"$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
 # CPU time (ns) a process has used, all threads (/proc/PID/task/*/schedstat, first field).
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
+# Of that, the time in user space (utime, clock ticks): the server's own code, without the kernel's
+# TCP work, which is the same for any server answering one request per segment.
+TICK_NS=$((1000000000 / $(getconf CLK_TCK)))
+user_ns() { awk -v t="$TICK_NS" '{ printf "%.0f", $14 * t }' /proc/"$1"/stat; }
 NUT_UPSD=${PIDS[1]}
 OUR_UPSD=${PIDS[3]}
-# One measurement: nut_load against one server; prints "r/s p50 p99 cpu_us_per_reply replies".
+# One measurement: nut_load against one server; prints "r/s p50 p99 cpu_us/r replies user_us/r".
 measure() { # server-pid port nut_load-args...
     local pid=$1 port=$2
     shift 2
-    local c0 c1 out
+    local c0 c1 u0 u1 out
     c0=$(cpu_ns "$pid")
+    u0=$(user_ns "$pid")
     out=$("$BIN/nut_load" --port "$port" "$@")
     c1=$(cpu_ns "$pid")
+    u1=$(user_ns "$pid")
     local replies
     replies=$(field "$out" replies)
     awk -v rs="$(field "$out" per_second)" -v p50="$(field "$out" p50_us)" -v p99="$(field "$out" p99_us)" \
-        -v cpu=$((c1 - c0)) -v n="$replies" \
-        'BEGIN { printf "%s %s %s %.2f %s", rs, p50, p99, (n > 0 ? cpu / n / 1000 : 0), n }'
+        -v cpu=$((c1 - c0)) -v user=$((u1 - u0)) -v n="$replies" \
+        'BEGIN { printf "%s %s %s %.2f %s %.2f", rs, p50, p99, (n > 0 ? cpu / n / 1000 : 0), n, (n > 0 ? user / n / 1000 : 0) }'
 }
-printf '%-36s | %-34s | %-34s | %s\n' "" "NUT 2.8.0 upsd" "nutpp upsd" "nutpp vs NUT"
-printf '%-36s | %9s %7s %7s %8s | %9s %7s %7s %8s | %s\n' "scenario" "req/s" "p50us" "p99us" "cpu-us/r" \
-    "req/s" "p50us" "p99us" "cpu-us/r" "cpu per request"
+printf '%-36s | %-43s | %-43s | %s\n' "" "NUT 2.8.0 upsd" "nutpp upsd" "nutpp vs NUT"
+printf '%-36s | %9s %7s %7s %8s %8s | %9s %7s %7s %8s %8s | %s\n' "scenario" "req/s" "p50us" "p99us" "cpu-us/r" \
+    "user-us/r" "req/s" "p50us" "p99us" "cpu-us/r" "user-us/r" "cpu, user per request"
 scenario() { # label, nut_load args...
     local label=$1
     shift
-    read -r n_rs n_p50 n_p99 n_cpu _ <<<"$(measure "$NUT_UPSD" "$NUT_PORT" "$@")"
-    read -r o_rs o_p50 o_p99 o_cpu _ <<<"$(measure "$OUR_UPSD" "$OUR_PORT" "$@")"
-    printf '%-36s | %9s %7s %7s %8s | %9s %7s %7s %8s | %s of NUT\n' "$label" "$n_rs" "$n_p50" "$n_p99" "$n_cpu" \
-        "$o_rs" "$o_p50" "$o_p99" "$o_cpu" "$(awk -v a="$o_cpu" -v b="$n_cpu" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+    read -r n_rs n_p50 n_p99 n_cpu _ n_usr <<<"$(measure "$NUT_UPSD" "$NUT_PORT" "$@")"
+    read -r o_rs o_p50 o_p99 o_cpu _ o_usr <<<"$(measure "$OUR_UPSD" "$OUR_PORT" "$@")"
+    printf '%-36s | %9s %7s %7s %8s %8s | %9s %7s %7s %8s %8s | %s, %s of NUT\n' "$label" "$n_rs" "$n_p50" "$n_p99" \
+        "$n_cpu" "$n_usr" "$o_rs" "$o_p50" "$o_p99" "$o_cpu" "$o_usr" \
+        "$(awk -v a="$o_cpu" -v b="$n_cpu" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" \
+        "$(awk -v a="$o_usr" -v b="$n_usr" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
 }
 for req in get list; do
     for conns in 1 10 100 1000; do
@@ -115,7 +123,7 @@ held() { # port n
     echo "$(field "$out" replies)/$2 answered"
 }
 for n in 2000 10000; do
-    printf '%-36s | %34s | %34s |\n' "$n simultaneous connections" "$(held "$NUT_PORT" "$n")" "$(held "$OUR_PORT" "$n")"
+    printf '%-36s | %43s | %43s |\n' "$n simultaneous connections" "$(held "$NUT_PORT" "$n")" "$(held "$OUR_PORT" "$n")"
 done
 
 # Whole upsc runs (connect, LIST VAR, disconnect): what every script and dashboard poll costs.
@@ -128,8 +136,8 @@ upsc_time() { # port -> ms per run
 }
 nut_ms=$(upsc_time "$NUT_PORT")
 our_ms=$(upsc_time "$OUR_PORT")
-printf '%-36s | %31s ms | %31s ms | %s faster\n' "NUT's upsc demo@host (whole run)" "$nut_ms" "$our_ms" "$(ratio "$nut_ms" "$our_ms")"
+printf '%-36s | %40s ms | %40s ms | %s faster\n' "NUT's upsc demo@host (whole run)" "$nut_ms" "$our_ms" "$(ratio "$nut_ms" "$our_ms")"
 
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
-printf '%-36s | %31s kB | %31s kB |\n' "RSS driver (dummy-ups / upsdrvd)" "$(rss "${PIDS[0]}")" "$(rss "${PIDS[2]}")"
-printf '%-36s | %31s kB | %31s kB |\n' "RSS upsd (after the runs)" "$(rss "$NUT_UPSD")" "$(rss "$OUR_UPSD")"
+printf '%-36s | %40s kB | %40s kB |\n' "RSS driver (dummy-ups / upsdrvd)" "$(rss "${PIDS[0]}")" "$(rss "${PIDS[2]}")"
+printf '%-36s | %40s kB | %40s kB |\n' "RSS upsd (after the runs)" "$(rss "$NUT_UPSD")" "$(rss "$OUR_UPSD")"

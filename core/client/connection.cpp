@@ -52,9 +52,11 @@ void Connection::send_line(std::string_view line) {
     std::string out(line);
     out += '\n';
     try {
-        sock_.write_all(out, Socket::Clock::now() + timeout_);
+        const auto deadline = Socket::Clock::now() + timeout_;
+        if (tls_) tls_->write_all(sock_, out, deadline);
+        else sock_.write_all(out, deadline);
     } catch (const Error &) {
-        sock_.close();
+        close();
         throw;
     }
 }
@@ -71,20 +73,20 @@ std::string Connection::read_line() {
             return line;
         }
         if (rbuf_.size() > kMaxLine) {
-            sock_.close();
+            close();
             rbuf_.clear();
             throw Error(std::string(msg::invalid_response) + " (line too long)");
         }
         char buf[4096];
         size_t n = 0;
         try {
-            n = sock_.read_some(buf, sizeof buf, deadline);
+            n = tls_ ? tls_->read_some(sock_, buf, sizeof buf, deadline) : sock_.read_some(buf, sizeof buf, deadline);
         } catch (const Error &) {
-            sock_.close();
+            close();
             throw;
         }
         if (n == 0) {
-            sock_.close();
+            close();
             // A partial line left behind means the server died mid-reply; same message either way.
             rbuf_.clear();
             throw Error(std::string(msg::server_disconnected));
@@ -109,7 +111,7 @@ std::vector<std::vector<std::string>> Connection::list(std::string_view what) {
     end.insert(end.end(), echo.begin(), echo.end());
 
     auto protocol_failure = [this](const std::string &line) {
-        sock_.close();
+        close();
         return Error(std::string(msg::protocol_error), {}, line);
     };
 
@@ -122,12 +124,12 @@ std::vector<std::vector<std::string>> Connection::list(std::string_view what) {
     for (;;) {
         const std::string line = read_line();
         if (is_err_line(line)) {
-            sock_.close(); // the block is broken; whatever follows cannot be trusted
+            close(); // the block is broken; whatever follows cannot be trusted
             throw error_from_reply(line);
         }
         auto tl = common::tokenize_line(line);
         if (tl.error) {
-            sock_.close();
+            close();
             throw Error("Parse error: " + tl.error_text, {}, line);
         }
         if (!tl.words.empty() && tl.words[0] == "END") {
@@ -141,20 +143,31 @@ std::vector<std::vector<std::string>> Connection::list(std::string_view what) {
     }
 }
 
-bool Connection::try_starttls() {
+bool Connection::try_starttls(const TlsOptions &tls) {
+    if (tls_) return true;
     send_line("STARTTLS");
     const std::string reply = read_line();
     if (reply == "OK STARTTLS") {
-        // The server now expects a TLS handshake we cannot perform: the stream is unusable.
-        sock_.close();
-        throw Error(std::string(msg::ssl_not_available), {}, reply);
+        // The server sends nothing more in clear text; a byte already buffered would be a
+        // handshake record we read too early, which a correct server never sends first.
+        if (!rbuf_.empty()) {
+            close();
+            throw Error("SSL error: clear-text bytes after OK STARTTLS", {}, reply);
+        }
+        try {
+            tls_ = std::make_unique<TlsClient>(sock_, tls, Socket::Clock::now() + timeout_);
+        } catch (const Error &) {
+            close();
+            throw;
+        }
+        return true;
     }
     if (is_err_line(reply)) {
         Error e = error_from_reply(reply);
         if (e.code == "FEATURE-NOT-CONFIGURED" || e.code == "FEATURE-NOT-SUPPORTED") return false;
         throw e;
     }
-    sock_.close();
+    close();
     throw Error(std::string(msg::protocol_error), {}, reply);
 }
 
@@ -163,16 +176,16 @@ std::vector<std::string> Connection::query(std::string_view line, const std::vec
     const std::string reply = request(line);
     auto tl = common::tokenize_line(reply);
     if (tl.error) {
-        sock_.close();
+        close();
         throw Error("Parse error: " + tl.error_text, {}, reply);
     }
     if (!words_match(tl.words, 0, echo)) {
-        sock_.close();
+        close();
         throw Error(std::string(msg::protocol_error), {}, reply);
     }
     const size_t rest = tl.words.size() - echo.size();
     if (rest < min_rest || rest > max_rest) {
-        sock_.close();
+        close();
         throw Error(std::string(msg::invalid_response), {}, reply);
     }
     tl.words.erase(tl.words.begin(), tl.words.begin() + static_cast<std::ptrdiff_t>(echo.size()));
@@ -182,7 +195,7 @@ std::vector<std::string> Connection::query(std::string_view line, const std::vec
 std::string Connection::expect_ok(std::string_view line) {
     std::string reply = request(line);
     if (reply != "OK" && !reply.starts_with("OK ")) {
-        sock_.close();
+        close();
         throw Error(std::string(msg::protocol_error), {}, reply);
     }
     return reply;

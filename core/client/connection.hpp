@@ -13,8 +13,10 @@
 #include "client/endpoint.hpp"
 #include "client/error.hpp"
 #include "client/socket.hpp"
+#include "client/tls.hpp"
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,7 +46,10 @@ public:
     std::chrono::milliseconds timeout() const { return timeout_; }
     bool is_open() const { return sock_.is_open(); }
     int native_handle() const { return sock_.fd(); }
-    void close() { sock_.close(); }
+    void close() {
+        tls_.reset();
+        sock_.close();
+    }
 
     // ---- line level ----
     void send_line(std::string_view line);       // appends '\n'; a line holding '\n' is rejected
@@ -54,10 +59,12 @@ public:
     // Sends "LIST <what>", checks "BEGIN LIST <what>", reads until "END LIST <what>". Returns every
     // item line tokenized, WITHOUT the echoed words: LIST VAR u -> {{"battery.charge", "100"}, ...}.
     std::vector<std::vector<std::string>> list(std::string_view what);
-    // Sends STARTTLS. false on ERR FEATURE-NOT-CONFIGURED / FEATURE-NOT-SUPPORTED (carry on in clear
-    // text, like upsc). TLS is not implemented yet: "OK STARTTLS" closes the connection and throws
-    // Error "SSL is not available". Other ERR replies throw.
-    bool try_starttls();
+    // Sends STARTTLS. On "OK STARTTLS" runs the TLS handshake (checking the certificate as `tls`
+    // says) and returns true: everything after goes encrypted. false on ERR FEATURE-NOT-CONFIGURED /
+    // FEATURE-NOT-SUPPORTED (carry on in clear text, like upsc). A failed handshake closes the
+    // connection and throws "SSL error: ..."; other ERR replies throw.
+    bool try_starttls(const TlsOptions &tls = {});
+    bool is_tls() const { return tls_ != nullptr; }
 
     // ---- queries (no login needed) ----
     std::vector<NameValue> list_ups();                                   // name, description
@@ -104,6 +111,7 @@ private:
     std::string expect_ok(std::string_view line);
 
     Socket sock_;
+    std::unique_ptr<TlsClient> tls_; // set once STARTTLS succeeded; runs over sock_
     std::chrono::milliseconds timeout_;
     std::string rbuf_; // bytes received after the last complete line
 };

@@ -108,7 +108,7 @@ long Connection::get_numlogins(const std::string &ups) {
     const std::string n = query(cmd({"GET NUMLOGINS", wire_word(ups)}), {"NUMLOGINS", ups}).front();
     long long v = 0;
     if (!common::parse_int(n, v) || v < 0) {
-        sock_.close();
+        close();
         throw Error(std::string(msg::invalid_response), {}, n);
     }
     return static_cast<long>(v);
@@ -144,10 +144,10 @@ void Connection::logout() {
         reply = read_line();
     } catch (const Error &) {
         // The server may close before we read its goodbye; the session is over either way.
-        sock_.close();
+        close();
         return;
     }
-    sock_.close();
+    close();
     if (reply.starts_with("ERR")) throw error_from_reply(reply);
 }
 
@@ -169,14 +169,14 @@ bool Connection::tracking_enabled() {
     const std::string r = request("GET TRACKING");
     if (r == "ON") return true;
     if (r == "OFF") return false;
-    sock_.close();
+    close();
     throw Error(std::string(msg::invalid_response), {}, r);
 }
 
 std::string Connection::get_tracking(const std::string &id) {
     std::string r = request(cmd({"GET TRACKING", wire_word(id)}));
     if (r == "PENDING" || r == "SUCCESS") return r;
-    sock_.close();
+    close();
     throw Error(std::string(msg::invalid_response), {}, r);
 }
 

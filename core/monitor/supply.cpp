@@ -1,17 +1,36 @@
 #include "monitor/supply.hpp"
 
+#include "common/strings.hpp"
+
 #include <spdlog/spdlog.h>
 
 namespace nutpp::monitor {
 
+TlsPolicy tls_policy(const config::MonitorConfig &cfg, const std::string &host) {
+    TlsPolicy p;
+    p.options.verify = cfg.certverify;
+    p.options.ca_path = cfg.certpath;
+    p.required = cfg.forcessl;
+    for (const auto &h : cfg.certhosts) {
+        if (!common::iequals(h.host, host)) continue;
+        p.options.verify = h.certverify;
+        p.options.host = h.name;
+        p.required = h.forcessl;
+    }
+    return p;
+}
+
 void Supply::open(std::chrono::milliseconds timeout) {
     auto c = client::Connection::tcp(cfg_.host, cfg_.port, timeout);
+    bool tls = false;
     try {
-        c.try_starttls(); // NUT upsmon tries too; our client goes on in clear text when refused
+        tls = c.try_starttls(tls_.options); // NUT upsmon tries too, and goes on in clear text when refused
     } catch (const client::Error &e) {
-        if (!c.is_open()) throw;
+        // A failed handshake (bad certificate, say) closed the connection: never fall back then.
+        if (!c.is_open() || tls_.required) throw;
         spdlog::debug("{}: STARTTLS: {}", name(), e.what());
     }
+    if (!tls && tls_.required) throw client::Error("SSL error: the server does not offer TLS and FORCESSL is set");
     c.username(cfg_.user);
     c.password(cfg_.password);
     c.login(cfg_.ups);

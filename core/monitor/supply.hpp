@@ -15,9 +15,17 @@ namespace nutpp::monitor {
 
 using Clock = std::chrono::steady_clock;
 
+// How a supply's session uses TLS: upsmon's CERTVERIFY/CERTPATH/FORCESSL, or the CERTHOST line
+// for its host (which then decides verify and force, and names the certificate's host).
+struct TlsPolicy {
+    client::TlsOptions options;
+    bool required = false; // FORCESSL: a server without TLS is an error, not clear text
+};
+TlsPolicy tls_policy(const config::MonitorConfig &cfg, const std::string &host);
+
 class Supply {
 public:
-    explicit Supply(config::Monitor m) : push(m.host, m.port, m.ups), cfg_(std::move(m)) {}
+    Supply(config::Monitor m, TlsPolicy tls) : push(m.host, m.port, m.ups), cfg_(std::move(m)), tls_(std::move(tls)) {}
     const config::Monitor &cfg() const { return cfg_; }
     bool primary() const { return cfg_.role == config::Role::Primary; }
     const std::string &name() const { return cfg_.system; }
@@ -49,6 +57,7 @@ private:
     void open(std::chrono::milliseconds timeout);
 
     config::Monitor cfg_;
+    TlsPolicy tls_;
     std::optional<client::Connection> conn_;
     std::string error_;
 };

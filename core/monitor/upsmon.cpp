@@ -59,7 +59,7 @@ bool clear_powerdown_flag(const config::MonitorConfig &cfg) {
 
 Upsmon::Upsmon(config::MonitorConfig cfg, ShutdownAction action, Reloader reloader)
     : cfg_(std::move(cfg)), notifier_(cfg_), action_(std::move(action)), reloader_(std::move(reloader)) {
-    for (const auto &m : cfg_.monitors) supplies_.push_back(std::make_unique<Supply>(m));
+    for (const auto &m : cfg_.monitors) supplies_.push_back(std::make_unique<Supply>(m, tls_policy(cfg_, m.host)));
 }
 
 bool Upsmon::any_primary() const {
@@ -136,7 +136,7 @@ void Upsmon::reload() {
                 if (s && s->name() == m.system && s->cfg().user == m.user && s->cfg().password == m.password &&
                     s->cfg().role == m.role)
                     kept = std::move(s);
-            next.push_back(kept ? std::move(kept) : std::make_unique<Supply>(m));
+            next.push_back(kept ? std::move(kept) : std::make_unique<Supply>(m, tls_policy(fresh, m.host)));
         }
         supplies_ = std::move(next);
         cfg_ = std::move(fresh);

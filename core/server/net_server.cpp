@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -192,6 +194,7 @@ void NetServer::on_accept(int lfd) {
         c->last_line = loop_.now();
         c->interest = kWantRead;
         clients_[fd] = std::move(c);
+        peak_clients_ = std::max(peak_clients_, clients_.size());
         loop_.watch(fd, kWantRead, [this, fd](uint32_t ev) { on_client(fd, ev); });
         spdlog::debug("connection from {}", clients_[fd]->session.addr);
     }
@@ -344,6 +347,13 @@ void NetServer::tick() {
     for (int fd : idle) {
         spdlog::debug("closing idle client {}", clients_[fd]->session.addr);
         close_client(fd);
+    }
+    // After a crowd of clients has gone (10,000 at once, say), hand their memory back: malloc
+    // keeps freed blocks for reuse, and a daemon that had one burst should not hold it for days.
+    if (peak_clients_ >= 256 && clients_.size() < peak_clients_ / 4) {
+        clients_.rehash(0);
+        malloc_trim(0);
+        peak_clients_ = clients_.size();
     }
 }
 

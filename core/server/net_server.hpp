@@ -89,6 +89,7 @@ private:
     size_t maxconn_ = 1024;
     int spare_fd_ = -1; // closed to accept-and-drop when we run out of descriptors
     Clock::time_point last_full_log_{};
+    size_t peak_clients_ = 0; // most clients since memory was last given back (tick)
     std::unordered_map<std::string, std::string> pushed_; // UPS name -> last STATUS line pushed
     // Per-request scratch, reused so a request allocates nothing. Single-threaded; a nested
     // process_plain (after STARTTLS) only runs once the outer request is done with them.

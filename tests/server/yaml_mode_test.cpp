@@ -4,6 +4,8 @@
 #include "upsd_fixture.hpp"
 #include "upsdrvd_fixture.hpp"
 
+#include "client/connection.hpp"
+
 #include <gtest/gtest.h>
 
 #include <openssl/ssl.h>
@@ -180,6 +182,58 @@ TEST_F(YamlTls, StarttlsThenQueriesOverTls) {
     // Plain clients keep working next to TLS ones.
     RawConn plain(upsd_->port());
     EXPECT_EQ(plain.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
+}
+
+// Our client library and upsc: STARTTLS accepted, the session goes on encrypted.
+TEST_F(YamlTls, OurClientsTalkTls) {
+    auto c = nutpp::client::Connection::tcp("127.0.0.1", upsd_->port());
+    EXPECT_TRUE(c.try_starttls());
+    EXPECT_TRUE(c.is_tls());
+    EXPECT_EQ(c.get_var("demo", "ups.status"), "OL");
+    auto plain = nutpp::client::Connection::tcp("127.0.0.1", upsd_->port());
+    const auto want = plain.list_var("demo");
+    EXPECT_GT(want.size(), 30u);
+    EXPECT_EQ(c.list_var("demo"), want); // the same LIST VAR, encrypted
+    EXPECT_FALSE(c.try_starttls() && !c.is_tls()); // already in TLS: nothing sent again
+    c.logout();
+    // Before, upsc gave up with "SSL is not available" against any upsd holding a certificate.
+    const auto r = run_command({UPSC_BIN, "demo@127.0.0.1:" + std::to_string(upsd_->port()), "ups.status"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "OL\n");
+}
+
+// Debian's NUT 2.8.0 upsc is built with NSS; it must negotiate TLS with our OpenSSL upsd too.
+TEST_F(YamlTls, RealNutUpscTalksTlsToUs) {
+    if (!std::filesystem::exists("/usr/bin/upsc")) GTEST_SKIP() << "NUT's upsc is not installed (nut-client)";
+    const auto r = run_command({"/usr/bin/upsc", "demo@127.0.0.1:" + std::to_string(upsd_->port()), "ups.status"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "OL\n");
+}
+
+// upsmon's CERTVERIFY: the right CA and host name pass; another CA or another name fail, and a
+// failed check never falls back to clear text.
+TEST_F(YamlTls, CertificateVerification) {
+    const std::string dir = cert_dir();
+    auto attempt = [&](const nutpp::client::TlsOptions &o) -> std::string {
+        auto c = nutpp::client::Connection::tcp("127.0.0.1", upsd_->port());
+        try {
+            c.try_starttls(o);
+            return c.get_var("demo", "ups.status");
+        } catch (const nutpp::client::Error &e) {
+            EXPECT_FALSE(c.is_open());
+            return e.what();
+        }
+    };
+    EXPECT_EQ(attempt({true, dir + "/c.pem", "localhost"}), "OL");
+    EXPECT_EQ(attempt({true, dir + "/c.pem", ""}), "OL");
+    const std::string wrong_name = attempt({true, dir + "/c.pem", "ups.example.org"});
+    EXPECT_EQ(wrong_name.rfind("SSL error: handshake: certificate verification failed", 0), 0u) << wrong_name;
+    shell_out("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/other-k.pem -out " + dir +
+              "/other.pem -subj /CN=localhost -days 2 2>/dev/null");
+    const std::string wrong_ca = attempt({true, dir + "/other.pem", "localhost"});
+    EXPECT_EQ(wrong_ca.rfind("SSL error: handshake: certificate verification failed", 0), 0u) << wrong_ca;
+    const std::string no_ca = attempt({true, dir + "/missing.pem", ""});
+    EXPECT_EQ(no_ca.rfind("SSL error: cannot load CA certificates from " + dir + "/missing.pem", 0), 0u) << no_ca;
 }
 
 TEST(DropIn, NutStartupRules) {
