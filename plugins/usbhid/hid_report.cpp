@@ -29,16 +29,24 @@ double to_physical(const HidField &f, int64_t logical) {
     return std::clamp(v, double(f.physical_min), double(f.physical_max));
 }
 
+// Truncates towards zero as NUT's physical_to_logical() does (a CyberPower delay of 30 s with 60 s
+// per logical step is written as 0 minutes, not rounded up to 1); the tiny margin only keeps
+// floating-point noise (2.9999999) from losing a whole step.
 int64_t to_logical(const HidField &f, double physical) {
-    double v = physical;
-    if (f.has_physical && f.physical_max > f.physical_min && f.logical_max > f.logical_min) {
-        const double factor = double(f.logical_max - f.logical_min) / double(f.physical_max - f.physical_min);
-        v = (physical - double(f.physical_min)) * factor + double(f.logical_min);
-    }
-    const int64_t r = std::llround(v);
+    const bool scaled = f.has_physical && f.physical_max > f.physical_min && f.logical_max > f.logical_min;
+    double steps = physical;
+    if (scaled)
+        steps = (physical - double(f.physical_min)) * double(f.logical_max - f.logical_min) /
+                double(f.physical_max - f.physical_min);
+    const double margin = 1e-9 * std::max(1.0, std::fabs(steps));
+    int64_t r = int64_t(std::trunc(steps + (steps < 0 ? -margin : margin)));
+    if (scaled) r += f.logical_min;
     if (f.logical_max > f.logical_min) return std::clamp(r, f.logical_min, f.logical_max);
     return r;
 }
+
+// Physical units one logical step stands for, in NUT's units (60 for CyberPower's delays).
+double field_resolution(const HidField &f) { return std::fabs(field_value(f, f.logical_min + 1) - field_value(f, f.logical_min)); }
 
 int unit_scale_exponent(const HidField &f) {
     if (f.unit_exponent == 0) return 0;

@@ -19,7 +19,7 @@ std::optional<int64_t> read_logical(const HidField &f, std::span<const uint8_t> 
 // Logical to physical value. When physical limits are absent (or both 0) HID says physical equals
 // logical; otherwise linear between the limits, clamped to them.
 double to_physical(const HidField &f, int64_t logical);
-// And back, rounded and clamped to the logical range, for SET_REPORT.
+// And back, truncated towards zero like NUT (not rounded) and clamped to the logical range.
 int64_t to_logical(const HidField &f, double physical);
 
 // Power of ten the unit exponent stands for. HID's "SI linear" system measures in centimetres and
@@ -31,6 +31,8 @@ int unit_scale_exponent(const HidField &f);
 double field_value(const HidField &f, int64_t logical);
 // Inverse of field_value, for SET_REPORT.
 int64_t field_logical(const HidField &f, double value);
+// What one logical step is worth in NUT's units (e.g. 60 s for a delay counted in minutes).
+double field_resolution(const HidField &f);
 
 // Stores `logical` in the field's bits of `report` (sized by the caller to the report's length).
 // False when the field does not fit in the buffer.

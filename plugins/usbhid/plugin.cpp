@@ -16,9 +16,10 @@ const nutpp_config_key kKeys[] = {
     {"bus", NUTPP_TYPE_STRING, nullptr, "Regex on the USB bus number (3 digits, e.g. 001)", 0, nullptr},
     {"device", NUTPP_TYPE_STRING, nullptr, "Regex on the USB device address (3 digits, e.g. 002)", 0, nullptr},
     {"busport", NUTPP_TYPE_STRING, nullptr, "Regex on the USB port path (e.g. 1-2.3)", 0, nullptr},
-    {"offdelay", NUTPP_TYPE_INTEGER, "20", "Seconds before the UPS cuts the load on shutdown (ups.delay.shutdown)",
-     0, nullptr},
-    {"ondelay", NUTPP_TYPE_INTEGER, "30", "Seconds before the UPS restores the load (ups.delay.start)", 0, nullptr},
+    {"offdelay", NUTPP_TYPE_INTEGER, nullptr,
+     "Seconds before the UPS cuts the load on shutdown (ups.delay.shutdown); default 20, CyberPower 60", 0, nullptr},
+    {"ondelay", NUTPP_TYPE_INTEGER, nullptr,
+     "Seconds before the UPS restores the load (ups.delay.start); default 30, CyberPower 120", 0, nullptr},
 };
 
 const char *const kCommands[] = {"beeper.enable", "beeper.disable", "beeper.mute", "test.battery.start.quick",

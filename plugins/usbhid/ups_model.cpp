@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <string_view>
 
 #include "hid_report.hpp"
 #include "hid_usage_names.hpp"
@@ -23,8 +24,8 @@ template <size_t N> std::optional<std::string> enum_text(const char *const (&tex
 
 } // namespace
 
-UpsModel::UpsModel(HidDescriptor descriptor, const VendorQuirks *quirks)
-    : desc_(std::move(descriptor)), quirks_(quirks) {
+UpsModel::UpsModel(HidDescriptor descriptor, const VendorQuirks *quirks, uint16_t product_id)
+    : desc_(std::move(descriptor)), quirks_(quirks), product_id_(product_id) {
     const std::vector<UsageName> names =
         quirks_ ? std::vector<UsageName>(quirks_->usage_names.begin(), quirks_->usage_names.end())
                 : std::vector<UsageName>{};
@@ -36,8 +37,8 @@ UpsModel::UpsModel(HidDescriptor descriptor, const VendorQuirks *quirks)
         paths_[&f] = p;
         by_path_.emplace(p, &f);
     }
-    if (quirks_) bind(quirks_->rows);
-    bind(generic_mapping());
+    if (quirks_) bind(quirks_->rows, false);
+    bind(generic_mapping(), true);
 }
 
 const HidField *UpsModel::field_for(const std::string &path) const {
@@ -50,8 +51,12 @@ const HidField *UpsModel::field_for(const std::string &path) const {
 }
 
 // Vendor rows come first, so a variable a vendor row already bound keeps the vendor's path.
-void UpsModel::bind(std::span<const MappingRow> rows) {
+void UpsModel::bind(std::span<const MappingRow> rows, bool generic) {
     for (const auto &row : rows) {
+        if (generic && quirks_ &&
+            std::any_of(quirks_->generic_paths_skipped.begin(), quirks_->generic_paths_skipped.end(),
+                        [&](const char *p) { return std::string_view(p) == row.hid_path; }))
+            continue;
         const HidField *f = field_for(row.hid_path);
         if (!f) continue;
         switch (row.kind) {
@@ -140,6 +145,7 @@ std::vector<NutValue> UpsModel::nut_values(const StringLookup &strings) const {
         }
         out.push_back(std::move(nv));
     }
+    apply_scale_quirks(out);
     if (quirks_ && quirks_->battery_voltage_scale_fix) {
         auto find = [&](const char *n) {
             return std::find_if(out.begin(), out.end(), [&](const NutValue &x) { return x.name == n; });
@@ -151,6 +157,21 @@ std::vector<NutValue> UpsModel::nut_values(const StringLookup &strings) const {
             volt->number *= 2.0 / 3.0;
     }
     return out;
+}
+
+// The vendor's per-product multipliers first, then the windows of implausible readings.
+void UpsModel::apply_scale_quirks(std::vector<NutValue> &values) const {
+    if (!quirks_) return;
+    for (auto &v : values) {
+        if (v.text) continue;
+        for (const auto &p : quirks_->product_scales)
+            if (p.product_id == product_id_ && v.name == p.nut_name) v.number *= p.factor;
+        for (const auto &fix : quirks_->scale_fixes)
+            if (v.name == fix.nut_name && v.number >= fix.low && v.number < fix.high) {
+                v.number *= fix.factor;
+                break;
+            }
+    }
 }
 
 std::vector<std::string> UpsModel::status_tokens() const {

@@ -35,7 +35,8 @@ using StringLookup = std::function<std::string(int index)>;
 
 class UpsModel {
 public:
-    UpsModel(HidDescriptor descriptor, const VendorQuirks *quirks);
+    // `product_id` selects the vendor's per-product scales (0: none).
+    UpsModel(HidDescriptor descriptor, const VendorQuirks *quirks, uint16_t product_id = 0);
 
     const HidDescriptor &descriptor() const { return desc_; }
     const VendorQuirks *quirks() const { return quirks_; }
@@ -64,11 +65,13 @@ public:
     std::vector<Binding> command_steps(const std::string &name) const;
 
 private:
-    void bind(std::span<const MappingRow> rows);
+    void bind(std::span<const MappingRow> rows, bool generic);
+    void apply_scale_quirks(std::vector<NutValue> &values) const;
     const HidField *field_for(const std::string &path) const;
 
     HidDescriptor desc_;
     const VendorQuirks *quirks_;
+    uint16_t product_id_;
     std::map<const HidField *, std::string> paths_;
     std::multimap<std::string, const HidField *> by_path_;
     std::vector<Binding> variables_;

@@ -1,5 +1,8 @@
 #include "usb_device.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <stdexcept>
 
@@ -31,14 +34,49 @@ std::string port_path(libusb_device *dev) {
     return s;
 }
 
+std::string who_am_i() {
+    const passwd *pw = getpwuid(geteuid());
+    return pw ? std::string(pw->pw_name) : "uid " + std::to_string(geteuid());
+}
+
+// How to install the rule, in the words of the README: where the build writes it and where to copy.
+std::string udev_rule_how_to() {
+    return std::string("install the udev rule ") + kUdevRuleName + ": the build writes it to " +
+           NUTPP_USBHID_UDEV_RULE_BUILD_PATH + " and `cmake --install` to " + NUTPP_USBHID_UDEV_RULE_INSTALL_DIR +
+           "/; copy it to /etc/udev/rules.d/, run `udevadm control --reload-rules && udevadm trigger "
+           "--subsystem-match=usb`, and run upsdrvd as a member of group '" + NUTPP_USBHID_UDEV_GROUP +
+           "' (the rule's group)";
+}
+
+std::string node(const UsbDeviceInfo &d) { return "/dev/bus/usb/" + d.bus + "/" + d.device; }
+
 std::string permission_hint(const UsbDeviceInfo &d) {
-    return "no permission to open USB device " + hex4(d.vendor_id) + ":" + hex4(d.product_id) + " (bus " +
-           d.bus + " device " + d.device + "); install the udev rule " + std::string(kUdevRuleName) +
-           " (from nutpp's etc/udev/rules.d) into /etc/udev/rules.d, run `udevadm control --reload-rules "
-           "&& udevadm trigger --subsystem-match=usb`, and run upsdrvd as a member of its group";
+    return "permission denied: user '" + who_am_i() + "' may not open USB device " + hex4(d.vendor_id) + ":" +
+           hex4(d.product_id) + " (" + node(d) + ", LIBUSB_ERROR_ACCESS); " + udev_rule_how_to();
 }
 
 } // namespace
+
+std::string usb_busy_message(const UsbDeviceInfo &d, int interface, int libusb_error, bool detach_failed) {
+    const std::string who = hex4(d.vendor_id) + ":" + hex4(d.product_id) + " (" + node(d) + ")";
+    const std::string err = libusb_error_name(libusb_error);
+    if (detach_failed && libusb_error == LIBUSB_ERROR_ACCESS)
+        return "permission denied: a kernel driver (usbhid) holds interface " + std::to_string(interface) +
+               " of USB device " + who + " and user '" + who_am_i() + "' may not detach it (" + err + "); " +
+               udev_rule_how_to();
+    if (detach_failed)
+        return "USB device " + who + " is held by a kernel driver (usbhid) on interface " +
+               std::to_string(interface) + " and detaching it failed (" + err +
+               "); unbind it (echo the interface to /sys/bus/usb/drivers/usbhid/unbind) or unplug and replug";
+    if (libusb_error == LIBUSB_ERROR_BUSY)
+        return "USB device " + who + " is busy: interface " + std::to_string(interface) +
+               " is claimed by a kernel driver or another program (NUT's usbhid-ups? another upsdrvd?) (" + err +
+               "); stop it, or unbind the kernel driver from the interface";
+    if (libusb_error == LIBUSB_ERROR_ACCESS)
+        return "permission denied claiming interface " + std::to_string(interface) + " of USB device " + who +
+               " (" + err + "); " + udev_rule_how_to();
+    return "claiming interface " + std::to_string(interface) + " of USB device " + who + " failed: " + err;
+}
 
 UsbContext::UsbContext() {
     if (const int rc = libusb_init(&ctx_); rc != 0)
@@ -136,16 +174,15 @@ std::optional<UsbFailure> UsbHidDevice::claim(libusb_device *dev) {
         const int rc = libusb_detach_kernel_driver(handle_, interface_);
         if (rc != 0)
             return UsbFailure{rc == LIBUSB_ERROR_ACCESS ? NUTPP_E_PERMISSION : NUTPP_E_IO,
-                              "the kernel driver holds USB device " + who + " and detaching it failed (" +
-                                  libusb_error_name(rc) + "); install the udev rule " + kUdevRuleName};
+                              usb_busy_message(info_, interface_, rc, true)};
         reattach_kernel_driver_ = true;
     }
-    if (const int rc = libusb_claim_interface(handle_, interface_); rc != 0)
-        return UsbFailure{NUTPP_E_PERMISSION, "USB device " + who + " is busy (claiming interface " +
-                                                  std::to_string(interface_) + ": " + libusb_error_name(rc) +
-                                                  "): a kernel driver or another program (NUT's usbhid-ups?) "
-                                                  "holds it; stop it, and install the udev rule " +
-                                                  kUdevRuleName};
+    if (const int rc = libusb_claim_interface(handle_, interface_); rc != 0) {
+        interface_claimed_ = false;
+        return UsbFailure{rc == LIBUSB_ERROR_BUSY || rc == LIBUSB_ERROR_ACCESS ? NUTPP_E_PERMISSION : NUTPP_E_IO,
+                          usb_busy_message(info_, interface_, rc, false)};
+    }
+    interface_claimed_ = true;
     std::vector<uint8_t> buf(report_descriptor_length_ ? report_descriptor_length_ : 4096);
     const int got = libusb_control_transfer(handle_, kStandardInterfaceIn,
                                             LIBUSB_REQUEST_GET_DESCRIPTOR, kReportDescriptorType << 8,
@@ -169,7 +206,7 @@ UsbHidDevice::~UsbHidDevice() {
         if (!transfer_active_) libusb_free_transfer(transfer_);
     }
     if (interface_ >= 0) {
-        libusb_release_interface(handle_, interface_);
+        if (interface_claimed_) libusb_release_interface(handle_, interface_);
         if (reattach_kernel_driver_) libusb_attach_kernel_driver(handle_, interface_);
     }
     libusb_close(handle_);

@@ -78,6 +78,7 @@ private:
     UsbDeviceInfo info_;
     int interface_ = -1;
     bool reattach_kernel_driver_ = false;
+    bool interface_claimed_ = false;
     uint8_t ep_in_ = 0;
     uint16_t ep_size_ = 8;
     uint16_t report_descriptor_length_ = 0;
@@ -92,5 +93,10 @@ private:
 
 // The udev rule file name installed from etc/ (generated from vendor_table()).
 inline constexpr const char *kUdevRuleName = "62-nutpp-usbhid.rules";
+
+// The error when the HID interface is held by a kernel driver (detach failed) or by someone else
+// (claim failed, e.g. LIBUSB_ERROR_BUSY): says which it is and, where it is a permission problem
+// (as for libusb_open's LIBUSB_ERROR_ACCESS), names the udev rule, where the build put it and what to do.
+std::string usb_busy_message(const UsbDeviceInfo &d, int interface, int libusb_error, bool detach_failed);
 
 } // namespace nutpp::usbhid

@@ -38,8 +38,8 @@ UsbHidDriver::UsbHidDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Dri
                 throw Error(NUTPP_E_CONFIG, e.what());
             }
         }
-    if (auto v = host().config_number("offdelay")) offdelay_ = std::lround(*v);
-    if (auto v = host().config_number("ondelay")) ondelay_ = std::lround(*v);
+    if (auto v = host().config_number("offdelay")) offdelay_set_ = std::lround(*v);
+    if (auto v = host().config_number("ondelay")) ondelay_set_ = std::lround(*v);
 }
 
 UsbHidDriver::~UsbHidDriver() { close(); }
@@ -62,7 +62,15 @@ nutpp_status UsbHidDriver::open() {
                            "USB device " + hex4(info.vendor_id) + ":" + hex4(info.product_id) +
                                " is a HID device but not a HID Power Device (no usage page 0x84/0x85 "
                                "application collection; e.g. Megatec Q1 over HID needs another driver)");
-    model_ = std::make_unique<UpsModel>(std::move(desc), find_vendor(info.vendor_id));
+    const VendorQuirks *quirks = find_vendor(info.vendor_id);
+    model_ = std::make_unique<UpsModel>(std::move(desc), quirks, info.product_id);
+    if (!delays_chosen_) {
+        offdelay_ = offdelay_set_.value_or(quirks ? quirks->default_offdelay : 20);
+        ondelay_ = ondelay_set_.value_or(quirks ? quirks->default_ondelay : 30);
+        delays_chosen_ = true;
+        check_delay_resolution("offdelay", offdelay_, "DelayBeforeShutdown");
+        check_delay_resolution("ondelay", ondelay_, "DelayBeforeStartup");
+    }
     if (serial_.empty()) serial_ = info.serial;
     host().info("opened USB UPS " + hex4(info.vendor_id) + ":" + hex4(info.product_id) + " '" + info.product +
                 "' serial '" + info.serial + "' on bus " + info.bus + " device " + info.device);
@@ -77,6 +85,23 @@ nutpp_status UsbHidDriver::open() {
         watch_libusb_fds();
     }
     return NUTPP_OK;
+}
+
+// NUT warns CyberPower users whose delays are not whole minutes; the descriptor says how coarse a
+// delay field is, so any device counting in steps gets the warning: the UPS receives the delay
+// truncated to a whole step (30 s on a 60 s step is 0: no delay at all).
+void UsbHidDriver::check_delay_resolution(const char *setting, long seconds, const char *path_word) {
+    for (const auto &f : model_->descriptor().fields) {
+        if (f.type != ReportType::Feature || model_->path(f).find(path_word) == std::string::npos) continue;
+        const double step = field_resolution(f);
+        if (step <= 1 || seconds <= 0) return;
+        const long s = std::lround(step);
+        if (seconds % s == 0) return;
+        host().warn(std::string(setting) + "=" + std::to_string(seconds) + ": this UPS counts " + path_word +
+                    " in steps of " + std::to_string(s) + " s, so it gets " + std::to_string(seconds / s * s) +
+                    " s; use a multiple of " + std::to_string(s));
+        return;
+    }
 }
 
 void UsbHidDriver::watch_libusb_fds() {
@@ -215,7 +240,10 @@ nutpp_status UsbHidDriver::instcmd(const char *cmd, const char *arg) {
 nutpp_status UsbHidDriver::setvar(const char *name, const char *value) {
     const std::string n = name;
     if (n == "ups.delay.shutdown" || n == "ups.delay.start") {
-        (n == "ups.delay.shutdown" ? offdelay_ : ondelay_) = std::stol(value);
+        const bool off = n == "ups.delay.shutdown";
+        (off ? offdelay_ : ondelay_) = std::stol(value);
+        check_delay_resolution(off ? "ups.delay.shutdown" : "ups.delay.start", std::stol(value),
+                               off ? "DelayBeforeShutdown" : "DelayBeforeStartup");
         host().set(name, std::string(value));
         return NUTPP_OK;
     }

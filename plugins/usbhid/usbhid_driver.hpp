@@ -39,7 +39,10 @@ private:
     static void LIBUSB_CALL fd_removed(int fd, void *self);
 
     UsbMatcher matcher_;
-    long offdelay_ = 20, ondelay_ = 30;
+    void check_delay_resolution(const char *setting, long seconds, const char *path_word);
+    std::optional<long> offdelay_set_, ondelay_set_; // from the config (NUT's offdelay/ondelay)
+    long offdelay_ = 20, ondelay_ = 30;               // in force: configured, else the vendor's default
+    bool delays_chosen_ = false;                      // a replug keeps what SET VAR made them
     std::string serial_;                 // of the first device opened: a replug must match it
     std::unique_ptr<UsbContext> usb_;
     std::unique_ptr<UsbHidDevice> device_;

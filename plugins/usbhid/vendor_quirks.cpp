@@ -18,11 +18,19 @@ const MappingRow kCyberPowerRows[] = {
     // CyberPower puts the firmware version string in iOEMInformation's neighbour and the battery
     // date string nowhere; NUT shows the OEM string as battery.mfr.date, and so do we.
     {RowKind::Variable, "UPS.PowerSummary.iOEMInformation", "battery.mfr.date", Conversion::StringIndex},
+    // NUT's CPSFirmwareVersion (vendor usage 0xff0100d0): a string index, e.g. "CR01505B4".
+    {RowKind::Variable, "UPS.PowerSummary.ff0100d0", "ups.firmware", Conversion::StringIndex},
 };
 const LogicalLimitFix kCyberPowerLimits[] = {
     // Output.Voltage inherits LogicalMin/Max 136..142 from HighVoltageTransfer (CP1500PFCLCD).
     {"UPS.Output.Voltage", 0, 511},
     {"UPS.Input.Voltage", 0, 511},
+};
+
+// NUT's cps-hid.c: some models report frequencies in 0.1 Hz (a 50/60 Hz reading ten times too big).
+const ScaleFix kCyberPowerScales[] = {
+    {"input.frequency", 450, 650.01, 0.1},
+    {"output.frequency", 450, 650.01, 0.1},
 };
 
 // ---- Eaton / MGE (0463): MGE's vendor page 0xffff
@@ -41,16 +49,119 @@ const MappingRow kMgeRows[] = {
     {RowKind::Variable, "UPS.Flow.[4].ConfigFrequency", "output.frequency.nominal"},
 };
 
+// ---- Tripp Lite (09ae), after NUT's tripplite-hid.c: its vendor page 0xffff, the OutletSystem
+// paths for delays/load, PowerSummary.Voltage meaning the output voltage, and status bits that
+// some OMNI firmware puts on page 0x84 instead of 0x85.
+constexpr Usage tl(uint16_t id) { return make_usage(0xffff, id); }
+constexpr Usage tl84(uint16_t id) { return make_usage(0x84, id); }
+const UsageName kTrippLiteNames[] = {
+    {tl(0x10), "TLCustom"}, {tl(0x56), "TLDelayBeforeStartup"}, {tl(0x57), "TLLowVoltageTransferMax"},
+    {tl(0x58), "TLLowVoltageTransferMin"}, {tl(0x59), "TLHighVoltageTransferMax"},
+    {tl(0x5a), "TLHighVoltageTransferMin"}, {tl(0x7c), "UPSFirmwareVersion"}, {tl(0x7f), "iUPSPartNumber"},
+    {tl(0x92), "TLWatchdog"},
+    // 0x840044/0x840045 keep their standard names (ConfigActivePower/ConfigPercentLoad, which other
+    // paths of the same device use); the status rows below name them under PresentStatus.
+    {tl84(0x4b), "TLNeedReplacement"}, {tl84(0xd0), "TLACPresent"},
+};
+using K = RowKind;
+using C = Conversion;
+using V = CommandValue;
+constexpr MappingRow tl_var(const char *path, const char *nut, int decimals = 0, C conv = C::Number) {
+    return {K::Variable, path, nut, conv, decimals};
+}
+constexpr MappingRow tl_flag(const char *path, const char *token, int when = 1) {
+    return {K::Status, path, token, C::Number, 0, false, when};
+}
+constexpr MappingRow tl_cmd(const char *path, const char *name, double value, int step = 0, V source = V::Constant) {
+    return {K::Command, path, name, C::Number, 0, false, 1, source, value, step};
+}
+const MappingRow kTrippLiteRows[] = {
+    tl_var("UPS.BatterySystem.Battery.Voltage", "battery.voltage", 1),
+    tl_var("UPS.PowerSummary.Input.Voltage", "input.voltage", 1),
+    tl_var("UPS.PowerSummary.Input.ConfigVoltage", "input.voltage.nominal"),
+    tl_var("UPS.PowerConverter.Output.Voltage", "output.voltage", 1),
+    tl_var("UPS.PowerSummary.Voltage", "output.voltage", 1),
+    tl_var("UPS.PowerConverter.Output.Current", "output.current", 1),
+    tl_var("UPS.PowerConverter.Output.Frequency", "output.frequency", 1),
+    tl_var("UPS.Flow.ConfigVoltage", "output.voltage.nominal"),
+    tl_var("UPS.Flow.ConfigFrequency", "output.frequency.nominal"),
+    tl_var("UPS.PowerConverter.Output.TLLowVoltageTransferMax", "input.transfer.low.max"),
+    tl_var("UPS.PowerConverter.Output.TLLowVoltageTransferMin", "input.transfer.low.min"),
+    tl_var("UPS.PowerConverter.Output.TLHighVoltageTransferMax", "input.transfer.high.max"),
+    tl_var("UPS.PowerConverter.Output.TLHighVoltageTransferMin", "input.transfer.high.min"),
+    tl_var("UPS.OutletSystem.Outlet.PercentLoad", "ups.load"),
+    tl_var("UPS.OutletSystem.Outlet.ActivePower", "ups.power", 1),
+    tl_var("UPS.PowerConverter.Output.ActivePower", "ups.power", 1),
+    tl_var("UPS.OutletSystem.Outlet.DelayBeforeStartup", "ups.timer.start"),
+    tl_var("UPS.OutletSystem.Outlet.DelayBeforeShutdown", "ups.timer.shutdown"),
+    tl_var("UPS.OutletSystem.Outlet.DelayBeforeReboot", "ups.timer.reboot"),
+    tl_var("UPS.OutletSystem.Outlet.TLWatchdog", "ups.watchdog.status"),
+    tl_var("UPS.BatterySystem.Test", "ups.test.result", 0, C::TestResult),
+    tl_var("UPS.TLCustom.[1].UPSFirmwareVersion", "ups.firmware"),
+    tl_var("UPS.TLCustom.[1].iUPSPartNumber", "device.part", 0, C::StringIndex),
+    tl_flag("UPS.PowerSummary.PresentStatus.TLACPresent", "OL"),
+    tl_flag("UPS.PowerSummary.PresentStatus.TLACPresent", "OB", 0),
+    tl_flag("UPS.PowerSummary.PresentStatus.ConfigActivePower", "CHRG"),   // TL's Charging
+    tl_flag("UPS.PowerSummary.PresentStatus.ConfigPercentLoad", "DISCHRG"), // TL's Discharging
+    tl_flag("UPS.PowerSummary.PresentStatus.TLNeedReplacement", "RB"),
+    tl_flag("UPS.PowerConverter.PresentStatus.Buck", "TRIM"),
+    tl_flag("UPS.PowerConverter.PresentStatus.Boost", "BOOST"),
+    tl_flag("UPS.PowerConverter.PresentStatus.Overload", "OVER"),
+    tl_cmd("UPS.BatterySystem.Test", "test.battery.start.quick", 1),
+    tl_cmd("UPS.BatterySystem.Test", "test.battery.start.deep", 2),
+    tl_cmd("UPS.BatterySystem.Test", "test.battery.stop", 3),
+    tl_cmd("UPS.OutletSystem.Outlet.DelayBeforeShutdown", "load.off.delay", 0, 0, V::OffDelay),
+    tl_cmd("UPS.OutletSystem.Outlet.DelayBeforeShutdown", "shutdown.stop", -1),
+    tl_cmd("UPS.OutletSystem.Outlet.DelayBeforeStartup", "shutdown.return", 0, 0, V::OnDelay),
+    tl_cmd("UPS.OutletSystem.Outlet.DelayBeforeShutdown", "shutdown.return", 0, 1, V::OffDelay),
+    tl_cmd("UPS.OutletSystem.Outlet.DelayBeforeStartup", "shutdown.stayoff", -1, 0),
+    tl_cmd("UPS.OutletSystem.Outlet.DelayBeforeShutdown", "shutdown.stayoff", 0, 1, V::OffDelay),
+};
+// On Tripp Lite PowerSummary.Voltage is the output voltage, not the battery's.
+const char *const kTrippLiteSkipped[] = {"UPS.PowerSummary.Voltage"};
+// NUT's per-product scales: battery voltage 10x too high on these AVR/OMNI/SMART models; the
+// SMART1500LCDT (3016, 3024) off by 10^5 on voltages and 100x on frequency and current.
+const ProductScale kTrippLiteScales[] = {
+    {0x1003, "battery.voltage", 0.1}, {0x1007, "battery.voltage", 0.1}, {0x1008, "battery.voltage", 0.1},
+    {0x1009, "battery.voltage", 0.1}, {0x1010, "battery.voltage", 0.1}, {0x2005, "battery.voltage", 0.1},
+    {0x2007, "battery.voltage", 0.1}, {0x2008, "battery.voltage", 0.1}, {0x2009, "battery.voltage", 0.1},
+    {0x2010, "battery.voltage", 0.1}, {0x2011, "battery.voltage", 0.1}, {0x2012, "battery.voltage", 0.1},
+    {0x2013, "battery.voltage", 0.1}, {0x2014, "battery.voltage", 0.1},
+    {0x3016, "battery.voltage", 1e5}, {0x3016, "input.voltage", 1e5}, {0x3016, "output.voltage", 1e5},
+    {0x3016, "input.frequency", 0.01}, {0x3016, "output.frequency", 0.01}, {0x3016, "output.current", 0.01},
+    {0x3024, "battery.voltage", 1e5}, {0x3024, "input.voltage", 1e5}, {0x3024, "output.voltage", 1e5},
+    {0x3024, "input.frequency", 0.01}, {0x3024, "output.frequency", 0.01}, {0x3024, "output.current", 0.01},
+};
+
+// ---- Liebert (10af), after the Liebert rows of NUT's belkin-hid.c (NUT's liebert-hid.c is for
+// Phoenixtec 06da). Known bad exponents: line and battery voltages that come out 10^5 or 10^7 too
+// small, ConfigVoltage 10^8 too small, frequencies in 0.1 Hz (PSA) or 0.01 Hz (PSI5) units.
+const MappingRow kLiebertRows[] = {
+    {RowKind::Variable, "UPS.PowerSummary.ConfigVoltage", "battery.voltage.nominal", Conversion::Number, 1},
+    {RowKind::Variable, "UPS.Flow.ConfigVoltage", "input.voltage.nominal"},
+    {RowKind::Variable, "UPS.Flow.ConfigVoltage", "output.voltage.nominal"},
+    {RowKind::Variable, "UPS.PowerConverter.Output.Frequency", "output.frequency", Conversion::Number, 1},
+    {RowKind::Variable, "UPS.OutletSystem.Outlet.PercentLoad", "ups.load"},
+};
+const ScaleFix kLiebertScales[] = {
+    {"input.voltage", 0, 5e-5, 1e7},   {"input.voltage", 5e-5, 5e-3, 1e5},
+    {"output.voltage", 0, 5e-5, 1e7},  {"output.voltage", 5e-5, 5e-3, 1e5},
+    {"battery.voltage", 0, 5e-5, 1e7}, {"battery.voltage", 5e-5, 5e-3, 1e5},
+    {"battery.voltage.nominal", 0.99e-7, 1.01e-7, 1e8},
+    {"input.frequency", 100, 1000, 0.1},  {"input.frequency", 1000, 10000, 0.01},
+    {"output.frequency", 100, 1000, 0.1}, {"output.frequency", 1000, 10000, 0.01},
+};
+
 } // namespace
 
 const VendorQuirks kVendors[] = {
-    {0x051d, "APC", kApcRows, {}, {}, false, true},
-    {0x0764, "CyberPower", kCyberPowerRows, {}, kCyberPowerLimits, true, false},
-    {0x0463, "MGE/Eaton", kMgeRows, kMgeNames, {}, false, false},
-    // Tripp Lite and Liebert: the generic Power Device paths cover what their descriptors carry
-    // (checked for the Liebert GXT4); they are listed for matching and the udev rule.
-    {0x09ae, "Tripp Lite", {}, {}, {}, false, false},
-    {0x10af, "Liebert", {}, {}, {}, false, false},
+    {.vendor_id = 0x051d, .name = "APC", .rows = kApcRows, .ignore_discharging_on_line = true},
+    {.vendor_id = 0x0764, .name = "CyberPower", .rows = kCyberPowerRows, .limit_fixes = kCyberPowerLimits,
+     .battery_voltage_scale_fix = true, .scale_fixes = kCyberPowerScales, .default_offdelay = 60, .default_ondelay = 120},
+    {.vendor_id = 0x0463, .name = "MGE/Eaton", .rows = kMgeRows, .usage_names = kMgeNames},
+    {.vendor_id = 0x09ae, .name = "Tripp Lite", .rows = kTrippLiteRows, .usage_names = kTrippLiteNames,
+     .product_scales = kTrippLiteScales, .generic_paths_skipped = kTrippLiteSkipped},
+    {.vendor_id = 0x10af, .name = "Liebert", .rows = kLiebertRows, .scale_fixes = kLiebertScales},
 };
 
 std::span<const VendorQuirks> vendor_table() { return kVendors; }

@@ -370,7 +370,8 @@ bool FakeUsbUps::on_ioctl(UMockdevIoctlClient* client) {
         if (io->ifno != 0) {
             fail(EINVAL);
         } else if (code == USBDEVFS_DISCONNECT) {   // unbind usbhid
-            if (kernel_driver_attached_) kernel_driver_attached_ = false;
+            if (config_.detach_errno) fail(config_.detach_errno);
+            else if (kernel_driver_attached_) kernel_driver_attached_ = false;
             else fail(ENODATA);                   // libusb: LIBUSB_ERROR_NOT_FOUND
         } else if (code == USBDEVFS_CONNECT) {      // rebind; the kernel returns 1 when bound
             kernel_driver_attached_ = true;
@@ -385,7 +386,7 @@ bool FakeUsbUps::on_ioctl(UMockdevIoctlClient* client) {
         if (!d) { fail(EFAULT); break; }
         std::lock_guard<std::mutex> lock(mutex_);
         if (*reinterpret_cast<unsigned*>(d->data) != 0) fail(ENOENT);
-        else if (kernel_driver_attached_) fail(EBUSY);   // as the kernel while usbhid owns it
+        else if (kernel_driver_attached_ || config_.claim_busy) fail(EBUSY);   // as the kernel while someone owns it
         break;
     }
     case USBDEVFS_RELEASEINTERFACE:
@@ -399,3 +400,5 @@ bool FakeUsbUps::on_ioctl(UMockdevIoctlClient* client) {
 }
 
 std::string FakeUsbUps::root_dir() const { return umockdev_testbed_get_root_dir(testbed_); }
+
+std::string FakeUsbUps::device_node() const { return root_dir() + "/dev/bus/usb/001/002"; }

@@ -29,6 +29,11 @@ public:
         std::map<uint8_t, std::string> strings;                   // string index -> text
         std::vector<uint8_t> report_descriptor;
         std::map<std::pair<uint8_t, uint8_t>, std::vector<uint8_t>> feature_reports; // (type, id) -> bytes
+        // Misbehaviour, as the kernel shows it: USBDEVFS_DISCONNECT (detaching usbhid) fails with this
+        // errno when non-zero; USBDEVFS_CLAIMINTERFACE answers EBUSY even with usbhid detached (another
+        // program holds the interface).
+        int detach_errno = 0;
+        bool claim_busy = false;
     };
 
     // Throws std::runtime_error when not running under umockdev-wrapper.
@@ -49,6 +54,7 @@ public:
     void unplug();
     void replug();
     std::string root_dir() const;
+    std::string device_node() const;   // the emulated /dev/bus/usb/001/002, inside root_dir()
 
 private:
     static int on_ioctl_cb(UMockdevIoctlBase*, UMockdevIoctlClient* client, void* self);

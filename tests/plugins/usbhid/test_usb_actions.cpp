@@ -81,13 +81,42 @@ TEST(UsbHidActions, SetVariableReachesTheDeviceAsSetReport) {
     EXPECT_EQ(fake->set_reports().size(), n) << all_hex(fake->set_reports());
     EXPECT_EQ(wait_var(p, "ups.delay.shutdown", "60", 5s), "60");
     EXPECT_EQ(request(p, "INSTCMD shutdown.return TRACKING t4"), "TRACKING t4 0") << p.log();
-    // DelayBeforeStartup (0x16, ondelay 30 s) first, then DelayBeforeShutdown (0x15, offdelay 60 s).
-    // This descriptor scales both by 60 s per logical unit (logical -1..32767 is physical
-    // -60..1966020 s), so 60 s is logical 1 and 30 s rounds to logical 1 too.
+    // DelayBeforeStartup (0x16, ondelay: CyberPower's default 120 s) first, then DelayBeforeShutdown
+    // (0x15, offdelay 60 s). This descriptor scales both by 60 s per logical unit (logical -1..32767
+    // is physical -60..1966020 s): 120 s is logical 2, 60 s logical 1.
     const auto all = fake->set_reports();
     ASSERT_EQ(all.size(), n + 2) << all_hex(all);
-    EXPECT_EQ(hex(all[n]), hex({0x16, 0x01, 0x00})) << all_hex(all);
+    EXPECT_EQ(hex(all[n]), hex({0x16, 0x02, 0x00})) << all_hex(all);
     EXPECT_EQ(hex(all[n + 1]), hex({0x15, 0x01, 0x00})) << all_hex(all);
+}
+
+// ondelay 30 / offdelay 90 on a UPS that counts minutes: the device gets what NUT would send
+// (libhid's physical_to_logical truncates: 30 s -> 0 min, 90 s -> 1 min), and the log says so.
+TEST(UsbHidActions, CyberPowerDelaysReachTheDeviceInWholeMinutesAsNutSendsThem) {
+    REQUIRE_FAKE(fake, cyberpower_config());
+    UpsdrvdProcess p;
+    p.write_config(cyberpower_device_yaml(1) + "    ondelay: 30\n    offdelay: 90\n");
+    p.start();
+    ASSERT_EQ(wait_var(p, "ups.delay.start", "30", 15s), "30") << p.log(); // shown as set, as NUT does
+    EXPECT_EQ(p.dump("usbhid", "cp").vars.at("ups.delay.shutdown"), "90");
+    EXPECT_TRUE(p.wait_log("ondelay=30: this UPS counts DelayBeforeStartup in steps of 60 s, so it gets 0 s", 5s))
+        << p.log();
+    EXPECT_TRUE(p.wait_log("offdelay=90: this UPS counts DelayBeforeShutdown in steps of 60 s, so it gets 60 s", 5s))
+        << p.log();
+    const size_t n = fake->set_reports().size();
+    EXPECT_EQ(request(p, "INSTCMD shutdown.return TRACKING d1"), "TRACKING d1 0") << p.log();
+    const auto all = fake->set_reports();
+    ASSERT_EQ(all.size(), n + 2) << all_hex(all);
+    EXPECT_EQ(hex(all[n]), hex({0x16, 0x00, 0x00})) << all_hex(all);     // 0 minutes, not rounded up to 1
+    EXPECT_EQ(hex(all[n + 1]), hex({0x15, 0x01, 0x00})) << all_hex(all); // 1 minute
+    // A whole number of minutes set at run time goes through unchanged and without a warning.
+    EXPECT_EQ(request(p, "SET ups.delay.start \"180\" TRACKING d2"), "TRACKING d2 0") << p.log();
+    EXPECT_EQ(request(p, "INSTCMD shutdown.stop TRACKING d3"), "TRACKING d3 0") << p.log();
+    EXPECT_EQ(request(p, "INSTCMD shutdown.return TRACKING d4"), "TRACKING d4 0") << p.log();
+    const auto later = fake->set_reports();
+    ASSERT_GE(later.size(), 2u) << all_hex(later);
+    EXPECT_EQ(hex(later[later.size() - 2]), hex({0x16, 0x03, 0x00})) << all_hex(later);
+    EXPECT_EQ(p.log().find("ups.delay.start=180"), std::string::npos) << p.log();
 }
 
 TEST(UsbHidActions, InstantCommandsReachTheDeviceAsSetReport) {
