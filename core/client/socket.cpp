@@ -142,6 +142,4 @@ size_t Socket::read_some(char *buf, size_t cap, Clock::time_point deadline) {
     }
 }
 
-bool Socket::wait(short events, Clock::time_point deadline) const { return wait_for(fd_, events, deadline); }
-
 } // namespace nutpp::client

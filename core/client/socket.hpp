@@ -37,9 +37,6 @@ public:
     // Returns 0 on orderly EOF; throws "Read error: Connection timed out" on timeout.
     size_t read_some(char *buf, size_t cap, Clock::time_point deadline);
 
-    // Waits until poll() reports `events` (POLLIN/POLLOUT) or the deadline passes (false).
-    bool wait(short events, Clock::time_point deadline) const;
-
 private:
     int fd_ = -1;
 };

@@ -6,7 +6,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include <poll.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -30,7 +29,7 @@ std::string openssl_reason() {
 
 } // namespace
 
-TlsClient::TlsClient(const Socket &sock, const TlsOptions &opt, Socket::Clock::time_point deadline) {
+TlsClient::TlsClient(Socket &sock, const TlsOptions &opt, Socket::Clock::time_point deadline) {
     ctx_ = SSL_CTX_new(TLS_client_method());
     if (!ctx_) fail(openssl_reason());
     SSL_CTX_set_min_proto_version(ctx_, TLS1_VERSION); // what NUT 2.8.0's upsd may offer
@@ -54,13 +53,23 @@ TlsClient::TlsClient(const Socket &sock, const TlsOptions &opt, Socket::Clock::t
     } else {
         SSL_CTX_set_verify(ctx_, SSL_VERIFY_NONE, nullptr);
     }
-    ssl_ = SSL_new(ctx_);
-    if (!ssl_ || !SSL_set_fd(ssl_, sock.fd())) {
+    if (!opt.cert_file.empty() && (SSL_CTX_use_certificate_chain_file(ctx_, opt.cert_file.c_str()) != 1 ||
+                                   SSL_CTX_use_PrivateKey_file(ctx_, opt.cert_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+                                   SSL_CTX_check_private_key(ctx_) != 1)) {
         const std::string why = openssl_reason();
-        if (ssl_) SSL_free(ssl_);
+        SSL_CTX_free(ctx_);
+        fail("cannot use client certificate " + opt.cert_file + (why.empty() ? "" : ": " + why));
+    }
+    ssl_ = SSL_new(ctx_);
+    if (!ssl_) {
+        const std::string why = openssl_reason();
         SSL_CTX_free(ctx_);
         fail(why);
     }
+    // Memory BIOs: the bytes go through Socket (send with MSG_NOSIGNAL, deadlines), so a server
+    // that hangs up mid-write is an error here, not a SIGPIPE that kills the program.
+    SSL_set_bio(ssl_, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem())); // ssl_ owns both
+    SSL_set_connect_state(ssl_);
     if (opt.verify && !opt.host.empty()) {
         SSL_set_tlsext_host_name(ssl_, opt.host.c_str());
         SSL_set1_host(ssl_, opt.host.c_str());
@@ -83,37 +92,50 @@ TlsClient::~TlsClient() {
     SSL_CTX_free(ctx_);
 }
 
-bool TlsClient::retry_after(const Socket &sock, int rc, Socket::Clock::time_point deadline, const char *what) {
+void TlsClient::flush(Socket &sock, Socket::Clock::time_point deadline) {
+    BIO *out = SSL_get_wbio(ssl_);
+    char buf[16384];
+    for (int n; (n = BIO_read(out, buf, sizeof buf)) > 0;) sock.write_all(std::string_view(buf, size_t(n)), deadline);
+}
+
+bool TlsClient::retry_after(Socket &sock, int rc, Socket::Clock::time_point deadline, const char *what) {
     const int err = SSL_get_error(ssl_, rc);
-    short events = 0;
-    if (err == SSL_ERROR_WANT_READ) events = POLLIN;
-    else if (err == SSL_ERROR_WANT_WRITE) events = POLLOUT;
-    else if (err == SSL_ERROR_ZERO_RETURN) return false;
-    else if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && (rc == 0 || errno == 0)) return false; // EOF
-    if (events == 0) {
+    flush(sock, deadline); // whatever OpenSSL produced (handshake records, alerts) goes out first
+    if (err == SSL_ERROR_ZERO_RETURN) return false;
+    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
         std::string why = openssl_reason();
-        if (why.empty()) why = err == SSL_ERROR_SYSCALL ? std::strerror(errno) : "error " + std::to_string(err);
+        if (why.empty()) why = "error " + std::to_string(err);
         const long vr = SSL_get_verify_result(ssl_);
         if (vr != X509_V_OK) why = std::string("certificate verification failed: ") + X509_verify_cert_error_string(vr);
         fail(std::string(what) + ": " + why);
     }
-    if (!sock.wait(events, deadline)) fail(std::string(what) + ": Connection timed out");
+    if (err == SSL_ERROR_WANT_WRITE) return true; // memory BIO: flushed above, try again
+    char buf[16384];
+    size_t n = 0;
+    try {
+        n = sock.read_some(buf, sizeof buf, deadline);
+    } catch (const Error &e) {
+        fail(std::string(what) + ": " + e.what());
+    }
+    if (n == 0) return false; // the server closed the connection
+    BIO_write(SSL_get_rbio(ssl_), buf, static_cast<int>(n));
     return true;
 }
 
-void TlsClient::write_all(const Socket &sock, std::string_view data, Socket::Clock::time_point deadline) {
+void TlsClient::write_all(Socket &sock, std::string_view data, Socket::Clock::time_point deadline) {
     while (!data.empty()) {
         const int chunk = data.size() > size_t(INT_MAX) ? INT_MAX : static_cast<int>(data.size());
         const int rc = SSL_write(ssl_, data.data(), chunk);
         if (rc > 0) {
             data.remove_prefix(size_t(rc));
+            flush(sock, deadline);
             continue;
         }
         if (!retry_after(sock, rc, deadline, "write")) throw write_error(EPIPE);
     }
 }
 
-size_t TlsClient::read_some(const Socket &sock, char *buf, size_t cap, Socket::Clock::time_point deadline) {
+size_t TlsClient::read_some(Socket &sock, char *buf, size_t cap, Socket::Clock::time_point deadline) {
     const int want = cap > size_t(INT_MAX) ? INT_MAX : static_cast<int>(cap);
     for (;;) {
         const int rc = SSL_read(ssl_, buf, want);

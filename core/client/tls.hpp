@@ -19,6 +19,7 @@ struct TlsOptions {
     bool verify = false;
     std::string ca_path;    // PEM file or hashed directory of CA certificates (CERTPATH); empty: system's
     std::string host;       // name the certificate must carry when verifying (empty: not checked)
+    std::string cert_file;  // PEM with our own certificate + key, for a upsd with CERTREQUEST (empty: none)
 };
 
 class TlsClient {
@@ -26,19 +27,20 @@ public:
     // Runs the handshake on `sock` (already past "OK STARTTLS"). Throws Error "SSL error: ...".
     // The socket is not owned; every later call is given the same socket (by reference, because
     // the Connection holding both may move).
-    TlsClient(const Socket &sock, const TlsOptions &opt, Socket::Clock::time_point deadline);
+    TlsClient(Socket &sock, const TlsOptions &opt, Socket::Clock::time_point deadline);
     ~TlsClient();
     TlsClient(const TlsClient &) = delete;
     TlsClient &operator=(const TlsClient &) = delete;
 
-    void write_all(const Socket &sock, std::string_view data, Socket::Clock::time_point deadline);
+    void write_all(Socket &sock, std::string_view data, Socket::Clock::time_point deadline);
     // Decrypted bytes (at most cap); 0 when the server closed the connection.
-    size_t read_some(const Socket &sock, char *buf, size_t cap, Socket::Clock::time_point deadline);
+    size_t read_some(Socket &sock, char *buf, size_t cap, Socket::Clock::time_point deadline);
 
 private:
-    // After an SSL_* call returned `rc`: waits for the socket when OpenSSL needs it (true: retry),
-    // throws on errors and timeouts; false = the peer closed cleanly.
-    bool retry_after(const Socket &sock, int rc, Socket::Clock::time_point deadline, const char *what);
+    // After an SSL_* call returned `rc`: sends what OpenSSL wrote, reads more from the socket when
+    // it needs that (true: retry), throws on errors and timeouts; false = the peer closed.
+    bool retry_after(Socket &sock, int rc, Socket::Clock::time_point deadline, const char *what);
+    void flush(Socket &sock, Socket::Clock::time_point deadline); // OpenSSL's output to the socket
 
     SSL_CTX *ctx_ = nullptr;
     SSL *ssl_ = nullptr;

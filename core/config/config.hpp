@@ -163,6 +163,7 @@ struct MonitorConfig {
     std::string notifycmd;
     std::string run_as_user;
     std::string certpath;
+    std::string certfile;      // PEM with our client certificate + key (nutpp; NUT's NSS build: CERTIDENT)
     CertIdent certident;
     std::vector<CertHost> certhosts;
     bool certverify = false;

@@ -180,6 +180,7 @@ MonitorConfig parse_monitor(const Reader &r, const Entry &section) {
             {"notifycmd", [&](const Entry &e) { m.notifycmd = text(e, "a command"); }},
             {"run_as_user", [&](const Entry &e) { m.run_as_user = parse_account(e); }},
             {"certpath", [&](const Entry &e) { m.certpath = parse_path(e); }},
+            {"certfile", [&](const Entry &e) { m.certfile = parse_path(e); }},
             {"certident", [&](const Entry &e) { m.certident = parse_certident(r, e); }},
             {"certhost", [&](const Entry &e) { m.certhosts = parse_certhosts(r, e); }},
             {"certverify", [&](const Entry &e) { m.certverify = boolean(e); }},

@@ -10,6 +10,7 @@ TlsPolicy tls_policy(const config::MonitorConfig &cfg, const std::string &host) 
     TlsPolicy p;
     p.options.verify = cfg.certverify;
     p.options.ca_path = cfg.certpath;
+    p.options.cert_file = cfg.certfile;
     p.required = cfg.forcessl;
     for (const auto &h : cfg.certhosts) {
         if (!common::iequals(h.host, host)) continue;

@@ -291,7 +291,8 @@ void NetServer::on_client(int fd, uint32_t events) {
             std::string plain;
             if (!c.tls->feed(std::string_view(buf, size_t(n)), plain)) {
                 spdlog::debug("TLS error from {}: {}", c.session.addr, c.tls->last_error());
-                c.dead = true;
+                c.closing = true; // after the alert OpenSSL wrote has gone out (say, "certificate required")
+                plain.clear();
             }
             c.tls->take_output(c.out);
             if (!c.dead && !plain.empty()) process_plain(c, plain);

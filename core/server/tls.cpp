@@ -4,6 +4,9 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <stdexcept>
 
 namespace nutpp::server {
@@ -21,7 +24,17 @@ std::string openssl_error() {
 
 } // namespace
 
-TlsContext::TlsContext(const std::string &certfile, bool disable_weak) {
+std::string nss_database_in(const std::string &certpath) {
+    if (certpath.empty()) return {};
+    for (const char *db : {"cert9.db", "cert8.db"}) {
+        const std::string f = certpath + "/" + db;
+        if (::access(f.c_str(), F_OK) == 0) return f;
+    }
+    return {};
+}
+
+TlsContext::TlsContext(const std::string &certfile, bool disable_weak, config::CertRequest certrequest,
+                       const std::string &ca_path) {
     ctx_ = SSL_CTX_new(TLS_server_method());
     if (!ctx_) throw std::runtime_error("TLS: " + openssl_error());
     SSL_CTX_set_min_proto_version(ctx_, disable_weak ? TLS1_2_VERSION : TLS1_VERSION);
@@ -33,6 +46,28 @@ TlsContext::TlsContext(const std::string &certfile, bool disable_weak) {
         throw std::runtime_error("cannot use CERTFILE " + certfile + ": " + why);
     }
     SSL_CTX_set_mode(ctx_, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+    if (certrequest == config::CertRequest::No) return;
+    auto fail = [&](const std::string &why) {
+        SSL_CTX_free(ctx_);
+        ctx_ = nullptr;
+        throw std::runtime_error(why);
+    };
+    if (ca_path.empty())
+        fail("CERTREQUEST needs CERTPATH: the CA certificate(s) that sign client certificates (PEM file or hashed directory)");
+    if (!nss_database_in(ca_path).empty())
+        fail("CERTPATH " + ca_path + " is an NSS database (NUT's NSS build); nutpp uses OpenSSL: give the client CA "
+             "certificates as a PEM file or a hashed directory");
+    struct stat st {};
+    const bool dir = ::stat(ca_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    if (SSL_CTX_load_verify_locations(ctx_, dir ? nullptr : ca_path.c_str(), dir ? ca_path.c_str() : nullptr) != 1)
+        fail("cannot use CERTPATH " + ca_path + ": " + openssl_error());
+    if (!dir) {
+        // Tell clients which CAs we accept, so one holding several certificates picks the right one.
+        if (STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(ca_path.c_str())) SSL_CTX_set_client_CA_list(ctx_, names);
+    }
+    int mode = SSL_VERIFY_PEER;
+    if (certrequest == config::CertRequest::Require) mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    SSL_CTX_set_verify(ctx_, mode, nullptr);
 }
 
 TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }

@@ -7,6 +7,8 @@
 // go into the handshake instead of being lost.
 #pragma once
 
+#include "config/config.hpp"
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,7 +22,11 @@ class TlsContext {
 public:
     // Throws std::runtime_error (with OpenSSL's reason) if the file cannot be used.
     // disable_weak: TLS 1.2 or newer only (DISABLE_WEAK_SSL); otherwise TLS 1.0+ like NUT 2.8.
-    TlsContext(const std::string &certfile, bool disable_weak);
+    // certrequest (NUT's CERTREQUEST): ask TLS clients for a certificate (Request: checked when
+    // given) or insist on one (Require), verified against the CAs in `ca_path` (a PEM file or a
+    // hashed directory; NUT's NSS build keeps them in the CERTPATH database instead).
+    TlsContext(const std::string &certfile, bool disable_weak, config::CertRequest certrequest = config::CertRequest::No,
+               const std::string &ca_path = {});
     ~TlsContext();
     TlsContext(const TlsContext &) = delete;
     TlsContext &operator=(const TlsContext &) = delete;
@@ -29,6 +35,10 @@ public:
 private:
     SSL_CTX *ctx_ = nullptr;
 };
+
+// What an upsd.conf written for NUT's NSS build looks like to us: CERTPATH naming an NSS
+// database directory (cert9.db / cert8.db). Empty when `certpath` is not one.
+std::string nss_database_in(const std::string &certpath);
 
 class TlsStream {
 public:

@@ -30,9 +30,17 @@ Upsd::Upsd(common::EventLoop &loop, const config::Config &cfg, std::string versi
     o.maxconn = cfg.server.maxconn;
     o.allow_not_all_listeners = cfg.server.allow_not_all_listeners;
     net_ = std::make_unique<NetServer>(loop_, ctx_, std::move(o));
-    if (!cfg.server.certfile.empty()) {
-        net_->set_tls(std::make_shared<TlsContext>(cfg.server.certfile, cfg.server.disable_weak_ssl));
+    const auto &srv = cfg.server;
+    if (!srv.certfile.empty()) {
+        net_->set_tls(std::make_shared<TlsContext>(srv.certfile, srv.disable_weak_ssl, srv.certrequest, srv.certpath));
         ctx_.tls_configured = true;
+    } else if (!nss_database_in(srv.certpath).empty() || !srv.certident.name.empty()) {
+        // An upsd.conf from NUT's NSS build (Debian's): its certificate lives in an NSS database
+        // we cannot read. Say so, instead of a STARTTLS that just answers FEATURE-NOT-CONFIGURED.
+        spdlog::warn("TLS is off: CERTPATH/CERTIDENT name an NSS certificate database (NUT built with NSS); "
+                     "nutpp uses OpenSSL: set CERTFILE to one PEM file holding the certificate and its key "
+                     "(e.g. pk12util -o upsd.p12 -n <CERTIDENT name> -d {}, then openssl pkcs12 -in upsd.p12 -nodes)",
+                     srv.certpath.empty() ? "<CERTPATH>" : srv.certpath);
     }
     apply_devices(cfg);
 }

@@ -52,6 +52,7 @@ monitor:
   notifycmd: /usr/local/bin/notify
   run_as_user: nut
   certpath: /etc/ssl/certs
+  certfile: /etc/nutpp/upsmon.pem
   certident: { name: me, password: pw }
   certhost:
     - { host: nut.example, name: srv, certverify: yes, forcessl: 1 }
@@ -100,6 +101,7 @@ monitor:
     EXPECT_EQ(m.notifycmd, "/usr/local/bin/notify");
     EXPECT_EQ(m.run_as_user, "nut");
     EXPECT_EQ(m.certpath, "/etc/ssl/certs");
+    EXPECT_EQ(m.certfile, "/etc/nutpp/upsmon.pem");
     EXPECT_EQ(m.certident.name, "me");
     ASSERT_EQ(m.certhosts.size(), 1u);
     EXPECT_EQ(m.certhosts[0].host, "nut.example");

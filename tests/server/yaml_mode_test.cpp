@@ -236,6 +236,88 @@ TEST_F(YamlTls, CertificateVerification) {
     EXPECT_EQ(no_ca.rfind("SSL error: cannot load CA certificates from " + dir + "/missing.pem", 0), 0u) << no_ca;
 }
 
+namespace {
+
+// CERTREQUEST: a CA signs one client certificate; another client certificate is self-signed.
+class YamlTlsClientCert : public YamlTls {
+protected:
+    std::string extra_server() const override {
+        const std::string d = cert_dir();
+        const std::string req = "openssl req -newkey rsa:2048 -nodes -days 2 2>/dev/null ";
+        shell_out(req + "-x509 -keyout " + d + "/ca-k.pem -out " + d + "/ca.pem -subj /CN=nutpp-test-ca");
+        shell_out(req + "-keyout " + d + "/mon-k.pem -out " + d + "/mon.csr -subj /CN=upsmon && "
+                  "openssl x509 -req -in " + d + "/mon.csr -CA " + d + "/ca.pem -CAkey " + d + "/ca-k.pem "
+                  "-CAcreateserial -days 2 -out " + d + "/mon-c.pem 2>/dev/null && cat " + d + "/mon-c.pem " + d +
+                  "/mon-k.pem > " + d + "/mon.pem");
+        shell_out(req + "-x509 -keyout " + d + "/rogue-k.pem -out " + d + "/rogue-c.pem -subj /CN=upsmon && cat " + d +
+                  "/rogue-c.pem " + d + "/rogue-k.pem > " + d + "/rogue.pem");
+        return YamlTls::extra_server() + "  certrequest: " + level() + "\n  certpath: " + d + "/ca.pem\n";
+    }
+    virtual std::string level() const { return "require"; }
+    // STARTTLS with `cert_file`, then one query: the reply, or the error.
+    std::string query_with(const std::string &cert_file) {
+        auto c = nutpp::client::Connection::tcp("127.0.0.1", upsd_->port());
+        try {
+            nutpp::client::TlsOptions o;
+            o.cert_file = cert_file;
+            c.try_starttls(o);
+            return c.get_var("demo", "ups.status");
+        } catch (const nutpp::client::Error &e) {
+            return e.what();
+        }
+    }
+};
+
+class YamlTlsClientCertRequested : public YamlTlsClientCert {
+protected:
+    std::string level() const override { return "request"; }
+};
+
+bool is_ssl_error(const std::string &s) { return s.rfind("SSL error: ", 0) == 0; }
+
+} // namespace
+
+TEST_F(YamlTlsClientCert, RequireTakesOnlyCertificatesOfTheCa) {
+    EXPECT_EQ(query_with(cert_dir() + "/mon.pem"), "OL");
+    const std::string none = query_with("");
+    EXPECT_TRUE(is_ssl_error(none)) << none;
+    const std::string rogue = query_with(cert_dir() + "/rogue.pem");
+    EXPECT_TRUE(is_ssl_error(rogue)) << rogue;
+    // Clear-text clients are not affected (as NUT: CERTREQUEST is about TLS sessions only).
+    RawConn plain(upsd_->port());
+    EXPECT_EQ(plain.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
+}
+
+TEST_F(YamlTlsClientCertRequested, RequestTakesClientsWithoutACertificate) {
+    EXPECT_EQ(query_with(""), "OL");
+    EXPECT_EQ(query_with(cert_dir() + "/mon.pem"), "OL");
+    const std::string rogue = query_with(cert_dir() + "/rogue.pem"); // given, so it must verify
+    EXPECT_TRUE(is_ssl_error(rogue)) << rogue;
+}
+
+namespace {
+
+// An upsd.conf from Debian's NSS-built NUT: CERTPATH is an NSS database, no CERTFILE.
+class YamlNssSettings : public YamlMode {
+protected:
+    std::string extra_server() const override {
+        const std::string db = drivers_.dir().string() + "/nssdb";
+        std::filesystem::create_directories(db);
+        write_file(db + "/cert9.db", "");
+        return "  certpath: " + db + "\n  certident: { name: upsd, password: secret }\n";
+    }
+};
+
+} // namespace
+
+TEST_F(YamlNssSettings, SaysWhyTlsIsOff) {
+    RawConn c(upsd_->port());
+    EXPECT_EQ(c.ask("STARTTLS"), "ERR FEATURE-NOT-CONFIGURED");
+    const std::string log = upsd_->log();
+    EXPECT_NE(log.find("TLS is off: CERTPATH/CERTIDENT name an NSS certificate database"), std::string::npos) << log;
+    EXPECT_NE(log.find("set CERTFILE"), std::string::npos) << log;
+}
+
 TEST(DropIn, NutStartupRules) {
     char tmpl[] = "/tmp/nutpp-dropin-XXXXXX";
     ASSERT_TRUE(mkdtemp(tmpl));
