@@ -54,6 +54,7 @@ void Server::on_accept() {
         const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) return;
         auto c = std::make_unique<Client>();
+        c->serial = next_serial_++;
         c->fd = fd;
         clients_[fd] = std::move(c);
         loop_.watch(fd, EPOLLIN, [this, fd](uint32_t ev) { on_client(fd, ev); });
@@ -154,12 +155,14 @@ void Server::flush(Client &c) {
 }
 
 void Server::schedule_drop(Client &c) {
-    // Not now: the caller may be iterating clients. The pointer check keeps a reused fd safe.
+    // Not now: the caller may be iterating clients. By the time this runs the client may have gone
+    // and a new one may hold the same fd -- even at the same address, as malloc reuses blocks; only
+    // the connection serial tells them apart (a pointer check once dropped fresh upsd connections).
     if (c.dropping) return;
     c.dropping = true;
-    loop_.post([this, fd = c.fd, p = &c] {
+    loop_.post([this, fd = c.fd, serial = c.serial] {
         auto it = clients_.find(fd);
-        if (it != clients_.end() && it->second.get() == p) drop(fd);
+        if (it != clients_.end() && it->second->serial == serial) drop(fd);
     });
 }
 

@@ -38,6 +38,7 @@ public:
 private:
     struct Client {
         int fd = -1;
+        uint64_t serial = 0; // unique per connection: fds and heap addresses are both reused
         common::LineTokenizer tokenizer;
         std::string out;
         bool dropping = false;
@@ -49,6 +50,7 @@ private:
     void flush(Client &c);
     void drop(int fd);
     void schedule_drop(Client &c);
+    uint64_t next_serial_ = 1;
 
     common::EventLoop &loop_;
     std::string path_;
