@@ -11,6 +11,8 @@ namespace nutpp::serial::apc {
 namespace {
 
 constexpr const char *kCrLf = "\r\n";
+constexpr std::chrono::milliseconds kHardHibernatePeek{200}; // NUT apcsmart: SER_DX
+constexpr std::chrono::milliseconds kDigitPace{50};          // NUT apcsmart: ser_send_pace(50000)
 
 void fail_on(const Reply &r, const std::string &what) {
     if (r.status == ReadStatus::Gone) throw Error(NUTPP_E_NO_DEVICE, "device vanished during " + what);
@@ -25,6 +27,12 @@ std::string cmd_name(char c) { return "'" + printable(std::string_view(&c, 1)) +
 char locale_of(const std::string &firmware) {
     if (std::count(firmware.begin(), firmware.end(), '.') == 2 && firmware.back() != '.') return firmware.back();
     return 0;
+}
+
+const Command *find_command(const std::string &name) {
+    const auto it = std::find_if(std::begin(kCommands), std::end(kCommands),
+                                 [&](const Command &c) { return name == c.instcmd; });
+    return it == std::end(kCommands) ? nullptr : &*it;
 }
 
 } // namespace
@@ -110,7 +118,34 @@ void Engine::open() {
         }
     }
     for (const auto &c : kCommands)
-        if (unit_knows(c.wire[0])) sink_.command(c.instcmd);
+        if (c.action == Action::Default ? default_possible() : unit_knows(c.wire[0])) sink_.command(c.instcmd);
+}
+
+void Engine::run_method(AdvMethod m) {
+    switch (m) {
+    case AdvMethod::Soft: soft_hibernate(); return;
+    case AdvMethod::Hard: hard_hibernate(opt_.awd); return;
+    case AdvMethod::DelayedOff: send_command(*find_command("shutdown.stayoff"), "delayed power off ('K')"); return;
+    case AdvMethod::InstantOff: send_command(*find_command("load.off"), "instant power off ('Z')"); return;
+    case AdvMethod::CsHack: cs_hack(); return;
+    }
+}
+
+bool Engine::default_possible() const {
+    if (opt_.advorder.empty()) return method_possible(opt_.sdtype);
+    return unit_knows(kSoftHibernate) || unit_knows(kHardHibernate) || unit_knows('K') || unit_knows('Z');
+}
+
+bool Engine::method_possible(ShutdownMethod m) const {
+    switch (m) {
+    case ShutdownMethod::SoftOrHard:
+    case ShutdownMethod::SoftThenHard: return unit_knows(kSoftHibernate) || unit_knows(kHardHibernate);
+    case ShutdownMethod::InstantOff: return unit_knows('Z');
+    case ShutdownMethod::DelayedOff: return unit_knows('K');
+    case ShutdownMethod::CsHack: return unit_knows(kSimulatePowerFail) && unit_knows(kSoftHibernate);
+    case ShutdownMethod::Hard: return unit_knows(kHardHibernate);
+    }
+    return false;
 }
 
 void Engine::refresh(const Query &q) {
@@ -134,6 +169,7 @@ void Engine::poll_status() {
     std::string error;
     const auto status = parse_status(r.text, error);
     if (!status) throw Error(NUTPP_E_IO, error);
+    status_bits_ = status->bits;
     sink_.status(status->tokens, "");
 }
 
@@ -146,19 +182,43 @@ void Engine::expect_ok(const std::string &what) {
 }
 
 void Engine::instcmd(const std::string &name, const char *arg) {
-    (void)arg;
-    const auto it = std::find_if(std::begin(kCommands), std::end(kCommands),
-                                 [&](const Command &c) { return name == c.instcmd; });
-    if (it == std::end(kCommands) || !unit_knows(it->wire[0]))
+    const Command *c = find_command(name);
+    if (!c || !(c->action == Action::Default ? default_possible() : unit_knows(c->wire[0])))
         throw Error(NUTPP_E_UNSUPPORTED, "unsupported command " + name);
+    const std::string argument = arg ? arg : "";
+    if (c->action != Action::SoftHibernate && !argument.empty())
+        throw Error(NUTPP_E_INVALID_ARG, name + " takes no argument");
+    switch (c->action) {
+    case Action::Send:
+        send_command(*c, name);
+        return;
+    case Action::SoftHibernate: {
+        const auto how = parse_return_arg(argument);
+        if (!how)
+            throw Error(NUTPP_E_INVALID_ARG, "shutdown.return takes no argument, \"cs\" or \"at:N\" (N: 1..3 digits)");
+        if (how->kind == ReturnArg::Hard) hard_hibernate(how->digits);
+        else if (how->kind == ReturnArg::CsHack) cs_hack();
+        else soft_hibernate();
+        return;
+    }
+    case Action::HardHibernate:
+        hard_hibernate(opt_.awd);
+        return;
+    case Action::Default:
+        shutdown_default();
+        return;
+    }
+}
+
+void Engine::send_command(const Command &c, const std::string &name) {
     link_.drain();
-    link_.send(it->wire);
-    if (it->twice) {
+    link_.send(c.wire);
+    if (c.twice) {
         // The UPS takes the first one as "are you sure?" and acts on the second after the pause.
         link_.pause(opt_.repeat_pause);
-        link_.send(it->wire);
+        link_.send(c.wire);
     }
-    switch (it->confirm) {
+    switch (c.confirm) {
     case Confirm::Ok:
         expect_ok(name);
         return;
@@ -170,6 +230,98 @@ void Engine::instcmd(const std::string &name, const char *arg) {
         throw Error(NUTPP_E_REJECTED, "UPS refused " + name + ": \"" + printable(r.text) + "\"");
     }
     case Confirm::None:
+        return;
+    }
+}
+
+// 'S': the UPS turns off after its EEPROM grace delay and comes back with the power; units
+// ignore it (or say NA) while on line.
+void Engine::soft_hibernate() {
+    link_.drain();
+    link_.send(std::string_view(&kSoftHibernate, 1));
+    expect_ok("soft hibernate ('S')");
+}
+
+// '@' + 2 or 3 digits: off now, back after the digits * 6 minutes once the power returns. As NUT:
+// '@' alone first (any answer within 200 ms means the unit refuses it), then the digits 50 ms apart.
+void Engine::hard_hibernate(const std::string &digits) {
+    link_.drain();
+    link_.send(std::string_view(&kHardHibernate, 1));
+    const Reply early = link_.read_until(kCrLf, kHardHibernatePeek);
+    if (early.status == ReadStatus::Gone) fail_on(early, "hard hibernate ('@')");
+    if (!early.text.empty())
+        throw Error(NUTPP_E_REJECTED, "UPS refused hard hibernate ('@'): \"" + printable(early.text) + "\"");
+    for (const char d : digits) {
+        link_.send(std::string_view(&d, 1));
+        link_.pause(kDigitPace);
+    }
+    try {
+        expect_ok("hard hibernate ('@" + digits + "')");
+    } catch (const Error &) {
+        if (digits.size() != 2) throw;
+        // A unit that wants 3 digits is still waiting for the third: break the sequence off with
+        // something harmless ('Y'; newer units answer NO, older ones nothing) as NUT does.
+        link_.send("Y");
+        (void)link_.read_until(kCrLf, opt_.reply_timeout);
+        throw Error(NUTPP_E_REJECTED, "hard hibernate with 2 digits does not work on this UPS; try 3 (awd)");
+    }
+}
+
+// NUT's "CS hack" for Back-UPS CS and the like, which ignore 'S' on line: simulate a power failure
+// first, give the UPS cshdelay to go on battery, then 'S'.
+void Engine::cs_hack() {
+    if (status_bits_ & kStatusOnLine) {
+        link_.drain();
+        link_.send(std::string_view(&kSimulatePowerFail, 1));
+        const Reply r = link_.read_until(kCrLf, opt_.reply_timeout); // the reply may well not come
+        if (r.status == ReadStatus::Gone) fail_on(r, "simulated power failure ('U')");
+        link_.pause(opt_.cshdelay);
+    }
+    soft_hibernate();
+}
+
+// NUT apcsmart's upsdrv_shutdown: read the status afresh, then the `sdtype` method.
+void Engine::shutdown_default() {
+    const Reply r = ask(kStatusQuery);
+    if (r.status == ReadStatus::Gone) fail_on(r, "status ('Q')");
+    std::string error;
+    if (const auto st = r.status == ReadStatus::Ok ? parse_status(r.text, error) : std::nullopt) {
+        status_bits_ = st->bits;
+    } else {
+        sink_.log_info("status read failed before shutdown, assuming on battery with low battery");
+        status_bits_ = kStatusOnBattery | kStatusLowBattery;
+    }
+    if (!opt_.advorder.empty()) {
+        // NUT's "advanced" order: each method in turn until the UPS accepts one.
+        for (size_t i = 0; i < opt_.advorder.size(); ++i) {
+            try {
+                run_method(opt_.advorder[i]);
+                return;
+            } catch (const Error &e) {
+                if (i + 1 == opt_.advorder.size()) throw;
+                sink_.log_info(std::string("shutdown method failed (") + e.what() + "), trying the next in advorder");
+            }
+        }
+    }
+    switch (opt_.sdtype) {
+    case ShutdownMethod::Hard: hard_hibernate(opt_.awd); return;
+    case ShutdownMethod::CsHack: cs_hack(); return;
+    case ShutdownMethod::DelayedOff: send_command(*find_command("shutdown.stayoff"), "delayed power off ('K')"); return;
+    case ShutdownMethod::InstantOff: send_command(*find_command("load.off"), "instant power off ('Z')"); return;
+    case ShutdownMethod::SoftThenHard:
+        if (status_bits_ & kStatusOnBattery) {
+            try {
+                soft_hibernate();
+                return;
+            } catch (const Error &e) {
+                sink_.log_info(std::string("soft hibernate failed (") + e.what() + "), trying hard hibernate");
+            }
+        }
+        hard_hibernate(opt_.awd);
+        return;
+    case ShutdownMethod::SoftOrHard:
+        if (status_bits_ & kStatusOnLine) hard_hibernate(opt_.awd);
+        else soft_hibernate();
         return;
     }
 }

@@ -18,6 +18,10 @@ namespace nutpp::serial::apc {
 struct Options {
     std::chrono::milliseconds reply_timeout{1000};
     std::chrono::milliseconds repeat_pause{1600}; // K, Z, ^N must come twice, > 1.5 s apart
+    std::string awd = "000";                        // '@' digits (NUT `awd`, 6-minute units)
+    ShutdownMethod sdtype = ShutdownMethod::SoftOrHard; // NUT `sdtype`, for shutdown.default
+    std::chrono::milliseconds cshdelay{3500};       // NUT `cshdelay`: U .. S in the CS hack
+    std::vector<AdvMethod> advorder;                // NUT `advorder`: when set, replaces sdtype
 };
 
 class Engine {
@@ -41,6 +45,14 @@ private:
     void expect_ok(const std::string &what);
     void setvar_enum(const Query &q, const std::string &value);
     void setvar_string(const Query &q, const std::string &value);
+    void send_command(const Command &c, const std::string &name);
+    void soft_hibernate();
+    void hard_hibernate(const std::string &digits);
+    void cs_hack();
+    void shutdown_default();
+    void run_method(AdvMethod m);
+    bool method_possible(ShutdownMethod m) const;
+    bool default_possible() const;
 
     Link &link_;
     Sink &sink_;
@@ -49,6 +61,7 @@ private:
     std::set<char> command_set_;
     std::vector<const Query *> supported_;
     std::map<char, std::vector<std::string>> capabilities_; // device units
+    int status_bits_ = 0; // last 'Q'
 };
 
 } // namespace nutpp::serial::apc

@@ -69,6 +69,7 @@ std::optional<Status> parse_status(std::string_view reply, std::string &error) {
         return std::nullopt;
     }
     Status s;
+    s.bits = bits;
     for (const auto &b : kStatusBits)
         if (bits & b.mask) s.tokens.emplace_back(b.token);
     if (!(bits & 0x18)) s.tokens.emplace_back("OFF"); // neither on line nor on battery: output off
@@ -125,6 +126,50 @@ std::map<char, std::vector<std::string>> parse_capabilities(std::string_view rep
         i += need;
     }
     return out;
+}
+
+std::optional<ShutdownMethod> parse_sdtype(std::string_view v) {
+    for (const auto &t : kSdTypes)
+        if (v.size() == 1 && v[0] == t.digit) return t.method;
+    return std::nullopt;
+}
+
+std::optional<std::vector<AdvMethod>> parse_advorder(std::string_view v) {
+    if (v.size() == 2 && (v[0] == 'n' || v[0] == 'N') && (v[1] == 'o' || v[1] == 'O')) return std::vector<AdvMethod>{};
+    if (v.empty() || v.size() > 5) return std::nullopt;
+    static constexpr AdvMethod kByDigit[] = {AdvMethod::Soft, AdvMethod::Hard, AdvMethod::DelayedOff,
+                                             AdvMethod::InstantOff, AdvMethod::CsHack};
+    std::vector<AdvMethod> out;
+    for (char c : v) {
+        if (c < '0' || c > '4') return std::nullopt;
+        out.push_back(kByDigit[c - '0']);
+    }
+    return out;
+}
+
+std::optional<std::string> hard_hibernate_digits(std::string_view awd) {
+    if (awd.empty() || awd.size() > 3 || !all_digits(awd)) return std::nullopt;
+    const size_t width = awd.size() == 2 ? 2 : 3;
+    return std::string(width - awd.size(), '0') + std::string(awd);
+}
+
+std::optional<double> parse_cshdelay(std::string_view v) {
+    // One digit before and/or after a single point: "3", "3.", ".5", "3.5".
+    const size_t dot = v.find('.');
+    const std::string_view whole = v.substr(0, dot);
+    const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : v.substr(dot + 1);
+    if (whole.size() > 1 || frac.size() > 1 || (whole.empty() && frac.empty())) return std::nullopt;
+    if ((!whole.empty() && !all_digits(whole)) || (!frac.empty() && !all_digits(frac))) return std::nullopt;
+    return std::atof(std::string(v).c_str());
+}
+
+std::optional<ReturnArg> parse_return_arg(std::string_view arg) {
+    if (arg.empty()) return ReturnArg{ReturnArg::Soft, ""};
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (arg.size() == 2 && lower(arg[0]) == 'c' && lower(arg[1]) == 's') return ReturnArg{ReturnArg::CsHack, ""};
+    if (arg.size() >= 4 && lower(arg[0]) == 'a' && lower(arg[1]) == 't' && arg[2] == ':')
+        if (const auto d = hard_hibernate_digits(arg.substr(3))) return ReturnArg{ReturnArg::Hard, *d};
+    return std::nullopt;
 }
 
 std::string_view strip_alerts(std::string_view reply, bool hash_is_data) {

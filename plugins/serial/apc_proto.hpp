@@ -107,26 +107,81 @@ enum class Confirm {
     None,         // no reply at all (Z)
 };
 
-struct Command {
-    const char *instcmd;
-    const char *wire;   // one or more bytes
-    bool twice;         // sent twice with > 1.5 s between (guards against line noise)
-    Confirm confirm;
+// What an instant command does beyond putting `wire` on the line.
+enum class Action {
+    Send,          // `wire` (twice when `twice`)
+    SoftHibernate, // shutdown.return: 'S'; argument "at:N" = hard hibernate with N, "cs" = the CS hack
+    HardHibernate, // shutdown.return.grace: '@' + the `awd` digits (NUT apcsmart-old's name)
+    Default,       // shutdown.default: the method the `sdtype` key selects (NUT's upsdrv_shutdown)
 };
 
-inline constexpr Command kCommands[] = {
-    {"test.panel.start", "A", false, Confirm::Ok},
-    {"test.battery.start", "W", false, Confirm::Ok},
-    {"test.battery.stop", "W", false, Confirm::Ok},
-    {"test.failure.start", "U", false, Confirm::OkOrAlert},
-    {"calibrate.start", "D", false, Confirm::OkOrAlert},
-    {"calibrate.stop", "D", false, Confirm::OkOrAlert},
-    {"shutdown.return", "@000", false, Confirm::Ok},
-    {"shutdown.stayoff", "K", true, Confirm::Ok},
-    {"shutdown.stop", "\x7f", false, Confirm::Ok},
-    {"load.off", "Z", true, Confirm::None},
-    {"load.on", "\x0e", true, Confirm::None},
+struct Command {
+    const char *instcmd;
+    const char *wire;   // one or more bytes; wire[0] must be in the unit's 'a' command set
+    bool twice;         // sent twice with > 1.5 s between (guards against line noise)
+    Confirm confirm;
+    Action action;
 };
+
+inline constexpr char kSoftHibernate = 'S';
+inline constexpr char kHardHibernate = '@';
+inline constexpr char kSimulatePowerFail = 'U';
+
+inline constexpr Command kCommands[] = {
+    {"test.panel.start", "A", false, Confirm::Ok, Action::Send},
+    {"test.battery.start", "W", false, Confirm::Ok, Action::Send},
+    {"test.battery.stop", "W", false, Confirm::Ok, Action::Send},
+    {"test.failure.start", "U", false, Confirm::OkOrAlert, Action::Send},
+    {"calibrate.start", "D", false, Confirm::OkOrAlert, Action::Send},
+    {"calibrate.stop", "D", false, Confirm::OkOrAlert, Action::Send},
+    {"shutdown.return", "S", false, Confirm::Ok, Action::SoftHibernate},
+    {"shutdown.return.grace", "@", false, Confirm::Ok, Action::HardHibernate},
+    {"shutdown.stayoff", "K", true, Confirm::Ok, Action::Send},
+    {"shutdown.stop", "\x7f", false, Confirm::Ok, Action::Send},
+    {"load.off", "Z", true, Confirm::None, Action::Send},
+    {"load.on", "\x0e", true, Confirm::None, Action::Send},
+    {"shutdown.default", "S", false, Confirm::Ok, Action::Default},
+};
+
+// NUT apcsmart's shutdown methods, in the order its `sdtype` numbers them.
+enum class ShutdownMethod {
+    SoftOrHard, // 0: S on battery, @ on line
+    SoftThenHard, // 1: S on battery, @ when S fails or on line
+    InstantOff, // 2: Z (twice)
+    DelayedOff, // 3: K (twice)
+    CsHack,     // 4: U (simulate power failure) when on line, cshdelay, then S
+    Hard,       // 5: @
+};
+struct SdType {
+    char digit;
+    ShutdownMethod method;
+    const char *what;
+};
+inline constexpr SdType kSdTypes[] = {
+    {'0', ShutdownMethod::SoftOrHard, "soft hibernate (S) on battery, hard hibernate (@) on line"},
+    {'1', ShutdownMethod::SoftThenHard, "soft hibernate (S), hard hibernate (@) if that fails"},
+    {'2', ShutdownMethod::InstantOff, "instant power off (Z)"},
+    {'3', ShutdownMethod::DelayedOff, "delayed power off (K)"},
+    {'4', ShutdownMethod::CsHack, "CS hack: simulate power failure (U), then S"},
+    {'5', ShutdownMethod::Hard, "hard hibernate (@)"},
+};
+// `sdtype` "0".."5" -> method; nullopt for anything else (NUT refuses to start then).
+std::optional<ShutdownMethod> parse_sdtype(std::string_view v);
+// `advorder` ("no" or 1..5 digits 0..4: S, @, K, Z, CS hack, tried in turn until one succeeds).
+// The methods in order; an empty list for "no" (then sdtype applies); nullopt when malformed.
+enum class AdvMethod { Soft, Hard, DelayedOff, InstantOff, CsHack };
+std::optional<std::vector<AdvMethod>> parse_advorder(std::string_view v);
+// `awd` (additional wake-up delay, in 6-minute units): 1..3 digits; the '@' argument, zero-padded
+// to 2 digits when exactly 2 were given (older units) and to 3 otherwise. nullopt when malformed.
+std::optional<std::string> hard_hibernate_digits(std::string_view awd);
+// `cshdelay`: seconds like NUT accepts them ("3", "3.", ".5", "3.5": one digit each side).
+std::optional<double> parse_cshdelay(std::string_view v);
+// shutdown.return's argument: "" / "cs" / "at:N". Returns the action and, for "at:", the digits.
+struct ReturnArg {
+    enum Kind { Soft, CsHack, Hard } kind;
+    std::string digits;
+};
+std::optional<ReturnArg> parse_return_arg(std::string_view arg);
 
 // Unsolicited single characters (never part of a reply's first byte, except '#' for ^Z).
 inline constexpr std::string_view kAlertChars = "!$%+?=*#&|";
@@ -140,7 +195,11 @@ std::optional<std::string> convert(const Query &q, std::string_view reply);
 
 struct Status {
     std::vector<std::string> tokens;
+    int bits = 0;
 };
+inline constexpr int kStatusOnLine = 0x08;
+inline constexpr int kStatusOnBattery = 0x10;
+inline constexpr int kStatusLowBattery = 0x40;
 // 'Q' reply: two hex digits. nullopt + error for garbage or impossible combinations (OL and OB).
 std::optional<Status> parse_status(std::string_view reply, std::string &error);
 

@@ -5,6 +5,7 @@
 #include <nutpp/driver.hpp>
 
 #include <cstdlib>
+#include <ctime>
 
 namespace nutpp::serial::megatec {
 
@@ -49,7 +50,9 @@ void Engine::open() {
     const Reply first = query("Q1", opt_.reply_timeout);
     fail_on(first, "Q1");
     std::string error;
-    if (!parse_q1(first.text, error)) throw Error(NUTPP_E_IO, "not a Megatec UPS: " + error);
+    const auto reading = parse_q1(first.text, error);
+    if (!reading) throw Error(NUTPP_E_IO, "not a Megatec UPS: " + error);
+    std::optional<double> rating_nominal;
 
     if (!opt_.novendor) {
         const Reply r = query("I", opt_.reply_timeout);
@@ -60,7 +63,10 @@ void Engine::open() {
     if (!opt_.norating) {
         const Reply r = query("F", opt_.reply_timeout);
         const Values rating = r.status == ReadStatus::Ok ? parse_rating(r.text) : Values{};
-        for (const auto &[k, v] : rating) sink_.set(k, v);
+        for (const auto &[k, v] : rating) {
+            sink_.set(k, v);
+            if (k == "battery.voltage.nominal") rating_nominal = to_number(v);
+        }
         if (rating.empty()) sink_.log_info("rating information unavailable");
     }
     for (const auto &variant : kVariants) {
@@ -71,6 +77,12 @@ void Engine::open() {
             sink_.log_info(std::string("detected ") + variant.name + " variant, protocol " + *id);
         }
     }
+
+    battery_.emplace(opt_.battery);
+    // NUT nutdrv_qx's battery.charge/runtime estimate, started from this first reading.
+    for (const auto &[k, v] : battery_->init(rating_nominal, reading->battery_voltage, std::time(nullptr)))
+        sink_.set(k, v);
+    for (const auto &note : battery_->notes()) sink_.log_info(note);
 
     for (const auto &c : kCommands) sink_.command(c.instcmd);
     sink_.writable("ups.delay.shutdown", {}, 0);
@@ -90,6 +102,10 @@ void Engine::poll() {
     const auto reading = parse_q1(r.text, error);
     if (!reading) throw Error(NUTPP_E_IO, error);
     for (const auto &[k, v] : reading->values) sink_.set(k, v);
+    if (battery_)
+        for (const auto &[k, v] :
+             battery_->update(std::time(nullptr), reading->online, reading->battery_voltage, reading->load))
+            sink_.set(k, v);
     sink_.status(reading->status, reading->alarm);
     beeper_on_ = reading->beeper_on;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "link.hpp"
+#include "megatec_battery.hpp"
 #include "megatec_proto.hpp"
 #include "sink.hpp"
 
@@ -19,6 +20,7 @@ struct Options {
     unsigned ondelay_min = 3;  // ups.delay.start / 60 (NUT blazer default)
     bool norating = false;     // skip 'F' (NUT option)
     bool novendor = false;     // skip 'I' (NUT option)
+    BatterySettings battery;   // battery.charge / battery.runtime estimate (NUT nutdrv_qx)
 };
 
 class Engine {
@@ -44,6 +46,7 @@ private:
     Sink &sink_;
     Options opt_;
     std::optional<bool> beeper_on_;
+    std::optional<BatteryEstimator> battery_;
 };
 
 } // namespace nutpp::serial::megatec

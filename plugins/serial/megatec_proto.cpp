@@ -73,8 +73,12 @@ std::optional<Q1Reading> parse_q1(std::string_view reply, std::string &error) {
         r.values.emplace_back(kQ1Fields[i].variable, format_fixed(*v, kQ1Fields[i].decimals));
     }
 
+    if (have[kQ1LoadField]) r.load = numbers[kQ1LoadField];
+    if (have[kQ1BatteryVoltageField]) r.battery_voltage = numbers[kQ1BatteryVoltageField];
+
     const auto bit = [&](uint8_t pos) { return bits[pos] == '1'; };
     r.standby_type = bit(kQ1TypeBit);
+    r.online = !bit(0);
     r.beeper_on = bit(7);
     for (const auto &bv : kQ1BitVariables) r.values.emplace_back(bv.variable, bit(bv.position) ? bv.value_if_set : bv.value_if_clear);
 

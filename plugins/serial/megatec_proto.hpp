@@ -24,6 +24,10 @@ inline constexpr Q1Field kQ1Fields[] = {
     {"input.frequency", 1}, {"battery.voltage", 2},     {"ups.temperature", 1},
 };
 inline constexpr size_t kQ1FieldCount = sizeof kQ1Fields / sizeof kQ1Fields[0];
+inline constexpr size_t kQ1LoadField = 3;           // index of ups.load in kQ1Fields
+inline constexpr size_t kQ1BatteryVoltageField = 5; // index of battery.voltage
+static_assert(std::string_view(kQ1Fields[kQ1LoadField].variable) == "ups.load");
+static_assert(std::string_view(kQ1Fields[kQ1BatteryVoltageField].variable) == "battery.voltage");
 inline constexpr size_t kQ1ReplyLength = 46; // without the CR, with the '('
 
 // One status bit (position 0 is b7, the first character). Tokens depend on the UPS type (b3):
@@ -136,6 +140,9 @@ struct Q1Reading {
     std::string alarm;
     bool beeper_on = false;
     bool standby_type = false;
+    bool online = false;                   // utility present (b7 clear): "OL"
+    std::optional<double> battery_voltage; // the numbers behind the values, for the battery estimate
+    std::optional<double> load;
 };
 
 // Returns nullopt and sets `error` for a reply that is not a whole, well-formed Q1 answer.

@@ -8,6 +8,7 @@ namespace {
 
 const char *const kProtocols[] = {"auto", "megatec", "apcsmart", nullptr};
 const char *const kCablePower[] = {"normal", "reverse", "both", "none", nullptr};
+const char *const kSdTypes[] = {"0", "1", "2", "3", "4", "5", nullptr};
 
 const nutpp_config_key kKeys[] = {
     {"port", NUTPP_TYPE_STRING, nullptr, "Serial device the UPS is on, e.g. /dev/ttyS0 or /dev/ttyUSB0",
@@ -29,6 +30,31 @@ const nutpp_config_key kKeys[] = {
      nullptr},
     {"norating", NUTPP_TYPE_BOOL, "false", "Megatec: do not ask for rating information ('F')", 0, nullptr},
     {"novendor", NUTPP_TYPE_BOOL, "false", "Megatec: do not ask for vendor information ('I')", 0, nullptr},
+    {"runtimecal", NUTPP_TYPE_STRING, nullptr,
+     "Megatec: runtime,load,runtime,load (e.g. 240,100,720,50: 240 s at 100 %, 720 s at 50 %) to estimate "
+     "battery.runtime and battery.charge as NUT's nutdrv_qx does",
+     0, nullptr},
+    {"chargetime", NUTPP_TYPE_INTEGER, "43200", "Megatec: seconds to recharge an empty battery (with runtimecal)", 0,
+     nullptr},
+    {"idleload", NUTPP_TYPE_NUMBER, "10", "Megatec: lowest load (%) the runtime estimate assumes (with runtimecal)",
+     0, nullptr},
+    {"battery_voltage_reports_one_pack", NUTPP_TYPE_BOOL, "false",
+     "Megatec: the UPS reports one pack's voltage; multiply battery.voltage by battery.packs", 0, nullptr},
+    {"cable", NUTPP_TYPE_STRING, nullptr,
+     "APC: the cable, as NUT apcsmart: 940-0024C (default smart cable) or 940-0095B (dual-mode: DTR on, RTS off)",
+     0, nullptr},
+    {"sdtype", NUTPP_TYPE_ENUM, "0",
+     "APC: shutdown.default method, as NUT apcsmart: 0 S on battery / @ on line, 1 S then @, 2 Z, 3 K, 4 CS hack, "
+     "5 @",
+     0, kSdTypes},
+    {"advorder", NUTPP_TYPE_STRING, nullptr,
+     "APC: shutdown.default tries these in turn until one works, as NUT apcsmart: digits 0 S, 1 @, 2 K, 3 Z, 4 CS "
+     "hack (e.g. 104); 'no' = use sdtype",
+     0, nullptr},
+    {"awd", NUTPP_TYPE_STRING, nullptr,
+     "APC: hard hibernate ('@') additional wake-up delay, 1..3 digits in 6-minute units (default 000)", 0, nullptr},
+    {"cshdelay", NUTPP_TYPE_STRING, nullptr, "APC: seconds between U and S in the CS hack (default 3.5)", 0,
+     nullptr},
     {"apc_repeat_pause", NUTPP_TYPE_NUMBER, "1.6",
      "APC: seconds between the two halves of K/Z/^N commands (the UPS wants more than 1.5)", 0, nullptr},
 };
@@ -41,12 +67,14 @@ const char *const kVariables[] = {
     "output.voltage.nominal", "battery.date", "ups.id", "input.transfer.low", "input.transfer.high",
     "input.sensitivity", "battery.runtime.low", "battery.charge.restart", "battery.alarm.threshold",
     "ups.test.interval", "battery.packs", "input.voltage.maximum", "input.voltage.minimum", "output.current",
-    "battery.charge", "battery.runtime", "input.quality", "input.transfer.reason", "ups.test.result", nullptr};
+    "battery.charge", "battery.runtime", "battery.voltage.low", "battery.voltage.high", "input.quality",
+    "input.transfer.reason", "ups.test.result", nullptr};
 
 const char *const kCommands[] = {
     "test.battery.start.quick", "test.battery.start.deep", "test.battery.start", "test.battery.stop",
     "beeper.toggle", "beeper.enable", "beeper.disable", "shutdown.return", "shutdown.stayoff", "shutdown.stop",
-    "load.off", "load.on", "test.panel.start", "test.failure.start", "calibrate.start", "calibrate.stop", nullptr};
+    "load.off", "load.on", "shutdown.return.grace", "shutdown.default", "test.panel.start", "test.failure.start",
+    "calibrate.start", "calibrate.stop", nullptr};
 
 } // namespace
 

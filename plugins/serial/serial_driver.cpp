@@ -10,16 +10,6 @@ bool truthy(const std::string &v) {
     return v.empty() || v == "1" || v == "true" || v == "yes" || v == "on" || v == "enabled";
 }
 
-// DTR/RTS per NUT's `cablepower` values: which lines carry power to the cable's interface chip.
-struct CablePower {
-    const char *name;
-    bool dtr;
-    bool rts;
-};
-constexpr CablePower kCablePower[] = {
-    {"normal", true, false}, {"reverse", false, true}, {"both", true, true}, {"none", false, false},
-};
-
 } // namespace
 
 SerialDriver::SerialDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Driver(api, ctx) {
@@ -35,11 +25,9 @@ SerialDriver::SerialDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Dri
     if (auto b = h.config_number("baud_rate")) baud_ = static_cast<int>(*b);
     if (baud_constant(baud_) == 0) throw Error(NUTPP_E_CONFIG, "unsupported baud_rate " + std::to_string(baud_));
     cablepower_ = h.config_or("cablepower", "");
-    if (!cablepower_.empty()) {
-        bool known = false;
-        for (const auto &c : kCablePower) known = known || cablepower_ == c.name;
-        if (!known) throw Error(NUTPP_E_CONFIG, "cablepower must be normal, reverse, both or none");
-    }
+    cable_ = h.config_or("cable", "");
+    (void)cable_lines(baud_, true, cablepower_, cable_); // reject unknown names now, not at open
+    read_apc_settings();
     if (auto t = h.config_number("reply_timeout")) {
         if (*t < 0.05 || *t > 3) throw Error(NUTPP_E_CONFIG, "reply_timeout must be 0.05..3 s");
         reply_timeout_ = std::chrono::milliseconds(static_cast<long>(*t * 1000));
@@ -56,22 +44,76 @@ SerialDriver::SerialDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Dri
     }
     if (auto v = h.config("norating")) megatec_options_.norating = truthy(*v);
     if (auto v = h.config("novendor")) megatec_options_.novendor = truthy(*v);
+    read_battery_settings();
     // Test hook and slow-cable knob: the APC "say it twice" pause (must stay above 1.5 s on real units).
     if (auto p = h.config_number("apc_repeat_pause")) apc_options_.repeat_pause = std::chrono::milliseconds(static_cast<long>(*p * 1000));
 }
 
+// NUT's battery estimate settings: its own keys, and the override./default. variables it reads back.
+void SerialDriver::read_battery_settings() {
+    const Host &h = host();
+    auto &b = megatec_options_.battery;
+    const auto number = [&](const std::string &key) -> std::optional<double> {
+        const auto v = h.config(key.c_str());
+        if (!v) return std::nullopt;
+        const auto n = to_number(*v);
+        if (!n) throw Error(NUTPP_E_CONFIG, key + " must be a number, not '" + *v + "'");
+        return n;
+    };
+    const auto variable = [&](const std::string &var) {
+        auto v = number("override." + var);
+        return v ? v : number("default." + var);
+    };
+    b.voltage_low = variable("battery.voltage.low");
+    b.voltage_high = variable("battery.voltage.high");
+    b.packs = variable("battery.packs");
+    b.nominal_override = number("override.battery.voltage.nominal");
+    b.nominal_default = number("default.battery.voltage.nominal");
+    if (auto v = h.config("battery_voltage_reports_one_pack")) b.reports_one_pack = truthy(*v);
+    if (auto v = h.config("runtimecal")) {
+        std::string error;
+        if (!megatec::parse_runtimecal(*v, error)) throw Error(NUTPP_E_CONFIG, error);
+        b.runtimecal = *v;
+    }
+    if (auto t = number("chargetime")) {
+        if (const auto e = megatec::check_chargetime(*t); !e.empty()) throw Error(NUTPP_E_CONFIG, e);
+        b.chargetime = static_cast<long>(*t);
+    }
+    if (auto l = number("idleload")) {
+        if (const auto e = megatec::check_idleload(*l); !e.empty()) throw Error(NUTPP_E_CONFIG, e);
+        b.idleload = *l / 100;
+    }
+}
+
 LineSettings SerialDriver::line_settings(Protocol p) const {
-    LineSettings s;
-    s.baud = baud_;
-    // Megatec cables are commonly powered from DTR with RTS low (NUT blazer_ser does the same);
-    // APC's smart cables need neither line raised.
-    std::string cp = cablepower_.empty() ? (p == Protocol::ApcSmart ? "none" : "normal") : cablepower_;
-    for (const auto &c : kCablePower)
-        if (cp == c.name) {
-            s.dtr = c.dtr;
-            s.rts = c.rts;
-        }
-    return s;
+    return cable_lines(baud_, p == Protocol::ApcSmart, cablepower_, cable_);
+}
+
+// NUT apcsmart's shutdown keys: sdtype (0..5), advorder (methods in turn, replaces sdtype), awd
+// ('@' digits), cshdelay (CS hack pause).
+void SerialDriver::read_apc_settings() {
+    const Host &h = host();
+    if (auto v = h.config("sdtype")) {
+        const auto m = apc::parse_sdtype(*v);
+        if (!m) throw Error(NUTPP_E_CONFIG, "invalid value (" + *v + ") for option 'sdtype': 0..5");
+        apc_options_.sdtype = *m;
+    }
+    if (auto v = h.config("advorder")) {
+        const auto order = apc::parse_advorder(*v);
+        if (!order)
+            throw Error(NUTPP_E_CONFIG, "invalid value (" + *v + ") for option 'advorder': no, or 1..5 digits 0..4");
+        apc_options_.advorder = *order;
+    }
+    if (auto v = h.config("awd")) {
+        const auto d = apc::hard_hibernate_digits(*v);
+        if (!d) throw Error(NUTPP_E_CONFIG, "invalid value (" + *v + ") for option 'awd': 1..3 digits");
+        apc_options_.awd = *d;
+    }
+    if (auto v = h.config("cshdelay")) {
+        const auto d = apc::parse_cshdelay(*v);
+        if (!d) throw Error(NUTPP_E_CONFIG, "invalid value (" + *v + ") for option 'cshdelay': e.g. 3.5");
+        apc_options_.cshdelay = std::chrono::milliseconds(static_cast<long>(*d * 1000));
+    }
 }
 
 Protocol SerialDriver::detect() {

@@ -38,12 +38,15 @@ private:
     void log_debug(const std::string &message) override;
 
     Protocol detect();
+    void read_battery_settings();
+    void read_apc_settings();
     LineSettings line_settings(Protocol p) const;
 
     std::string port_path_;
     Protocol configured_ = Protocol::Auto;
     int baud_ = 2400;
     std::string cablepower_;
+    std::string cable_;
     std::chrono::milliseconds reply_timeout_{1000};
     megatec::Options megatec_options_;
     apc::Options apc_options_;

@@ -1,5 +1,7 @@
 #include "serial_port.hpp"
 
+#include <strings.h>
+
 #include <nutpp/driver.hpp>
 
 #include <cerrno>
@@ -94,6 +96,26 @@ void SerialPort::open(const std::string &path, const LineSettings &settings) {
     ::tcflush(fd, TCIOFLUSH); // whatever was queued before we configured the line is noise
     fd_ = fd;
     path_ = path;
+}
+
+LineSettings cable_lines(int baud, bool apcsmart, const std::string &cablepower, const std::string &cable) {
+    if (!cablepower.empty() && !cable.empty()) throw Error(NUTPP_E_CONFIG, "give either cablepower or cable, not both");
+    LineSettings s;
+    s.baud = baud;
+    const auto apply = [&](const auto &table, const std::string &name, const char *key) {
+        for (const auto &c : table)
+            if (::strcasecmp(name.c_str(), c.name) == 0) {
+                s.dtr = c.dtr;
+                s.rts = c.rts;
+                return;
+            }
+        std::string known;
+        for (const auto &c : table) known += std::string(known.empty() ? "" : ", ") + c.name;
+        throw Error(NUTPP_E_CONFIG, std::string(key) + " '" + name + "' unknown; expected one of " + known);
+    };
+    if (!cable.empty()) apply(kApcCables, cable, "cable");
+    else apply(kCablePower, cablepower.empty() ? std::string(apcsmart ? "none" : "normal") : cablepower, "cablepower");
+    return s;
 }
 
 void SerialPort::close() {

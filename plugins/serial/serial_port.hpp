@@ -16,6 +16,26 @@ struct LineSettings {
     std::optional<bool> rts;
 };
 
+// Which modem lines power a cable: NUT's `cablepower` values (Megatec cables) and NUT apcsmart's
+// `cable` choice (940-0024C is its default smart cable, 940-0095B the dual-mode one, which needs
+// DTR raised and RTS lowered).
+struct CableLines {
+    const char *name;
+    bool dtr;
+    bool rts;
+};
+inline constexpr CableLines kCablePower[] = {
+    {"normal", true, false}, {"reverse", false, true}, {"both", true, true}, {"none", false, false},
+};
+inline constexpr CableLines kApcCables[] = {
+    {"940-0024C", false, false},
+    {"940-0095B", true, false},
+};
+// The line settings for one protocol (`apcsmart` or not) from the optional `cablepower` and `cable`
+// keys; throws nutpp::Error(NUTPP_E_CONFIG) for a name neither table knows, or both keys at once.
+// Defaults: Megatec "normal", APC Smart no line raised.
+LineSettings cable_lines(int baud, bool apcsmart, const std::string &cablepower, const std::string &cable);
+
 // Maps a numeric rate to a termios speed constant; 0 if unsupported.
 unsigned baud_constant(int baud);
 

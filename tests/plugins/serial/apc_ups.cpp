@@ -149,7 +149,19 @@ void ApcUps::handle(char c, std::string &out) {
     }
     if (c == 'U' || c == 'D') {
         commands_.push_back(std::string(1, c));
+        if (c == 'U') simulated_failure_ = true; // on battery for the test: 'S' works now
         out = "!";
+        return;
+    }
+    if (c == 'S') {
+        // Soft hibernate only works on battery; on line the unit does not act on it.
+        if (power_ == Power::Online && !simulated_failure_) {
+            out = "NA\r\n";
+            return;
+        }
+        commands_.push_back("S");
+        simulated_failure_ = false; // it hibernates; the simulated failure is over
+        out = "OK\r\n";
         return;
     }
     const auto it = values_.find(c);

@@ -1,7 +1,8 @@
 // An APC Smart-UPS answering like the Smart-UPS SC450 RM of the apcsmart dump: 'Y' handshake,
 // single-letter queries, 'a' command set, ^Z capabilities (locale I, plus a decoy group for D),
 // EEPROM settings cycled with '-' (or replaced with '-' + 8 characters), commands confirmed the way
-// the protocol does (K/Z/^N only when sent twice with a pause), and the '!'/'$' alerts.
+// the protocol does (K/Z/^N only when sent twice with a pause; 'S' only on battery or after 'U'),
+// and the '!'/'$' alerts.
 #pragma once
 
 #include "pty_ups.hpp"
@@ -20,7 +21,7 @@ public:
     // Changes the status byte and sends the alert the real unit sends ('!' line fail, '$' back).
     void set_power(Power p);
     std::string setting(char cmd) const;
-    std::vector<std::string> commands() const; // commands acted on ("K", "Z", "@000", "W", ...)
+    std::vector<std::string> commands() const; // commands acted on ("K", "Z", "@000", "W", "S", ...)
 
 private:
     void on_bytes(std::string_view bytes) override;
@@ -37,6 +38,7 @@ private:
     std::string collecting_;   // '@nnn' digits or the 8 characters after '-' on a string setting
     char collecting_for_ = 0;  // '@', or the string setting's query char
     char pending_twice_ = 0;   // first half of K/Z/^N seen
+    bool simulated_failure_ = false; // 'U' received: runs on battery as far as 'S' is concerned
     Clock::time_point pending_at_;
     std::vector<std::string> commands_;
 };

@@ -1,5 +1,8 @@
 // The APC Smart parsers against the protocol transcript (tests/testdata/serial/apcsmart_protocol_examples.txt).
 #include "apc_proto.hpp"
+#include "serial_port.hpp"
+
+#include <nutpp/driver.hpp>
 
 #include <gtest/gtest.h>
 
@@ -90,4 +93,53 @@ TEST(ApcProtocolInfo, CommandSetAndAlerts) {
     EXPECT_EQ(strip_alerts("!$OK", false), "OK");
     EXPECT_EQ(strip_alerts("#uD4", true), "#uD4");
     EXPECT_EQ(strip_alerts("#|OK", false), "OK");
+}
+
+TEST(ApcShutdownKeys, SdtypeAwdCshdelayAndReturnArgumentsParseAsNutAccepts) {
+    EXPECT_EQ(parse_sdtype("0"), ShutdownMethod::SoftOrHard);
+    EXPECT_EQ(parse_sdtype("3"), ShutdownMethod::DelayedOff);
+    EXPECT_EQ(parse_sdtype("5"), ShutdownMethod::Hard);
+    EXPECT_EQ(parse_sdtype("6"), std::nullopt);
+    EXPECT_EQ(parse_sdtype("01"), std::nullopt);
+    EXPECT_EQ(hard_hibernate_digits("5"), "005");
+    EXPECT_EQ(hard_hibernate_digits("12"), "12"); // exactly two: the older units' form
+    EXPECT_EQ(hard_hibernate_digits("123"), "123");
+    EXPECT_EQ(hard_hibernate_digits("1234"), std::nullopt);
+    EXPECT_EQ(hard_hibernate_digits("1a"), std::nullopt);
+    EXPECT_EQ(hard_hibernate_digits(""), std::nullopt);
+    EXPECT_EQ(parse_cshdelay("3"), 3.0);
+    EXPECT_EQ(parse_cshdelay("3."), 3.0);
+    EXPECT_EQ(parse_cshdelay(".5"), 0.5);
+    EXPECT_EQ(parse_cshdelay("3.5"), 3.5);
+    EXPECT_EQ(parse_cshdelay("12"), std::nullopt);
+    EXPECT_EQ(parse_cshdelay("."), std::nullopt);
+    EXPECT_EQ(parse_cshdelay("1.25"), std::nullopt);
+    EXPECT_EQ(parse_return_arg("")->kind, ReturnArg::Soft);
+    EXPECT_EQ(parse_return_arg("CS")->kind, ReturnArg::CsHack);
+    const auto at = parse_return_arg("AT:7");
+    ASSERT_TRUE(at);
+    EXPECT_EQ(at->kind, ReturnArg::Hard);
+    EXPECT_EQ(at->digits, "007");
+    EXPECT_FALSE(parse_return_arg("at:"));
+    EXPECT_FALSE(parse_return_arg("at:1000"));
+    EXPECT_FALSE(parse_return_arg("soon"));
+}
+
+TEST(ApcCable, Cable0095BRaisesDtrAndLowersRts) {
+    using nutpp::serial::cable_lines;
+    const auto alt = cable_lines(2400, true, "", "940-0095b"); // NUT compares without case
+    EXPECT_EQ(alt.dtr, true);
+    EXPECT_EQ(alt.rts, false);
+    const auto smart = cable_lines(2400, true, "", "");
+    EXPECT_EQ(smart.dtr, false);
+    EXPECT_EQ(smart.rts, false);
+    const auto standard = cable_lines(2400, true, "", "940-0024C");
+    EXPECT_EQ(standard.dtr, false);
+    const auto megatec = cable_lines(2400, false, "", "");
+    EXPECT_EQ(megatec.dtr, true);
+    EXPECT_EQ(megatec.rts, false);
+    EXPECT_EQ(cable_lines(9600, false, "reverse", "").rts, true);
+    EXPECT_THROW(cable_lines(2400, true, "both", "940-0095B"), nutpp::Error);
+    EXPECT_THROW(cable_lines(2400, true, "", "940-9999"), nutpp::Error);
+    EXPECT_THROW(cable_lines(2400, false, "sideways", ""), nutpp::Error);
 }

@@ -77,7 +77,8 @@ TEST(SerialApcSmart, CommandsAndWritableSettingsMatchTheDump) {
     const auto st = p.dump("serial", "sc450");
     std::set<std::string> ours(st.commands.begin(), st.commands.end());
     auto expected = dump_commands();
-    expected.erase("shutdown.return.grace"); // NUT's grace variant of S: not implemented here
+    // NUT's main.c declares shutdown.default for every driver since 2.8.1; this dump is from 2.6.1.
+    EXPECT_EQ(ours.erase("shutdown.default"), 1u);
     EXPECT_EQ(ours, expected);
     for (const auto &[var, values] : dump_enums()) {
         const auto flags = st.flags.find(var);
@@ -114,14 +115,22 @@ TEST(SerialApcSmart, InstantCommandsFollowConfirmationRules) {
     p.write_config(apc_device(ups.port()));
     p.start();
     ASSERT_TRUE(wait_data_ok(p, "sc450", true)) << p.log();
+    EXPECT_NE(tracked(p, "sc450", "INSTCMD shutdown.return"), "0");   // 'S' on line: the UPS says NA
     EXPECT_EQ(tracked(p, "sc450", "INSTCMD test.battery.start"), "0");
     EXPECT_EQ(tracked(p, "sc450", "INSTCMD test.panel.start"), "0");
     EXPECT_EQ(tracked(p, "sc450", "INSTCMD test.failure.start"), "0"); // confirmed by the '!' alert
-    EXPECT_EQ(tracked(p, "sc450", "INSTCMD shutdown.return"), "0");
+    EXPECT_EQ(tracked(p, "sc450", "INSTCMD shutdown.return.grace"), "0"); // '@' + awd (000)
+    EXPECT_EQ(tracked(p, "sc450", "INSTCMD shutdown.return at:5"), "0");  // NUT's "at:N": '@005'
+    EXPECT_NE(tracked(p, "sc450", "INSTCMD shutdown.return at:1234"), "0"); // never sent
+    EXPECT_NE(tracked(p, "sc450", "INSTCMD shutdown.stayoff now"), "0");  // takes no argument
     EXPECT_EQ(tracked(p, "sc450", "INSTCMD shutdown.stayoff"), "0"); // K, pause, K, OK
     EXPECT_EQ(tracked(p, "sc450", "INSTCMD load.off"), "0");         // Z, pause, Z
     EXPECT_NE(tracked(p, "sc450", "INSTCMD shutdown.stop"), "0");    // DEL not in this unit's set
-    EXPECT_EQ(ups.commands(), (std::vector<std::string>{"W", "A", "U", "@000", "K", "Z"}));
+    EXPECT_EQ(ups.commands(), (std::vector<std::string>{"W", "A", "U", "@000", "@005", "K", "Z"}));
+    ups.set_power(ApcUps::Power::OnBattery);
+    EXPECT_EQ(wait_var(p, "sc450", "ups.status", "OB"), "OB");
+    EXPECT_EQ(tracked(p, "sc450", "INSTCMD shutdown.return"), "0"); // on battery 'S' is taken
+    EXPECT_EQ(ups.commands().back(), "S");
 }
 
 TEST(SerialApcSmart, SettingsAreWrittenToTheEeprom) {
@@ -173,4 +182,48 @@ TEST(SerialApcSmart, UnpluggedDeviceIsReopenedWhenBack) {
     ups.reconnect();
     EXPECT_TRUE(wait_data_ok(p, "sc450", true, 20s)) << p.log();
     EXPECT_EQ(wait_var(p, "sc450", "ups.model", "Smart-UPS SC450 RM"), "Smart-UPS SC450 RM");
+}
+
+TEST(SerialApcSmart, ShutdownDefaultUsesTheSdtypeMethod) {
+    TempDir dir;
+    ApcUps a(dir.path / "ttyS0"), b(dir.path / "ttyS1"), c(dir.path / "ttyS2"), d(dir.path / "ttyS3");
+    UpsdrvdProcess p;
+    p.write_config(serial_device("a", a.port(), "    apc_repeat_pause: 0.2\n    awd: \"2\"\n") +          // sdtype 0
+                   serial_device("b", b.port(), "    apc_repeat_pause: 0.2\n    sdtype: \"3\"\n") +
+                   serial_device("c", c.port(), "    apc_repeat_pause: 0.2\n    sdtype: \"4\"\n    cshdelay: \".5\"\n") +
+                   serial_device("d", d.port(), "    apc_repeat_pause: 0.2\n    sdtype: \"1\"\n    cable: 940-0095B\n"));
+    p.start();
+    for (const char *dev : {"a", "b", "c", "d"}) ASSERT_TRUE(wait_data_ok(p, dev, true)) << dev << p.log();
+    // 0: on line hard hibernate with awd 2 -> "@002"; on battery soft hibernate 'S'.
+    EXPECT_EQ(tracked(p, "a", "INSTCMD shutdown.default"), "0");
+    a.set_power(ApcUps::Power::OnBattery);
+    EXPECT_EQ(tracked(p, "a", "INSTCMD shutdown.default"), "0"); // the status is read afresh first
+    EXPECT_EQ(a.commands(), (std::vector<std::string>{"@002", "S"}));
+    // 3: delayed power off, K twice.
+    EXPECT_EQ(tracked(p, "b", "INSTCMD shutdown.default"), "0");
+    EXPECT_EQ(b.commands(), (std::vector<std::string>{"K"}));
+    // 4: the CS hack on line: U, cshdelay, S.
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(tracked(p, "c", "INSTCMD shutdown.default"), "0");
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, 500ms);
+    EXPECT_EQ(c.commands(), (std::vector<std::string>{"U", "S"}));
+    // 1: on line straight to '@' (S would be ignored); on battery 'S'.
+    EXPECT_EQ(tracked(p, "d", "INSTCMD shutdown.default"), "0");
+    d.set_power(ApcUps::Power::OnBattery);
+    EXPECT_EQ(tracked(p, "d", "INSTCMD shutdown.default"), "0");
+    EXPECT_EQ(d.commands(), (std::vector<std::string>{"@000", "S"}));
+}
+
+TEST(SerialApcSmart, BadShutdownAndCableKeysAreConfigErrors) {
+    TempDir dir;
+    UpsdrvdProcess p;
+    p.write_config(serial_device("a", (dir.path / "none0").string(), "    awd: \"1234\"\n") +
+                   serial_device("b", (dir.path / "none1").string(), "    cable: 940-1234Z\n") +
+                   serial_device("c", (dir.path / "none2").string(), "    cshdelay: \"12.5\"\n") +
+                   serial_device("d", (dir.path / "none3").string(), "    advorder: \"19\"\n"));
+    p.start();
+    EXPECT_TRUE(p.wait_log("invalid value (1234) for option 'awd'")) << p.log();
+    EXPECT_TRUE(p.wait_log("cable '940-1234Z' unknown; expected one of 940-0024C, 940-0095B")) << p.log();
+    EXPECT_TRUE(p.wait_log("invalid value (12.5) for option 'cshdelay'")) << p.log();
+    EXPECT_TRUE(p.wait_log("invalid value (19) for option 'advorder'")) << p.log();
 }

@@ -175,3 +175,19 @@ TEST(SerialAutodetect, NothingAnsweringFailsTheOpenWithAReasonAndKeepsRetrying) 
     EXPECT_TRUE(wait_data_ok(p, "mute", true, 20s)) << p.log();
     EXPECT_TRUE(p.running());
 }
+
+TEST(SerialMegatec, BatteryChargeFromDefaultVoltageLimitsAndBadRuntimecalRefused) {
+    TempDir dir;
+    MegatecUps ups(dir.path / "tty", njoy_keen_600()); // 13.7 V, no 'F' rating
+    UpsdrvdProcess p;
+    // NUT's way of giving the limits: default.battery.voltage.low/high. 100 * (13.7 - 11) / 3 = 90.
+    p.write_config(serial_device("u", ups.port(), "    default.battery.voltage.low: 11.0\n"
+                                                  "    default.battery.voltage.high: 14.0\n") +
+                   serial_device("bad", ups.port() + ".none", "    runtimecal: \"240,100\"\n"));
+    p.start();
+    EXPECT_EQ(wait_var(p, "u", "battery.charge", "90"), "90") << p.log();
+    const auto st = p.dump("serial", "u");
+    EXPECT_EQ(st.vars.at("battery.voltage.low"), "11.0");
+    EXPECT_EQ(st.vars.count("battery.runtime"), 0u); // no runtimecal: no runtime, as NUT
+    EXPECT_TRUE(p.wait_log("Insufficient parameters for runtimecal")) << p.log();
+}

@@ -139,5 +139,7 @@ TEST_F(PortTest, HangupAfterTrafficFailsTheNextExchange) {
         threw = true;
         EXPECT_EQ(e.status(), NUTPP_E_NO_DEVICE);
     }
-    if (!threw) EXPECT_EQ(port.read_until("\r\n", 500ms).status, ReadStatus::Gone);
+    if (!threw) {
+        EXPECT_EQ(port.read_until("\r\n", 500ms).status, ReadStatus::Gone);
+    }
 }
