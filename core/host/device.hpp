@@ -36,6 +36,9 @@ public:
     Device(const Device &) = delete;
     Device &operator=(const Device &) = delete;
 
+    // Before start(): this instance only exists to send shutdown commands (upsdrvd -k); plugins
+    // see it as the NUTPP_HOST_EXT_SHUTDOWN_RUN extension.
+    void set_shutdown_run() { shutdown_run_ = true; }
     void start();
     void request_stop();
     // Waits up to `timeout` for the thread to finish; false if it is still stuck in a plugin call.
@@ -75,6 +78,7 @@ public:
     void api_request_poll();                                      // [any-thread]
     void api_log(nutpp_log_level level, const char *message);    // [any-thread]
     void api_set_error(const char *message);
+    const void *api_get_extension(const char *id) const;        // [any-thread]
     // False (and logs "plugin misbehaving") when called off the instance thread.
     bool on_instance_thread(const char *fn);
 
@@ -113,6 +117,7 @@ private:
     nutpp_instance *instance_ = nullptr;
     std::thread thread_;
     std::thread::id thread_id_;
+    bool shutdown_run_ = false;
     std::atomic<bool> stop_{false};
     std::atomic<bool> finished_{false};
     int wake_fd_ = -1;

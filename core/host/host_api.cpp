@@ -95,11 +95,19 @@ nutpp_host_api make_host_api() {
         guarded_void(h, [&](Device &d) { d.api_log(lvl, m); });
     };
     a.set_error = [](nutpp_host_ctx *h, const char *m) { guarded_void(h, [&](Device &d) { d.api_set_error(m); }); };
-    a.get_extension = [](nutpp_host_ctx *, const char *) -> const void * { return nullptr; }; // none in v1.0
+    a.get_extension = [](nutpp_host_ctx *h, const char *id) -> const void * {
+        return guarded(h, static_cast<const void *>(nullptr), [&](Device &d) { return d.api_get_extension(id); });
+    };
     return a;
 }
 
 // ---------------------------------------------------------------------------------------------------
+
+const void *Device::api_get_extension(const char *id) const {
+    static const char shutdown_run_marker = 1;
+    if (id && shutdown_run_ && std::strcmp(id, NUTPP_HOST_EXT_SHUTDOWN_RUN) == 0) return &shutdown_run_marker;
+    return nullptr;
+}
 
 bool Device::on_instance_thread(const char *fn) {
     if (std::this_thread::get_id() == thread_id_ && !in_create_) return true;

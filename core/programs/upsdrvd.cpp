@@ -15,6 +15,7 @@
 #include "daemon/daemon.hpp"
 #include "driver_socket/dump_client.hpp"
 #include "host/driver_host.hpp"
+#include "host/kill_power.hpp"
 #include "host/plugin.hpp"
 
 #ifndef NUTPP_VERSION
@@ -31,6 +32,7 @@ namespace {
 struct Options {
     std::string config_file = NUTPP_DEFAULT_CONFIG;
     bool foreground = false;
+    bool kill_power = false;
     int debug = 0;
     std::string command;
     std::string only_device;
@@ -89,6 +91,9 @@ int main(int argc, char **argv) {
     app.add_option("-c", o.command, "send a command to the running upsdrvd: reload or stop")
         ->check(CLI::IsMember({"reload", "stop"}));
     app.add_option("-a", o.only_device, "run only this device, in the foreground (first tests)");
+    app.add_flag("-k", o.kill_power,
+                 "kill power: send every UPS its shutdown commands (sdorder, sdcommands) and exit "
+                 "(NUT's upsdrvctl shutdown; the last step of a system shutdown)");
     app.add_option("--describe", o.describe, "print a plugin's descriptor and config keys, then exit");
     app.add_option("--dump", o.dump, "print a running device's variables like upsc, then exit");
     app.add_option("--plugin-dir", o.plugin_dir, "directory of driver plugins (default: " +
@@ -107,6 +112,15 @@ int main(int argc, char **argv) {
     }
     if (!o.command.empty()) return daemon::send_control("upsdrvd", o.command, pid_file_for(cfg, o));
     if (!o.dump.empty()) return dump_device(cfg, o.dump);
+    if (o.kill_power) {
+        common::init_logging("upsdrvd", o.debug, false);
+        std::error_code ec;
+        const auto dir = std::filesystem::absolute(o.config_file, ec).parent_path();
+        if (!ec) ::setenv("NUTPP_CONFDIR", dir.c_str(), 0);
+        const int failed = host::kill_power(cfg, host::KillPowerOptions{o.plugin_dir, o.only_device});
+        if (failed) spdlog::error("{} UPS(es) could not be shut down", failed);
+        return failed ? 1 : 0;
+    }
     if (!o.only_device.empty()) {
         o.foreground = true;
         bool found = false;

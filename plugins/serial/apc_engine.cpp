@@ -188,6 +188,7 @@ void Engine::instcmd(const std::string &name, const char *arg) {
     const std::string argument = arg ? arg : "";
     if (c->action != Action::SoftHibernate && !argument.empty())
         throw Error(NUTPP_E_INVALID_ARG, name + " takes no argument");
+    if (c->needs_second_request && !second_request(name)) return;
     switch (c->action) {
     case Action::Send:
         send_command(*c, name);
@@ -208,6 +209,17 @@ void Engine::instcmd(const std::string &name, const char *arg) {
         shutdown_default();
         return;
     }
+}
+
+bool Engine::second_request(const std::string &name) {
+    if (opt_.confirm_max.count() == 0) return true;
+    const auto now = std::chrono::steady_clock::now();
+    const auto previous = last_unconfirmed_;
+    last_unconfirmed_ = now; // like NUT: every request restarts the window, taken or not
+    if (previous && now - *previous >= opt_.confirm_min && now - *previous <= opt_.confirm_max) return true;
+    sink_.log_info(name + " cuts the load: send it again in " + std::to_string(opt_.confirm_min.count() / 1000) +
+                   " to " + std::to_string(opt_.confirm_max.count() / 1000) + " s to confirm (NUT apcsmart's rule)");
+    return false;
 }
 
 void Engine::send_command(const Command &c, const std::string &name) {

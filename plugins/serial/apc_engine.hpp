@@ -8,6 +8,7 @@
 #include "sink.hpp"
 
 #include <chrono>
+#include <optional>
 #include <map>
 #include <set>
 #include <string>
@@ -21,6 +22,9 @@ struct Options {
     std::string awd = "000";                        // '@' digits (NUT `awd`, 6-minute units)
     ShutdownMethod sdtype = ShutdownMethod::SoftOrHard; // NUT `sdtype`, for shutdown.default
     std::chrono::milliseconds cshdelay{3500};       // NUT `cshdelay`: U .. S in the CS hack
+    // NUT apcsmart's window for the second request of a load-cutting command (3..15 s);
+    // `confirm_window: off` (both zero) makes the first request act.
+    std::chrono::milliseconds confirm_min{3000}, confirm_max{15000};
     std::vector<AdvMethod> advorder;                // NUT `advorder`: when set, replaces sdtype
 };
 
@@ -50,6 +54,7 @@ private:
     void hard_hibernate(const std::string &digits);
     void cs_hack();
     void shutdown_default();
+    bool second_request(const std::string &name); // the confirmation rule of needs_second_request
     void run_method(AdvMethod m);
     bool method_possible(ShutdownMethod m) const;
     bool default_possible() const;
@@ -62,6 +67,7 @@ private:
     std::vector<const Query *> supported_;
     std::map<char, std::vector<std::string>> capabilities_; // device units
     int status_bits_ = 0; // last 'Q'
+    std::optional<std::chrono::steady_clock::time_point> last_unconfirmed_; // last load-cutting request
 };
 
 } // namespace nutpp::serial::apc

@@ -163,6 +163,18 @@ std::optional<double> parse_cshdelay(std::string_view v) {
     return std::atof(std::string(v).c_str());
 }
 
+std::optional<std::pair<unsigned, unsigned>> parse_confirm_window(std::string_view v) {
+    if (v == "off" || v == "no" || v == "0") return std::pair<unsigned, unsigned>{0, 0};
+    const size_t dash = v.find('-');
+    if (dash == std::string_view::npos) return std::nullopt;
+    const std::string_view lo = v.substr(0, dash), hi = v.substr(dash + 1);
+    if (lo.empty() || hi.empty() || lo.size() > 4 || hi.size() > 4 || !all_digits(lo) || !all_digits(hi))
+        return std::nullopt;
+    const unsigned a = unsigned(std::atoi(std::string(lo).c_str())), b = unsigned(std::atoi(std::string(hi).c_str()));
+    if (a == 0 || a > b || b > 3600) return std::nullopt;
+    return std::pair<unsigned, unsigned>{a, b};
+}
+
 std::optional<ReturnArg> parse_return_arg(std::string_view arg) {
     if (arg.empty()) return ReturnArg{ReturnArg::Soft, ""};
     const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };

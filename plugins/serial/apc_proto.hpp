@@ -121,6 +121,9 @@ struct Command {
     bool twice;         // sent twice with > 1.5 s between (guards against line noise)
     Confirm confirm;
     Action action;
+    // NUT apcsmart's "nasty" commands: they cut the load, so a request only counts when another
+    // such request came 3..15 s before it (Options::confirm_window); the first one is a no-op.
+    bool needs_second_request = false;
 };
 
 inline constexpr char kSoftHibernate = 'S';
@@ -134,11 +137,11 @@ inline constexpr Command kCommands[] = {
     {"test.failure.start", "U", false, Confirm::OkOrAlert, Action::Send},
     {"calibrate.start", "D", false, Confirm::OkOrAlert, Action::Send},
     {"calibrate.stop", "D", false, Confirm::OkOrAlert, Action::Send},
-    {"shutdown.return", "S", false, Confirm::Ok, Action::SoftHibernate},
-    {"shutdown.return.grace", "@", false, Confirm::Ok, Action::HardHibernate},
-    {"shutdown.stayoff", "K", true, Confirm::Ok, Action::Send},
+    {"shutdown.return", "S", false, Confirm::Ok, Action::SoftHibernate, true},
+    {"shutdown.return.grace", "@", false, Confirm::Ok, Action::HardHibernate, true},
+    {"shutdown.stayoff", "K", true, Confirm::Ok, Action::Send, true},
     {"shutdown.stop", "\x7f", false, Confirm::Ok, Action::Send},
-    {"load.off", "Z", true, Confirm::None, Action::Send},
+    {"load.off", "Z", true, Confirm::None, Action::Send, true},
     {"load.on", "\x0e", true, Confirm::None, Action::Send},
     {"shutdown.default", "S", false, Confirm::Ok, Action::Default},
 };
@@ -176,6 +179,8 @@ std::optional<std::vector<AdvMethod>> parse_advorder(std::string_view v);
 std::optional<std::string> hard_hibernate_digits(std::string_view awd);
 // `cshdelay`: seconds like NUT accepts them ("3", "3.", ".5", "3.5": one digit each side).
 std::optional<double> parse_cshdelay(std::string_view v);
+// confirm_window: "MIN-MAX" whole seconds with 0 < MIN <= MAX <= 3600, or "off" (0, 0).
+std::optional<std::pair<unsigned, unsigned>> parse_confirm_window(std::string_view v);
 // shutdown.return's argument: "" / "cs" / "at:N". Returns the action and, for "at:", the digits.
 struct ReturnArg {
     enum Kind { Soft, CsHack, Hard } kind;

@@ -55,6 +55,10 @@ const nutpp_config_key kKeys[] = {
      "APC: hard hibernate ('@') additional wake-up delay, 1..3 digits in 6-minute units (default 000)", 0, nullptr},
     {"cshdelay", NUTPP_TYPE_STRING, nullptr, "APC: seconds between U and S in the CS hack (default 3.5)", 0,
      nullptr},
+    {"confirm_window", NUTPP_TYPE_STRING, "3-15",
+     "APC: shutdown.return(.grace), shutdown.stayoff and load.off act only when requested twice, the second "
+     "time MIN-MAX seconds after the first (NUT apcsmart's rule); 'off' = act on the first request",
+     0, nullptr},
     {"apc_repeat_pause", NUTPP_TYPE_NUMBER, "1.6",
      "APC: seconds between the two halves of K/Z/^N commands (the UPS wants more than 1.5)", 0, nullptr},
 };

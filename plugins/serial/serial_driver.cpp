@@ -109,6 +109,14 @@ void SerialDriver::read_apc_settings() {
         if (!d) throw Error(NUTPP_E_CONFIG, "invalid value (" + *v + ") for option 'awd': 1..3 digits");
         apc_options_.awd = *d;
     }
+    if (auto v = h.config("confirm_window")) {
+        const auto w = apc::parse_confirm_window(*v);
+        if (!w) throw Error(NUTPP_E_CONFIG, "invalid value (" + *v + ") for option 'confirm_window': MIN-MAX seconds (e.g. 3-15) or off");
+        apc_options_.confirm_min = std::chrono::seconds(w->first);
+        apc_options_.confirm_max = std::chrono::seconds(w->second);
+    }
+    // `upsdrvd -k` at the end of a system shutdown: nobody is there to send a command twice.
+    if (h.shutdown_run()) apc_options_.confirm_min = apc_options_.confirm_max = std::chrono::milliseconds(0);
     if (auto v = h.config("cshdelay")) {
         const auto d = apc::parse_cshdelay(*v);
         if (!d) throw Error(NUTPP_E_CONFIG, "invalid value (" + *v + ") for option 'cshdelay': e.g. 3.5");

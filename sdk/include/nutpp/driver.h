@@ -61,7 +61,7 @@ extern "C" {
 #endif
 
 #define NUTPP_ABI_MAJOR 1 /* a break gets a new symbol name: nutpp_driver_v2 */
-#define NUTPP_ABI_MINOR 0 /* append-only growth, detected through struct_size */
+#define NUTPP_ABI_MINOR 1 /* append-only growth, detected through struct_size; 1.1: host extension ids */
 
 /* The one symbol a plugin exports. Plugins define it with NUTPP_EXPORT. */
 #define NUTPP_DRIVER_SYMBOL "nutpp_driver_v1"
@@ -246,9 +246,15 @@ typedef struct nutpp_host_api {
      * during create(). */
     void (*set_error)(nutpp_host_ctx *h, const char *message);
     /* Optional host capability by id "nutpp.<name>/<rev>"; NULL if not offered. Pointer is static
-     * for the host's lifetime. No extensions are defined in v1.0. */
+     * for the host's lifetime. Defined ids: NUTPP_HOST_EXT_SHUTDOWN_RUN. */
     const void *(*get_extension)(nutpp_host_ctx *h, const char *id);
 } nutpp_host_api;
+
+/* Host extension (v1.1): non-NULL when the instance runs for `upsdrvd -k`, the last step of a system
+ * shutdown (NUT's `upsdrvctl shutdown`): the host opens the device only to send its shutdown
+ * commands. A plugin then skips confirmations meant for people (e.g. APC's "send it twice").
+ * The pointed-to data is unspecified; only NULL / non-NULL matters. */
+#define NUTPP_HOST_EXT_SHUTDOWN_RUN "nutpp.shutdown-run/1"
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Plugin operations. All [instance-thread] except create (any thread, once per instance). */

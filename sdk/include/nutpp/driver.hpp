@@ -124,6 +124,13 @@ public:
         return s;
     }
 
+    // A host extension by id (NULL when the host does not offer it, or is older than get_extension).
+    const void *extension(const char *id) const {
+        return NUTPP_HOST_HAS(api_, get_extension) ? api_->get_extension(ctx_, id) : nullptr;
+    }
+    // Running for `upsdrvd -k` (NUTPP_HOST_EXT_SHUTDOWN_RUN): shutdown commands only.
+    bool shutdown_run() const { return extension(NUTPP_HOST_EXT_SHUTDOWN_RUN) != nullptr; }
+
     const nutpp_host_api *api() const { return api_; }
     nutpp_host_ctx *ctx() const { return ctx_; }
 

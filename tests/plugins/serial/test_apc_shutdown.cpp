@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <thread>
 
 using namespace nutpp::serial;
 using namespace nutpp::serial::apc;
@@ -100,10 +101,37 @@ Options quick() {
     Options o;
     o.reply_timeout = 10ms;
     o.repeat_pause = 20ms;
+    o.confirm_min = o.confirm_max = 0ms; // these tests are about the methods, not the confirmation rule
     return o;
 }
 
 } // namespace
+
+// NUT apcsmart's rule for the load-cutting commands: a request acts only when another came
+// confirm_min..confirm_max before it; each request restarts the window; other commands never wait.
+TEST(ApcShutdown, LoadCuttingCommandsNeedASecondRequestInTheWindow) {
+    ScriptLink link;
+    NullSink sink;
+    link.answer = unit("08", {"Z", "K", "W"});
+    Options o = quick();
+    o.confirm_min = 150ms;
+    o.confirm_max = 1500ms;
+    Engine e(link, sink, o);
+    e.instcmd("load.off", nullptr); // first: nothing happens
+    EXPECT_TRUE(link.sent.empty());
+    ASSERT_EQ(sink.logs.size(), 1u);
+    EXPECT_NE(sink.logs[0].find("load.off cuts the load: send it again"), std::string::npos) << sink.logs[0];
+    e.instcmd("load.off", nullptr); // too soon: still nothing, and the window starts again
+    EXPECT_TRUE(link.sent.empty());
+    std::this_thread::sleep_for(250ms);
+    e.instcmd("load.off", nullptr); // inside the window: Z, pause, Z
+    EXPECT_EQ(link.sent, (std::vector<std::string>{"Z", "Z"}));
+    e.instcmd("test.battery.start", nullptr); // not load-cutting: at once
+    EXPECT_EQ(link.sent.back(), "W");
+    EXPECT_EQ(parse_confirm_window("3-15"), (std::pair<unsigned, unsigned>{3, 15}));
+    EXPECT_EQ(parse_confirm_window("off"), (std::pair<unsigned, unsigned>{0, 0}));
+    for (const char *bad : {"", "3", "15-3", "0-5", "a-b", "3-99999"}) EXPECT_FALSE(parse_confirm_window(bad)) << bad;
+}
 
 TEST(ApcShutdown, AdvorderTriesEachMethodUntilOneIsAccepted) {
     ScriptLink link;

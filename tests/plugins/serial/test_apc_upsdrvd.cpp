@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -112,7 +114,8 @@ TEST(SerialApcSmart, InstantCommandsFollowConfirmationRules) {
     TempDir dir;
     ApcUps ups(dir.path / "ttyS0", 150ms);
     UpsdrvdProcess p;
-    p.write_config(apc_device(ups.port()));
+    // The UPS's own rules here; NUT's send-twice rule for load-cutting commands has its own test.
+    p.write_config(apc_device(ups.port(), "    confirm_window: \"off\"\n"));
     p.start();
     ASSERT_TRUE(wait_data_ok(p, "sc450", true)) << p.log();
     EXPECT_NE(tracked(p, "sc450", "INSTCMD shutdown.return"), "0");   // 'S' on line: the UPS says NA
@@ -131,6 +134,22 @@ TEST(SerialApcSmart, InstantCommandsFollowConfirmationRules) {
     EXPECT_EQ(wait_var(p, "sc450", "ups.status", "OB"), "OB");
     EXPECT_EQ(tracked(p, "sc450", "INSTCMD shutdown.return"), "0"); // on battery 'S' is taken
     EXPECT_EQ(ups.commands().back(), "S");
+}
+
+// NUT apcsmart's rule, through upsdrvd: shutdown.stayoff acts on the second request only.
+TEST(SerialApcSmart, LoadCuttingCommandIsConfirmedByASecondRequest) {
+    TempDir dir;
+    ApcUps ups(dir.path / "ttyS0", 150ms);
+    UpsdrvdProcess p;
+    p.write_config(apc_device(ups.port(), "    confirm_window: 1-15\n"));
+    p.start();
+    ASSERT_TRUE(wait_data_ok(p, "sc450", true)) << p.log();
+    EXPECT_EQ(tracked(p, "sc450", "INSTCMD shutdown.stayoff"), "0"); // handled, like NUT: nothing sent
+    EXPECT_TRUE(ups.commands().empty());
+    EXPECT_TRUE(p.wait_log("send it again in 1 to 15 s to confirm", 5s)) << p.log();
+    std::this_thread::sleep_for(1200ms);
+    EXPECT_EQ(tracked(p, "sc450", "INSTCMD shutdown.stayoff"), "0");
+    EXPECT_EQ(ups.commands(), (std::vector<std::string>{"K"}));
 }
 
 TEST(SerialApcSmart, SettingsAreWrittenToTheEeprom) {

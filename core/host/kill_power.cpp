@@ -1,0 +1,118 @@
+#include "host/kill_power.hpp"
+
+#include "host/device.hpp"
+#include "host/plugin.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace nutpp::host {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// The result of one tracked INSTCMD, from the lines the device's store queued for socket clients.
+std::optional<int> wait_tracking(Device &dev, const std::string &id, Clock::time_point deadline) {
+    const std::string prefix = "TRACKING " + id + " ";
+    while (Clock::now() < deadline) {
+        for (const auto &line : dev.store().drain())
+            if (line.rfind(prefix, 0) == 0) return std::atoi(line.c_str() + prefix.size());
+        std::this_thread::sleep_for(20ms);
+    }
+    return std::nullopt;
+}
+
+bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir) {
+    std::shared_ptr<Plugin> plugin;
+    try {
+        plugin = Plugin::load(d.driver, plugin_dir);
+        config::check_driver_keys(d, plugin->name(), plugin->key_specs());
+        plugin->acquire();
+    } catch (const std::exception &e) {
+        spdlog::error("device '{}': {}", d.name, e.what());
+        return false;
+    }
+    auto dev = std::make_unique<Device>(d, plugin, [] {});
+    dev->set_shutdown_run();
+    dev->start();
+    const auto candidates = shutdown_commands(d);
+    auto offered = [&]() -> std::vector<std::string> {
+        std::vector<std::string> out;
+        for (const auto &c : candidates)
+            if (dev->store().has_cmd(c)) out.push_back(c);
+        return out;
+    };
+    // Commands are declared when the device opens; waiting for its first good reading as well lets
+    // a driver that chooses by status (APC's sdtype 0) know whether it is on battery.
+    const auto ready_by = Clock::now() + std::chrono::seconds(std::max(1, d.maxstartdelay));
+    while (Clock::now() < ready_by && !(dev->store().data_ok() && !offered().empty()))
+        std::this_thread::sleep_for(50ms);
+    bool done = false;
+    const auto usable = offered();
+    if (usable.empty()) {
+        spdlog::error("device '{}': {} within {} s; none of its shutdown commands ({}) is available",
+                      d.name, dev->store().data_ok() ? "up" : "not up", d.maxstartdelay, fmt::join(candidates, ", "));
+    }
+    int n = 0;
+    for (const auto &cmd : usable) {
+        driver_socket::Request r;
+        r.kind = driver_socket::Request::Kind::InstCmd;
+        r.name = cmd;
+        r.tracking = "kill-power-" + std::to_string(++n);
+        dev->submit(r);
+        const auto budget = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(d.poll_timeout + 30));
+        const auto result = wait_tracking(*dev, *r.tracking, Clock::now() + budget);
+        if (result && *result == 0) {
+            spdlog::info("device '{}': UPS shutdown sent ({})", d.name, cmd);
+            done = true;
+            break;
+        }
+        spdlog::warn("device '{}': {} {}", d.name, cmd, result ? "failed" : "got no answer");
+    }
+    dev->request_stop();
+    if (dev->join(10s)) {
+        dev.reset();
+        plugin->release();
+    } else {
+        // A plugin stuck in a call: leave it; the process ends right after.
+        spdlog::warn("device '{}': the plugin did not stop", d.name);
+        (void)dev.release();
+    }
+    return done;
+}
+
+} // namespace
+
+std::vector<std::string> shutdown_commands(const config::DeviceConfig &d) {
+    if (!d.sdcommands.empty()) return d.sdcommands;
+    return {"shutdown.default", "shutdown.return", "shutdown.reboot", "load.off.delay"};
+}
+
+int kill_power(const config::Config &cfg, const KillPowerOptions &opt) {
+    std::vector<const config::DeviceConfig *> order;
+    for (const auto &d : cfg.devices) {
+        if (!opt.only_device.empty() && d.name != opt.only_device) continue;
+        if (d.sdorder < 0 && opt.only_device.empty()) {
+            spdlog::info("device '{}': sdorder -1, not shut down", d.name);
+            continue;
+        }
+        order.push_back(&d);
+    }
+    std::stable_sort(order.begin(), order.end(), [](auto *a, auto *b) { return a->sdorder < b->sdorder; });
+    const std::string dir = !opt.plugin_dir.empty() ? opt.plugin_dir
+                            : !cfg.plugin_dir.empty() ? cfg.plugin_dir
+                                                      : default_plugin_dir();
+    int failed = 0;
+    for (const auto *d : order) {
+        spdlog::info("device '{}': shutting the UPS down", d->name);
+        if (!shut_down_one(*d, dir)) ++failed;
+    }
+    return failed;
+}
+
+} // namespace nutpp::host
