@@ -188,3 +188,18 @@ TEST(UsbHidActions, UnplugGoesStaleAndReplugRecoversWithoutRestart) {
     EXPECT_EQ(wait_var(p, "ups.status", "OB DISCHRG", 5s), "OB DISCHRG") << p.log();
     EXPECT_EQ(p.dump("usbhid", "cp").vars.at("ups.serial"), "CRMLV2000234");
 }
+
+// upsdrvd -k (the last step of a power-failure shutdown) on the emulated CyberPower: no
+// shutdown.default in usbhid, so NUT's chain starts with shutdown.return: both delays go out.
+TEST(UsbHidActions, KillPowerSendsShutdownReturn) {
+    REQUIRE_FAKE(fake, cyberpower_config());
+    UpsdrvdProcess p;
+    p.write_config(cyberpower_device_yaml(1));
+    std::string out;
+    EXPECT_EQ(UpsdrvdProcess::run_sync("-k -f " + p.config_path(), out), 0) << out;
+    EXPECT_NE(out.find("device 'cp': UPS shutdown sent (shutdown.return)"), std::string::npos) << out;
+    const auto all = fake->set_reports();
+    ASSERT_GE(all.size(), 2u) << all_hex(all);
+    EXPECT_EQ(hex(all[all.size() - 2]), hex({0x16, 0x02, 0x00})) << all_hex(all); // ondelay 120 s
+    EXPECT_EQ(hex(all[all.size() - 1]), hex({0x15, 0x01, 0x00})) << all_hex(all); // offdelay 60 s
+}
