@@ -8,7 +8,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
 BIN=$BUILD/bin
 DEV=$ROOT/plugins/sim/data/cp1000avrlcd.dev
-for b in "$BIN/nut_load" "$BIN/upsd" "$BIN/upsdrvd" /lib/nut/upsd /lib/nut/dummy-ups; do
+for b in "$BIN/nut_load" "$BIN/echo_floor" "$BIN/upsd" "$BIN/upsdrvd" /lib/nut/upsd /lib/nut/dummy-ups; do
     [ -x "$b" ] || { echo "missing $b (build first; NUT: apt-get install nut-server)" >&2; exit 1; }
 done
 
@@ -115,6 +115,22 @@ for req in get list; do
     done
 done
 scenario "GET VAR, 10 conn, pipelined 32" --request get --connections 10 --depth 32 --seconds 3
+
+# The kernel floor: a server that parses nothing and answers every line with a fixed VAR line,
+# one send() per read. Its CPU per request is the TCP work (recv, send, loopback delivery to the
+# client, wake-ups) that any server pays; what a server costs above it is its own code.
+FLOOR_PORT=$((OUR_PORT + 1))
+exec_floor() { exec "$BIN/echo_floor" "$FLOOR_PORT"; }
+exec_floor &
+PIDS+=($!)
+FLOOR_PID=${PIDS[-1]}
+sleep 0.3
+for conns in 1 10 100; do
+    read -r f_rs _ _ f_cpu _ f_usr <<<"$(measure "$FLOOR_PID" "$FLOOR_PORT" --request get --connections "$conns" --seconds 3)"
+    printf '%-36s | %9s %7s %7s %8s %8s | %s
+' "kernel floor: GET, $conns conn (echo)" "$f_rs" "" "" "$f_cpu" "$f_usr" \
+        "the least any server can spend per request here"
+done
 
 # Connections held: open N at once, one GET each; how many are answered within 30 s.
 held() { # port n
