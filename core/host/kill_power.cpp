@@ -53,7 +53,10 @@ bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir)
     while (Clock::now() < ready_by && !(dev->store().data_ok() && !offered().empty()))
         std::this_thread::sleep_for(50ms);
     bool done = false;
-    const auto usable = offered();
+    auto usable = offered();
+    // A driver with its own method (APC's sdtype/advorder) is trusted with it alone, as NUT's
+    // upsdrv_shutdown: falling back to shutdown.return after it failed could undo a "stay off" choice.
+    if (d.sdcommands.empty() && !usable.empty() && usable.front() == "shutdown.default") usable.resize(1);
     if (usable.empty()) {
         spdlog::error("device '{}': {} within {} s; none of its shutdown commands ({}) is available",
                       d.name, dev->store().data_ok() ? "up" : "not up", d.maxstartdelay, fmt::join(candidates, ", "));

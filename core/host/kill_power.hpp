@@ -17,8 +17,8 @@ struct KillPowerOptions {
 };
 
 // The instant commands tried for a device, first that works wins: its `sdcommands`, else NUT's
-// defaults: the driver's own method (shutdown.default), then shutdown.return, shutdown.reboot and
-// load.off.delay (what usbhid-ups tries).
+// defaults: the driver's own method (shutdown.default) alone when it has one, otherwise
+// shutdown.return, shutdown.reboot and load.off.delay (what usbhid-ups tries).
 std::vector<std::string> shutdown_commands(const config::DeviceConfig &d);
 
 // Devices go in `sdorder`, lowest first (-1: never). Each is opened on its own (the daemon has

@@ -173,8 +173,8 @@ void Engine::poll_status() {
     sink_.status(status->tokens, "");
 }
 
-void Engine::expect_ok(const std::string &what) {
-    const Reply r = link_.read_until(kCrLf, opt_.reply_timeout);
+void Engine::expect_ok(const std::string &what, std::optional<std::chrono::milliseconds> wait) {
+    const Reply r = link_.read_until(kCrLf, wait.value_or(opt_.reply_timeout));
     fail_on(r, what);
     const auto text = strip_alerts(r.text, false);
     if (text == "OK" || text == "*") return; // '*': older units' acknowledgement
@@ -232,7 +232,8 @@ void Engine::send_command(const Command &c, const std::string &name) {
     }
     switch (c.confirm) {
     case Confirm::Ok:
-        expect_ok(name);
+        if (c.needs_second_request) expect_ok(name, shutdown_wait());
+        else expect_ok(name);
         return;
     case Confirm::OkOrAlert: {
         const Reply r = link_.read_until(kCrLf, opt_.reply_timeout);
@@ -251,7 +252,7 @@ void Engine::send_command(const Command &c, const std::string &name) {
 void Engine::soft_hibernate() {
     link_.drain();
     link_.send(std::string_view(&kSoftHibernate, 1));
-    expect_ok("soft hibernate ('S')");
+    expect_ok("soft hibernate ('S')", shutdown_wait());
 }
 
 // '@' + 2 or 3 digits: off now, back after the digits * 6 minutes once the power returns. As NUT:
@@ -268,9 +269,10 @@ void Engine::hard_hibernate(const std::string &digits) {
         link_.pause(kDigitPace);
     }
     try {
-        expect_ok("hard hibernate ('@" + digits + "')");
-    } catch (const Error &) {
-        if (digits.size() != 2) throw;
+        expect_ok("hard hibernate ('@" + digits + "')", shutdown_wait());
+    } catch (const Error &e) {
+        // Only a refusal or silence can mean "wants 3 digits"; a vanished port stays what it is.
+        if (digits.size() != 2 || (e.status() != NUTPP_E_REJECTED && e.status() != NUTPP_E_TIMEOUT)) throw;
         // A unit that wants 3 digits is still waiting for the third: break the sequence off with
         // something harmless ('Y'; newer units answer NO, older ones nothing) as NUT does.
         link_.send("Y");

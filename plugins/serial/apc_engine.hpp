@@ -7,6 +7,7 @@
 #include "link.hpp"
 #include "sink.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <map>
@@ -46,7 +47,8 @@ private:
     void handshake();
     void refresh(const Query &q);
     std::string read_value(const Query &q); // current NUT value, throws when the UPS does not say
-    void expect_ok(const std::string &what);
+    // Reads the UPS's confirmation; `wait` defaults to reply_timeout.
+    void expect_ok(const std::string &what, std::optional<std::chrono::milliseconds> wait = std::nullopt);
     void setvar_enum(const Query &q, const std::string &value);
     void setvar_string(const Query &q, const std::string &value);
     void send_command(const Command &c, const std::string &name);
@@ -55,6 +57,11 @@ private:
     void cs_hack();
     void shutdown_default();
     bool second_request(const std::string &name); // the confirmation rule of needs_second_request
+    // How long a shutdown's OK may take: NUT's sdok() waits 1.5 s (SER_D1), so a slow unit's late
+    // OK is not taken for a refusal (which would send the next method after an accepted one).
+    std::chrono::milliseconds shutdown_wait() const {
+        return std::max(opt_.reply_timeout, std::chrono::milliseconds(1500));
+    }
     void run_method(AdvMethod m);
     bool method_possible(ShutdownMethod m) const;
     bool default_possible() const;

@@ -143,7 +143,7 @@ inline constexpr Command kCommands[] = {
     {"shutdown.stop", "\x7f", false, Confirm::Ok, Action::Send},
     {"load.off", "Z", true, Confirm::None, Action::Send, true},
     {"load.on", "\x0e", true, Confirm::None, Action::Send},
-    {"shutdown.default", "S", false, Confirm::Ok, Action::Default},
+    {"shutdown.default", "S", false, Confirm::Ok, Action::Default, true}, // runs one of the above
 };
 
 // NUT apcsmart's shutdown methods, in the order its `sdtype` numbers them.

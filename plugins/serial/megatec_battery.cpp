@@ -48,7 +48,7 @@ std::optional<RuntimeCal> parse_runtimecal(std::string_view text, std::string &e
     c.exponent = std::log(rl / rh) / std::log(lh / ll);
     c.full_load_s = rh * std::pow(lh / 100, c.exponent);
     // Equal loads give 0/0; NUT would carry the NaN along. A usable calibration needs two loads.
-    if (!std::isfinite(c.exponent) || !std::isfinite(c.full_load_s)) {
+    if (!std::isfinite(c.exponent) || !std::isfinite(c.full_load_s) || !(c.full_load_s > 0) || c.exponent < 0) {
         error = "runtimecal: the two loads must differ";
         return std::nullopt;
     }
@@ -56,7 +56,8 @@ std::optional<RuntimeCal> parse_runtimecal(std::string_view text, std::string &e
 }
 
 std::string check_chargetime(double seconds) {
-    return seconds >= 1 ? "" : "chargetime out of range [1..] seconds";
+    // Bounded above so the seconds fit a long (a value like 1e300 or "inf" is a typo, not a battery).
+    return std::isfinite(seconds) && seconds >= 1 && seconds <= 1e9 ? "" : "chargetime out of range [1..1e9] seconds";
 }
 
 std::string check_idleload(double percent) {

@@ -4,6 +4,7 @@
 
 #include <nutpp/driver.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 
@@ -101,11 +102,16 @@ void Engine::poll() {
     std::string error;
     const auto reading = parse_q1(r.text, error);
     if (!reading) throw Error(NUTPP_E_IO, error);
-    for (const auto &[k, v] : reading->values) sink_.set(k, v);
-    if (battery_)
-        for (const auto &[k, v] :
-             battery_->update(std::time(nullptr), reading->online, reading->battery_voltage, reading->load))
-            sink_.set(k, v);
+    // The estimate may replace a reading (battery.voltage times the packs): publish each name once
+    // per poll, or clients would see the value flip between the two.
+    const auto estimate = battery_ ? battery_->update(std::time(nullptr), reading->online, reading->battery_voltage,
+                                                      reading->load)
+                                   : Values{};
+    for (const auto &[k, v] : reading->values) {
+        const bool replaced = std::any_of(estimate.begin(), estimate.end(), [&](const auto &e) { return e.first == k; });
+        if (!replaced) sink_.set(k, v);
+    }
+    for (const auto &[k, v] : estimate) sink_.set(k, v);
     sink_.status(reading->status, reading->alarm);
     beeper_on_ = reading->beeper_on;
 }

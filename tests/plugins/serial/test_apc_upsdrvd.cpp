@@ -207,10 +207,12 @@ TEST(SerialApcSmart, ShutdownDefaultUsesTheSdtypeMethod) {
     TempDir dir;
     ApcUps a(dir.path / "ttyS0"), b(dir.path / "ttyS1"), c(dir.path / "ttyS2"), d(dir.path / "ttyS3");
     UpsdrvdProcess p;
-    p.write_config(serial_device("a", a.port(), "    apc_repeat_pause: 0.2\n    awd: \"2\"\n") +          // sdtype 0
-                   serial_device("b", b.port(), "    apc_repeat_pause: 0.2\n    sdtype: \"3\"\n") +
-                   serial_device("c", c.port(), "    apc_repeat_pause: 0.2\n    sdtype: \"4\"\n    cshdelay: \".5\"\n") +
-                   serial_device("d", d.port(), "    apc_repeat_pause: 0.2\n    sdtype: \"1\"\n    cable: 940-0095B\n"));
+    // The methods themselves here: the second-request rule (which shutdown.default obeys too) is off.
+    const std::string base = "    apc_repeat_pause: 0.2\n    confirm_window: \"off\"\n";
+    p.write_config(serial_device("a", a.port(), base + "    awd: \"2\"\n") + // sdtype 0
+                   serial_device("b", b.port(), base + "    sdtype: \"3\"\n") +
+                   serial_device("c", c.port(), base + "    sdtype: \"4\"\n    cshdelay: \".5\"\n") +
+                   serial_device("d", d.port(), base + "    sdtype: \"1\"\n    cable: 940-0095B\n"));
     p.start();
     for (const char *dev : {"a", "b", "c", "d"}) ASSERT_TRUE(wait_data_ok(p, dev, true)) << dev << p.log();
     // 0: on line hard hibernate with awd 2 -> "@002"; on battery soft hibernate 'S'.
