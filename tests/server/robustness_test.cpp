@@ -145,7 +145,7 @@ TEST_F(Robust, ClientThatNeverReadsDoesNotBlockOthers) {
     EXPECT_GT(sent, 0u);
     const auto t0 = std::chrono::steady_clock::now();
     expect_serving();
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2500ms); // not held up by the slow client
     EXPECT_LT(rss_kib(ours_->process().pid()), 64 * 1024);
 }
 

@@ -138,7 +138,7 @@ TEST(Upsdrvd, HangingPollIsCaughtByTheWatchdogAndOthersKeepRunning) {
     EXPECT_FALSE(p.dump("hangs_in_poll", "hang").data_ok); // stale while it hangs
     const auto t0 = std::chrono::steady_clock::now();
     EXPECT_TRUE(p.dump("sim", "good").data_ok);            // the other device answers at once
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2500ms); // not after the 3 s hang
     ASSERT_TRUE(p.wait_log("device 'hang': plugin poll() returned after")) << p.log();
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     bool ok = false;

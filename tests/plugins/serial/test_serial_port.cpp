@@ -59,7 +59,7 @@ TEST_F(PortTest, SilenceAndMissingTerminatorTimeOutOnTime) {
     auto took = std::chrono::steady_clock::now() - t0;
     EXPECT_EQ(r.status, ReadStatus::Timeout);
     EXPECT_GE(took, 290ms);
-    EXPECT_LT(took, 600ms);
+    EXPECT_LT(took, 3s); // the timeout is honoured, not a speed figure: generous for a loaded CI host
     port.send("h");
     r = port.read_until("\r\n", 300ms);
     EXPECT_EQ(r.status, ReadStatus::Timeout);
