@@ -79,11 +79,15 @@ void Engine::open() {
         }
     }
 
-    battery_.emplace(opt_.battery);
-    // NUT nutdrv_qx's battery.charge/runtime estimate, started from this first reading.
-    for (const auto &[k, v] : battery_->init(rating_nominal, reading->battery_voltage, std::time(nullptr)))
-        sink_.set(k, v);
-    for (const auto &note : battery_->notes()) sink_.log_info(note);
+    // NUT nutdrv_qx's battery.charge/runtime estimate, started from this first reading, unless
+    // this is a re-open of the same UPS (see BatteryMemory).
+    if (!battery_ || battery_rating_ != rating_nominal) {
+        battery_.emplace(opt_.battery);
+        battery_rating_ = rating_nominal;
+        for (const auto &[k, v] : battery_->init(rating_nominal, reading->battery_voltage, std::time(nullptr)))
+            sink_.set(k, v);
+        for (const auto &note : battery_->notes()) sink_.log_info(note);
+    }
 
     for (const auto &c : kCommands) sink_.command(c.instcmd);
     sink_.writable("ups.delay.shutdown", {}, 0);

@@ -23,9 +23,18 @@ struct Options {
     BatterySettings battery;   // battery.charge / battery.runtime estimate (NUT nutdrv_qx)
 };
 
+// The battery estimate outlives an Engine: NUT never re-opens the port, we do (USB-serial adapters
+// vanish), and a hiccup in mid-discharge must not restart the estimate from the voltage. The
+// plugin instance keeps this; an Engine made on re-open of the same UPS (same rating) goes on with it.
+struct BatteryMemory {
+    std::optional<BatteryEstimator> estimator;
+    std::optional<double> rating; // the 'F' nominal the estimator was started with
+};
+
 class Engine {
 public:
-    Engine(Link &link, Sink &sink, Options options) : link_(link), sink_(sink), opt_(options) {}
+    Engine(Link &link, Sink &sink, Options options, BatteryMemory &battery)
+        : link_(link), sink_(sink), opt_(options), battery_(battery.estimator), battery_rating_(battery.rating) {}
 
     // True when the other end answers Q1 like a Megatec UPS (used by protocol=auto).
     static bool probe(Link &link, std::chrono::milliseconds timeout);
@@ -46,7 +55,8 @@ private:
     Sink &sink_;
     Options opt_;
     std::optional<bool> beeper_on_;
-    std::optional<BatteryEstimator> battery_;
+    std::optional<BatteryEstimator> &battery_; // in the BatteryMemory given at construction
+    std::optional<double> &battery_rating_;
 };
 
 } // namespace nutpp::serial::megatec

@@ -144,7 +144,7 @@ nutpp_status SerialDriver::open() {
     }
     if (p == Protocol::Megatec) {
         Sink &sink = *this; // private base: convert here, where it is accessible
-        megatec_ = std::make_unique<megatec::Engine>(port_, sink, megatec_options_);
+        megatec_ = std::make_unique<megatec::Engine>(port_, sink, megatec_options_, megatec_battery_);
         megatec_->open();
     } else {
         Sink &sink = *this;

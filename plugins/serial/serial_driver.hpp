@@ -54,6 +54,7 @@ private:
     SerialPort port_;
     bool watching_ = false;
     std::unique_ptr<megatec::Engine> megatec_;
+    megatec::BatteryMemory megatec_battery_; // survives close/open (megatec_engine.hpp)
     std::unique_ptr<apc::Engine> apc_;
 };
 

@@ -191,3 +191,27 @@ TEST(SerialMegatec, BatteryChargeFromDefaultVoltageLimitsAndBadRuntimecalRefused
     EXPECT_EQ(st.vars.count("battery.runtime"), 0u); // no runtimecal: no runtime, as NUT
     EXPECT_TRUE(p.wait_log("Insufficient parameters for runtimecal")) << p.log();
 }
+
+// A USB-serial hiccup in mid-discharge: the running estimate goes on after the port is re-opened
+// instead of restarting from the voltage (which still says 90 % here: 13.7 V between 11 and 14 V).
+TEST(SerialMegatec, BatteryEstimateSurvivesAReopen) {
+    TempDir dir;
+    MegatecUps ups(dir.path / "ttyUSB0", njoy_keen_600());
+    UpsdrvdProcess p;
+    // runtimecal 2 s at full load: at the idle-load floor (10 %) the charge drops 5 % a second.
+    p.write_config(serial_device("u", ups.port(), "    default.battery.voltage.low: 11.0\n"
+                                                  "    default.battery.voltage.high: 14.0\n"
+                                                  "    runtimecal: \"2,100,6,50\"\n"));
+    p.start();
+    ASSERT_TRUE(wait_data_ok(p, "u", true)) << p.log();
+    ASSERT_EQ(wait_var(p, "u", "battery.charge", "90"), "90") << p.log();
+    ups.set_power(MegatecUps::Power::OnBattery);
+    ASSERT_EQ(wait_var(p, "u", "battery.charge", "60", 15s), "60") << p.log();
+    ups.disconnect();
+    EXPECT_TRUE(wait_data_ok(p, "u", false)) << p.log();
+    ups.reconnect();
+    EXPECT_TRUE(wait_data_ok(p, "u", true, 20s)) << p.log();
+    const auto st = p.dump("serial", "u");
+    const int after = std::atoi(st.vars.at("battery.charge").c_str());
+    EXPECT_LE(after, 60) << "restarted from the voltage instead of going on\n" << p.log();
+}
