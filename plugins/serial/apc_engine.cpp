@@ -170,7 +170,18 @@ void Engine::poll_status() {
     const auto status = parse_status(r.text, error);
     if (!status) throw Error(NUTPP_E_IO, error);
     status_bits_ = status->bits;
-    sink_.status(status->tokens, "");
+    std::vector<std::string> tokens = status->tokens;
+    std::string alarm;
+    for (const char reg : kStateRegisters) {
+        if (!have_command_set_ || !command_set_.count(reg)) continue; // asked only when listed in 'a'
+        const Reply rr = ask(reg);
+        if (rr.status == ReadStatus::Gone) fail_on(rr, "state register " + cmd_name(reg));
+        if (const auto v = rr.status == ReadStatus::Ok ? parse_register(rr.text) : std::nullopt)
+            apply_register(reg, *v, tokens, alarm);
+        else
+            sink_.log_debug("state register " + cmd_name(reg) + ": no usable reply");
+    }
+    sink_.status(tokens, alarm);
 }
 
 void Engine::expect_ok(const std::string &what, std::optional<std::chrono::milliseconds> wait) {

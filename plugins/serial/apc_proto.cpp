@@ -2,6 +2,7 @@
 
 #include "text.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace nutpp::serial::apc {
@@ -74,6 +75,23 @@ std::optional<Status> parse_status(std::string_view reply, std::string &error) {
         if (bits & b.mask) s.tokens.emplace_back(b.token);
     if (!(bits & 0x18)) s.tokens.emplace_back("OFF"); // neither on line nor on battery: output off
     return s;
+}
+
+std::optional<uint8_t> parse_register(std::string_view reply) {
+    const std::string_view v = trim(reply);
+    if (v.size() != 2 || hex_value(v[0]) < 0 || hex_value(v[1]) < 0) return std::nullopt;
+    return static_cast<uint8_t>(hex_value(v[0]) * 16 + hex_value(v[1]));
+}
+
+void apply_register(char reg, uint8_t value, std::vector<std::string> &tokens, std::string &alarm) {
+    for (const auto &b : kRegisterBits) {
+        if (b.reg != reg || !(value & b.mask)) continue;
+        if (b.token && std::find(tokens.begin(), tokens.end(), b.token) == tokens.end()) tokens.emplace_back(b.token);
+        if (b.alarm) {
+            if (!alarm.empty()) alarm += ", ";
+            alarm += b.alarm;
+        }
+    }
 }
 
 std::optional<std::set<char>> parse_protocol_info(std::string_view reply) {

@@ -87,6 +87,36 @@ inline constexpr StatusBit kStatusBits[] = {
     {0x10, "OB"},  {0x20, "OVER"}, {0x40, "LB"},    {0x80, "RB"},
 };
 
+// The state registers ('~' register 1, '\'' register 2, '8' register 3: two hex digits each), read
+// when the unit lists them in 'a'. NUT's apcsmart never asks; their bits say what 'Q' cannot: the
+// unit in bypass, the output cut, a failed fan, relay, charger or battery connection.
+struct RegisterBit {
+    char reg;          // the query letter
+    uint8_t mask;
+    const char *token; // ups.status token, or nullptr
+    const char *alarm; // ups.alarm text, or nullptr
+};
+inline constexpr RegisterBit kRegisterBits[] = {
+    {'~', 0x02, "BYPASS", "Bypass: internal fault"},
+    {'~', 0x08, "BYPASS", nullptr}, // bypass on command
+    {'~', 0x20, "BYPASS", nullptr}, // manual bypass switch
+    {'\'', 0x01, "BYPASS", "Electronics fan failed"},
+    {'\'', 0x02, nullptr, "Isolation unit fan failed"},
+    {'\'', 0x04, nullptr, "Bypass supply failed"},
+    {'\'', 0x08, "BYPASS", "Output voltage selection failed"},
+    {'\'', 0x10, "BYPASS", "DC imbalance"},
+    {'\'', 0x20, nullptr, "Battery disconnected"},
+    {'\'', 0x40, nullptr, "Trim/boost relay fault"},
+    {'\'', 0x80, nullptr, "Bad output voltage"},
+    {'8', 0x01, "OFF", "Output off after a low-battery shutdown"},
+    {'8', 0x02, nullptr, "Overload: cannot transfer to battery"},
+    {'8', 0x04, "OFF", "Main relay failed"},
+    {'8', 0x20, nullptr, "Battery charger failed"},
+    {'8', 0x40, nullptr, "Bypass relay failed"},
+    {'8', 0x80, nullptr, "Temperature too high"},
+};
+inline constexpr char kStateRegisters[] = {'~', '\'', '8'};
+
 struct TransferReason {
     char code;
     const char *text;
@@ -207,6 +237,10 @@ inline constexpr int kStatusOnBattery = 0x10;
 inline constexpr int kStatusLowBattery = 0x40;
 // 'Q' reply: two hex digits. nullopt + error for garbage or impossible combinations (OL and OB).
 std::optional<Status> parse_status(std::string_view reply, std::string &error);
+// One state register reply ("0A"): the value, or nullopt when it is not two hex digits.
+std::optional<uint8_t> parse_register(std::string_view reply);
+// Adds the tokens (once each) and alarm texts (joined by ", ") the register bits call for.
+void apply_register(char reg, uint8_t value, std::vector<std::string> &tokens, std::string &alarm);
 
 // 'a' reply "<version>.<alerts>.<commands>": the set of command characters the UPS knows.
 std::optional<std::set<char>> parse_protocol_info(std::string_view reply);

@@ -1,11 +1,12 @@
 // libFuzzer target: every APC Smart reply parser on arbitrary bytes (value conversion for every
-// table row, status byte, 'a' command set, ^Z capabilities in each locale, alert stripping).
+// table row, status byte, state registers, 'a' command set, ^Z capabilities in each locale, alert stripping).
 #include "apc_proto.hpp"
 
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using namespace nutpp::serial::apc;
 
@@ -17,6 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (s->tokens.empty()) std::abort(); // every accepted byte yields at least OL, OB or OFF
     }
     (void)parse_protocol_info(reply);
+    if (const auto v = parse_register(reply)) {
+        std::vector<std::string> tokens;
+        std::string alarm;
+        for (const char reg : kStateRegisters) apply_register(reg, *v, tokens, alarm);
+        if (tokens.size() > 2) std::abort(); // BYPASS and OFF, each at most once
+    }
     for (char locale : {'D', 'I', 'A', 'M', '\0'}) {
         std::string cap_error;
         const auto caps = parse_capabilities(reply, locale, cap_error);

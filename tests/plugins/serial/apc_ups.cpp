@@ -1,5 +1,7 @@
 #include "apc_ups.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 
 namespace nutpp::serial::testing {
@@ -54,6 +56,19 @@ void ApcUps::set_power(Power p) {
         if (p == Power::LowBattery && before != Power::LowBattery) alert += "%";
     }
     reply(alert); // unsolicited, no CR LF
+}
+
+void ApcUps::set_registers(uint8_t r1, uint8_t r2, uint8_t r3) {
+    auto hex2 = [](uint8_t v) {
+        char b[3];
+        std::snprintf(b, sizeof b, "%02X", v);
+        return std::string(b);
+    };
+    std::lock_guard lk(state_mu_);
+    values_['~'] = hex2(r1);
+    values_['\''] = hex2(r2);
+    values_['8'] = hex2(r3);
+    if (values_['a'].find('~') == std::string::npos) values_['a'] += "~'8";
 }
 
 std::string ApcUps::setting(char cmd) const {

@@ -20,6 +20,9 @@ public:
     explicit ApcUps(std::filesystem::path port, std::chrono::milliseconds min_repeat_gap = std::chrono::milliseconds(100));
     // Changes the status byte and sends the alert the real unit sends ('!' line fail, '$' back).
     void set_power(Power p);
+    // A unit that also has the state registers ('~', '\'', '8'): lists them in 'a' and answers
+    // each with its two hex digits.
+    void set_registers(uint8_t r1, uint8_t r2, uint8_t r3);
     std::string setting(char cmd) const;
     std::vector<std::string> commands() const; // commands acted on ("K", "Z", "@000", "W", "S", ...)
 

@@ -143,3 +143,23 @@ TEST(ApcCable, Cable0095BRaisesDtrAndLowersRts) {
     EXPECT_THROW(cable_lines(2400, true, "", "940-9999"), nutpp::Error);
     EXPECT_THROW(cable_lines(2400, false, "sideways", ""), nutpp::Error);
 }
+
+TEST(ApcRegisters, BitsGiveTokensOnceAndAlarmsInOrder) {
+    EXPECT_EQ(parse_register("0A"), std::optional<uint8_t>(0x0a));
+    EXPECT_FALSE(parse_register("NA"));
+    EXPECT_FALSE(parse_register("0"));
+    std::vector<std::string> tokens{"OL"};
+    std::string alarm;
+    apply_register('~', 0x0a, tokens, alarm);      // internal fault + bypass on command
+    apply_register('\'', 0x11, tokens, alarm);    // fan (bypass) + DC imbalance (bypass)
+    EXPECT_EQ(tokens, (std::vector<std::string>{"OL", "BYPASS"}));
+    EXPECT_EQ(alarm, "Bypass: internal fault, Electronics fan failed, DC imbalance");
+    apply_register('8', 0xc0, tokens, alarm);
+    EXPECT_EQ(alarm, "Bypass: internal fault, Electronics fan failed, DC imbalance, Bypass relay failed, "
+                     "Temperature too high");
+    std::vector<std::string> none;
+    std::string quiet;
+    apply_register('~', 0xc1, none, quiet); // wake-up and "ready to power the load": not conditions
+    EXPECT_TRUE(none.empty());
+    EXPECT_TRUE(quiet.empty());
+}

@@ -152,6 +152,31 @@ TEST(SerialApcSmart, LoadCuttingCommandIsConfirmedByASecondRequest) {
     EXPECT_EQ(ups.commands(), (std::vector<std::string>{"K"}));
 }
 
+// The state registers, on a unit that lists them in 'a': bypass and the output cut reach
+// ups.status, the failures ups.alarm (as text, with NUT's ALARM token).
+TEST(SerialApcSmart, StateRegistersShowBypassOffAndFailures) {
+    TempDir dir;
+    ApcUps ups(dir.path / "ttyS0");
+    ups.set_registers(0x00, 0x00, 0x00); // before the driver reads 'a'
+    UpsdrvdProcess p;
+    p.write_config(apc_device(ups.port()));
+    p.start();
+    ASSERT_TRUE(wait_data_ok(p, "sc450", true)) << p.log();
+    EXPECT_EQ(wait_var(p, "sc450", "ups.status", "OL"), "OL") << p.log(); // all clear: nothing added
+    ups.set_registers(0x08, 0x21, 0x20); // bypass on command; fan + battery disconnected; charger
+    EXPECT_EQ(wait_var(p, "sc450", "ups.alarm", "Electronics fan failed, Battery disconnected, Battery charger failed"),
+              "Electronics fan failed, Battery disconnected, Battery charger failed")
+        << p.log();
+    const auto st = p.dump("serial", "sc450");
+    const std::string status = st.vars.at("ups.status");
+    for (const char *t : {"OL", "BYPASS", "ALARM"}) EXPECT_NE(status.find(t), std::string::npos) << t << " in " << status;
+    EXPECT_EQ(status.find("BYPASS", status.find("BYPASS") + 1), std::string::npos) << status; // once
+    ups.set_registers(0x00, 0x00, 0x01); // output off after a low-battery shutdown
+    EXPECT_EQ(wait_var(p, "sc450", "ups.alarm", "Output off after a low-battery shutdown"),
+              "Output off after a low-battery shutdown");
+    EXPECT_NE(p.dump("serial", "sc450").vars.at("ups.status").find("OFF"), std::string::npos);
+}
+
 TEST(SerialApcSmart, SettingsAreWrittenToTheEeprom) {
     TempDir dir;
     ApcUps ups(dir.path / "ttyS0");
