@@ -6,6 +6,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <arpa/inet.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -71,11 +72,20 @@ TlsClient::TlsClient(Socket &sock, const TlsOptions &opt, Socket::Clock::time_po
     SSL_set_bio(ssl_, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem())); // ssl_ owns both
     SSL_set_connect_state(ssl_);
     if (opt.verify && !opt.host.empty()) {
-        SSL_set_tlsext_host_name(ssl_, opt.host.c_str());
-        SSL_set1_host(ssl_, opt.host.c_str());
+        // An address is checked against the certificate's IP entries; a name against its DNS
+        // names (and sent as SNI, which must not carry an address).
+        in6_addr ip{};
+        const bool is_ip = ::inet_pton(AF_INET, opt.host.c_str(), &ip) == 1 || ::inet_pton(AF_INET6, opt.host.c_str(), &ip) == 1;
+        if (is_ip) {
+            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), opt.host.c_str());
+        } else {
+            SSL_set_tlsext_host_name(ssl_, opt.host.c_str());
+            SSL_set1_host(ssl_, opt.host.c_str());
+        }
     }
     try {
         for (;;) {
+            ERR_clear_error(); // SSL_get_error looks at the thread's whole queue
             const int rc = SSL_connect(ssl_);
             if (rc == 1) break;
             if (!retry_after(sock, rc, deadline, "handshake")) fail("the server closed the connection during the handshake");
@@ -125,6 +135,7 @@ bool TlsClient::retry_after(Socket &sock, int rc, Socket::Clock::time_point dead
 void TlsClient::write_all(Socket &sock, std::string_view data, Socket::Clock::time_point deadline) {
     while (!data.empty()) {
         const int chunk = data.size() > size_t(INT_MAX) ? INT_MAX : static_cast<int>(data.size());
+        ERR_clear_error();
         const int rc = SSL_write(ssl_, data.data(), chunk);
         if (rc > 0) {
             data.remove_prefix(size_t(rc));
@@ -138,6 +149,7 @@ void TlsClient::write_all(Socket &sock, std::string_view data, Socket::Clock::ti
 size_t TlsClient::read_some(Socket &sock, char *buf, size_t cap, Socket::Clock::time_point deadline) {
     const int want = cap > size_t(INT_MAX) ? INT_MAX : static_cast<int>(cap);
     for (;;) {
+        ERR_clear_error();
         const int rc = SSL_read(ssl_, buf, want);
         if (rc > 0) return size_t(rc);
         if (!retry_after(sock, rc, deadline, "read")) return 0;

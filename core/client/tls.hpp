@@ -18,8 +18,9 @@ struct TlsOptions {
     // it, like NUT's upsc, any certificate is taken (encryption without authentication).
     bool verify = false;
     std::string ca_path;    // PEM file or hashed directory of CA certificates (CERTPATH); empty: system's
-    std::string host;       // name the certificate must carry when verifying (empty: not checked)
+    std::string host;       // name or address the certificate must carry when verifying (empty: not checked)
     std::string cert_file;  // PEM with our own certificate + key, for a upsd with CERTREQUEST (empty: none)
+    bool operator==(const TlsOptions &) const = default;
 };
 
 class TlsClient {

@@ -112,6 +112,7 @@ void EventLoop::run_posted() {
 
 void EventLoop::run() {
     running_ = true;
+    now_ = Clock::now(); // not the construction time: timers added since then count from now
     epoll_event events[64];
     while (running_) {
         const int n = epoll_wait(epfd_, events, 64, next_timeout_ms());

@@ -160,7 +160,8 @@ void Server::schedule_drop(Client &c) {
     // the connection serial tells them apart (a pointer check once dropped fresh upsd connections).
     if (c.dropping) return;
     c.dropping = true;
-    loop_.post([this, fd = c.fd, serial = c.serial] {
+    loop_.post([this, alive = std::weak_ptr<bool>(alive_), fd = c.fd, serial = c.serial] {
+        if (alive.expired()) return;
         auto it = clients_.find(fd);
         if (it != clients_.end() && it->second->serial == serial) drop(fd);
     });

@@ -51,6 +51,8 @@ private:
     void drop(int fd);
     void schedule_drop(Client &c);
     uint64_t next_serial_ = 1;
+    // Posted work (a deferred drop) checks this first: a reload may destroy the server before it runs.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
     common::EventLoop &loop_;
     std::string path_;

@@ -27,7 +27,7 @@ std::optional<int> wait_tracking(Device &dev, const std::string &id, Clock::time
     return std::nullopt;
 }
 
-bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir) {
+bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir, Clock::time_point deadline) {
     std::shared_ptr<Plugin> plugin;
     try {
         plugin = Plugin::load(d.driver, plugin_dir);
@@ -49,7 +49,7 @@ bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir)
     };
     // Commands are declared when the device opens; waiting for its first good reading as well lets
     // a driver that chooses by status (APC's sdtype 0) know whether it is on battery.
-    const auto ready_by = Clock::now() + std::chrono::seconds(std::max(1, d.maxstartdelay));
+    const auto ready_by = std::min(deadline, Clock::now() + std::chrono::seconds(std::max(1, d.maxstartdelay)));
     while (Clock::now() < ready_by && !(dev->store().data_ok() && !offered().empty()))
         std::this_thread::sleep_for(50ms);
     bool done = false;
@@ -68,8 +68,9 @@ bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir)
         r.name = cmd;
         r.tracking = "kill-power-" + std::to_string(++n);
         dev->submit(r);
-        const auto budget = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(d.poll_timeout + 30));
-        const auto result = wait_tracking(*dev, *r.tracking, Clock::now() + budget);
+        // A command is one exchange with the UPS: the plugin's own timeouts end it well before this.
+        const auto wait = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(d.poll_timeout + 10));
+        const auto result = wait_tracking(*dev, *r.tracking, std::min(deadline, Clock::now() + wait));
         if (result && *result == 0) {
             spdlog::info("device '{}': UPS shutdown sent ({})", d.name, cmd);
             done = true;
@@ -111,9 +112,19 @@ int kill_power(const config::Config &cfg, const KillPowerOptions &opt) {
                             : !cfg.plugin_dir.empty() ? cfg.plugin_dir
                                                       : default_plugin_dir();
     int failed = 0;
+    const auto deadline = Clock::now() + opt.budget;
     for (const auto *d : order) {
+        if (Clock::now() >= deadline) {
+            spdlog::error("device '{}': not shut down: the {} s for all UPSes are used up", d->name, opt.budget.count());
+            ++failed;
+            continue;
+        }
         spdlog::info("device '{}': shutting the UPS down", d->name);
-        if (!shut_down_one(*d, dir)) ++failed;
+        if (!shut_down_one(*d, dir, deadline)) ++failed;
+    }
+    if (!opt.only_device.empty() && order.empty()) {
+        spdlog::error("no device '{}'", opt.only_device);
+        return 1;
     }
     return failed;
 }

@@ -6,6 +6,7 @@
 
 #include "config/config.hpp"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ namespace nutpp::host {
 struct KillPowerOptions {
     std::string plugin_dir;  // overrides the config's plugin_dir
     std::string only_device; // one device only (NUT: upsdrvctl shutdown <ups>)
+    // All devices together: systemd gives a system-shutdown hook 90 s, and a UPS that is slow to
+    // open must not use up the time of the ones after it in sdorder.
+    std::chrono::seconds budget{80};
 };
 
 // The instant commands tried for a device, first that works wins: its `sdcommands`, else NUT's

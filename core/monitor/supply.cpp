@@ -9,13 +9,14 @@ namespace nutpp::monitor {
 TlsPolicy tls_policy(const config::MonitorConfig &cfg, const std::string &host) {
     TlsPolicy p;
     p.options.verify = cfg.certverify;
+    p.options.host = host; // CERTVERIFY checks that the certificate is this server's, not just any valid one
     p.options.ca_path = cfg.certpath;
     p.options.cert_file = cfg.certfile;
     p.required = cfg.forcessl;
     for (const auto &h : cfg.certhosts) {
         if (!common::iequals(h.host, host)) continue;
         p.options.verify = h.certverify;
-        p.options.host = h.name;
+        p.options.host = h.name.empty() ? host : h.name;
         p.required = h.forcessl;
     }
     return p;

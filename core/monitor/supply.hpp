@@ -20,6 +20,7 @@ using Clock = std::chrono::steady_clock;
 struct TlsPolicy {
     client::TlsOptions options;
     bool required = false; // FORCESSL: a server without TLS is an error, not clear text
+    bool operator==(const TlsPolicy &) const = default;
 };
 TlsPolicy tls_policy(const config::MonitorConfig &cfg, const std::string &host);
 
@@ -27,6 +28,7 @@ class Supply {
 public:
     Supply(config::Monitor m, TlsPolicy tls) : push(m.host, m.port, m.ups), cfg_(std::move(m)), tls_(std::move(tls)) {}
     const config::Monitor &cfg() const { return cfg_; }
+    const TlsPolicy &tls() const { return tls_; }
     bool primary() const { return cfg_.role == config::Role::Primary; }
     const std::string &name() const { return cfg_.system; }
 

@@ -134,7 +134,7 @@ void Upsmon::reload() {
             std::unique_ptr<Supply> kept;
             for (auto &s : supplies_)
                 if (s && s->name() == m.system && s->cfg().user == m.user && s->cfg().password == m.password &&
-                    s->cfg().role == m.role)
+                    s->cfg().role == m.role && s->tls() == tls_policy(fresh, m.host))
                     kept = std::move(s);
             next.push_back(kept ? std::move(kept) : std::make_unique<Supply>(m, tls_policy(fresh, m.host)));
         }

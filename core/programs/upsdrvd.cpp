@@ -112,15 +112,6 @@ int main(int argc, char **argv) {
     }
     if (!o.command.empty()) return daemon::send_control("upsdrvd", o.command, pid_file_for(cfg, o));
     if (!o.dump.empty()) return dump_device(cfg, o.dump);
-    if (o.kill_power) {
-        common::init_logging("upsdrvd", o.debug, false);
-        std::error_code ec;
-        const auto dir = std::filesystem::absolute(o.config_file, ec).parent_path();
-        if (!ec) ::setenv("NUTPP_CONFDIR", dir.c_str(), 0);
-        const int failed = host::kill_power(cfg, host::KillPowerOptions{o.plugin_dir, o.only_device});
-        if (failed) spdlog::error("{} UPS(es) could not be shut down", failed);
-        return failed ? 1 : 0;
-    }
     if (!o.only_device.empty()) {
         o.foreground = true;
         bool found = false;
@@ -130,6 +121,16 @@ int main(int argc, char **argv) {
             return 1;
         }
     }
+    if (o.kill_power) {
+        common::init_logging("upsdrvd", o.debug, false);
+        std::error_code ec;
+        const auto dir = std::filesystem::absolute(o.config_file, ec).parent_path();
+        if (!ec) ::setenv("NUTPP_CONFDIR", dir.c_str(), 0);
+        const int failed = host::kill_power(cfg, host::KillPowerOptions{o.plugin_dir, o.only_device});
+        if (failed) spdlog::error("{} UPS(es) could not be shut down", failed);
+        return failed ? 1 : 0;
+    }
+
 
     daemon::block_signals();
     common::init_logging("upsdrvd", o.debug, !o.foreground);

@@ -48,6 +48,7 @@ bool is_parse_error(const common::LineTokenizer::Line &l) {
 // request (once to report it, once more on the next wait), a tenth of upsd's CPU at 1,000 clients.
 constexpr uint32_t kWantRead = EPOLLIN | EPOLLRDHUP | EPOLLET;
 constexpr uint32_t kWantWrite = EPOLLOUT | EPOLLET;
+constexpr int kMaxReadsPerWake = 16;
 
 } // namespace
 
@@ -230,9 +231,10 @@ bool NetServer::dispatch(Client &c, Words words, std::string &reply, std::string
     c.tls = std::make_unique<TlsStream>(*tls_);
     c.session.tls = true;
     std::string plain;
-    if (!c.tls->feed(rest, plain)) c.dead = true;
+    // A bad record right behind STARTTLS: "OK STARTTLS" and OpenSSL's alert still go out first.
+    if (!c.tls->feed(rest, plain)) c.closing = true;
     c.tls->take_output(c.out);
-    if (!plain.empty() && !c.dead) process_plain(c, plain);
+    if (!plain.empty() && !c.closing) process_plain(c, plain);
     return true;
 }
 
@@ -278,7 +280,14 @@ void NetServer::on_client(int fd, uint32_t events) {
     // pending; re-arming EPOLLIN in update_interest reports what is left). A short read from a TCP
     // socket took everything there was, unless the peer already half-closed: then read to EOF.
     const bool peer_closed = events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+    // A client that keeps the socket full gets kMaxReadsPerWake reads, then waits its turn: the
+    // re-arm below puts it behind the other ready clients (edge-triggered epoll re-reports it).
+    int reads = 0;
     while (!c.dead && !c.closing && c.out.empty() && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+        if (++reads > kMaxReadsPerWake) {
+            loop_.modify(fd, c.interest);
+            break;
+        }
         char buf[kReadChunk];
         const ssize_t n = read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;

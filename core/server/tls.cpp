@@ -46,6 +46,10 @@ TlsContext::TlsContext(const std::string &certfile, bool disable_weak, config::C
         throw std::runtime_error("cannot use CERTFILE " + certfile + ": " + why);
     }
     SSL_CTX_set_mode(ctx_, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+    // Without a session id context OpenSSL refuses to resume any session once peers are verified
+    // (certrequest), and clients that cache sessions (NUT's NSS upsmon) would lose contact.
+    static const unsigned char kSessionContext[] = "nutpp-upsd";
+    SSL_CTX_set_session_id_context(ctx_, kSessionContext, sizeof kSessionContext - 1);
     if (certrequest == config::CertRequest::No) return;
     auto fail = [&](const std::string &why) {
         SSL_CTX_free(ctx_);
@@ -85,6 +89,7 @@ TlsStream::~TlsStream() { SSL_free(ssl_); }
 
 bool TlsStream::step(std::string &plain) {
     if (!done_) {
+        ERR_clear_error(); // SSL_get_error looks at the thread's queue: start it empty
         const int r = SSL_do_handshake(ssl_);
         if (r != 1) {
             const int e = SSL_get_error(ssl_, r);
@@ -101,6 +106,7 @@ bool TlsStream::step(std::string &plain) {
     }
     char buf[16384];
     for (;;) {
+        ERR_clear_error();
         const int n = SSL_read(ssl_, buf, sizeof buf);
         if (n > 0) {
             plain.append(buf, size_t(n));
@@ -128,6 +134,7 @@ bool TlsStream::write(std::string_view plain) {
         return true;
     }
     while (!plain.empty()) {
+        ERR_clear_error();
         const int n = SSL_write(ssl_, plain.data(), int(plain.size()));
         if (n <= 0) {
             error_ = "write failed: " + openssl_error();

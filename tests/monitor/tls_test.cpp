@@ -19,7 +19,7 @@ TEST(SupplyTls, PolicyFromGlobalsAndCerthost) {
     const auto global = tls_policy(cfg, "other.example.org");
     EXPECT_TRUE(global.options.verify);
     EXPECT_EQ(global.options.ca_path, "/etc/nutpp/ca");
-    EXPECT_EQ(global.options.host, "");
+    EXPECT_EQ(global.options.host, "other.example.org"); // CERTVERIFY: this server's certificate
     EXPECT_FALSE(global.required);
     const auto host = tls_policy(cfg, "UPS1.example.org"); // host names compare case-insensitively
     EXPECT_FALSE(host.options.verify);

@@ -10,6 +10,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -184,6 +185,19 @@ TEST_F(YamlTls, StarttlsThenQueriesOverTls) {
     EXPECT_EQ(plain.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
 }
 
+// Garbage right behind STARTTLS in the same packet: the client still gets "OK STARTTLS" and a TLS
+// alert before upsd closes, rather than a silent hang-up.
+TEST_F(YamlTls, JunkAfterStarttlsInOnePacketGetsTheReplyAndAnAlert) {
+    RawConn c(upsd_->port());
+    // A handshake record holding an empty ClientHello: well framed, so OpenSSL answers with an alert.
+    ASSERT_TRUE(c.send(std::string("STARTTLS\n") + std::string("\x16\x03\x01\x00\x04\x01\x00\x00\x00", 9)));
+    const std::string got = c.read_quiet();
+    ASSERT_EQ(got.rfind("OK STARTTLS\n", 0), 0u) << got;
+    ASSERT_GT(got.size(), 12u) << "no alert after OK STARTTLS";
+    EXPECT_EQ(got[12], '\x15') << "a TLS alert record follows";
+    EXPECT_TRUE(c.closed_by_peer());
+}
+
 // Our client library and upsc: STARTTLS accepted, the session goes on encrypted.
 TEST_F(YamlTls, OurClientsTalkTls) {
     auto c = nutpp::client::Connection::tcp("127.0.0.1", upsd_->port());
@@ -224,15 +238,18 @@ TEST_F(YamlTls, CertificateVerification) {
             return e.what();
         }
     };
-    EXPECT_EQ(attempt({true, dir + "/c.pem", "localhost"}), "OL");
-    EXPECT_EQ(attempt({true, dir + "/c.pem", ""}), "OL");
-    const std::string wrong_name = attempt({true, dir + "/c.pem", "ups.example.org"});
+    EXPECT_EQ(attempt({true, dir + "/c.pem", "localhost", ""}), "OL");
+    EXPECT_EQ(attempt({true, dir + "/c.pem", "", ""}), "OL"); // library level: no name given, none checked
+    // An address is checked against the certificate's IP entries: CN=localhost has none.
+    const std::string by_ip = attempt({true, dir + "/c.pem", "127.0.0.1", ""});
+    EXPECT_EQ(by_ip.rfind("SSL error: handshake: certificate verification failed", 0), 0u) << by_ip;
+    const std::string wrong_name = attempt({true, dir + "/c.pem", "ups.example.org", ""});
     EXPECT_EQ(wrong_name.rfind("SSL error: handshake: certificate verification failed", 0), 0u) << wrong_name;
     shell_out("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/other-k.pem -out " + dir +
               "/other.pem -subj /CN=localhost -days 2 2>/dev/null");
-    const std::string wrong_ca = attempt({true, dir + "/other.pem", "localhost"});
+    const std::string wrong_ca = attempt({true, dir + "/other.pem", "localhost", ""});
     EXPECT_EQ(wrong_ca.rfind("SSL error: handshake: certificate verification failed", 0), 0u) << wrong_ca;
-    const std::string no_ca = attempt({true, dir + "/missing.pem", ""});
+    const std::string no_ca = attempt({true, dir + "/missing.pem", "", ""});
     EXPECT_EQ(no_ca.rfind("SSL error: cannot load CA certificates from " + dir + "/missing.pem", 0), 0u) << no_ca;
 }
 
@@ -286,6 +303,33 @@ TEST_F(YamlTlsClientCert, RequireTakesOnlyCertificatesOfTheCa) {
     // Clear-text clients are not affected (as NUT: CERTREQUEST is about TLS sessions only).
     RawConn plain(upsd_->port());
     EXPECT_EQ(plain.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
+}
+
+// Clients that cache sessions (NUT's NSS upsmon) resume them on reconnect; with certrequest set,
+// OpenSSL refuses that unless the server names a session id context.
+TEST_F(YamlTlsClientCertRequested, SessionsResume) {
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION); // the session is there right after the handshake
+    SSL_SESSION *session = nullptr;
+    for (int round = 0; round < 2; ++round) {
+        RawConn c(upsd_->port());
+        ASSERT_EQ(c.ask("STARTTLS"), "OK STARTTLS");
+        SSL *ssl = SSL_new(ctx);
+        SSL_set_fd(ssl, c.fd());
+        if (session) SSL_set_session(ssl, session);
+        ASSERT_EQ(SSL_connect(ssl), 1) << "round " << round << "\n" << upsd_->log();
+        const std::string req = "GET VAR demo ups.status\n";
+        ASSERT_EQ(SSL_write(ssl, req.data(), int(req.size())), int(req.size()));
+        char buf[256];
+        const int n = SSL_read(ssl, buf, sizeof buf);
+        EXPECT_EQ(std::string(buf, size_t(std::max(n, 0))), "VAR demo ups.status \"OL\"\n") << round;
+        if (round == 0) session = SSL_get1_session(ssl);
+        else EXPECT_EQ(SSL_session_reused(ssl), 1) << upsd_->log();
+        SSL_shutdown(ssl);
+        SSL_free(ssl);
+    }
+    SSL_SESSION_free(session);
+    SSL_CTX_free(ctx);
 }
 
 TEST_F(YamlTlsClientCertRequested, RequestTakesClientsWithoutACertificate) {

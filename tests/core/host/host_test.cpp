@@ -89,8 +89,16 @@ TEST(Upsdrvd, TwoDevicesOfOnePluginInOneHost) {
     UpsdrvdProcess p;
     p.write_config(device("a", "sim") + device("b", "sim", "    override.ups.id: second\n"));
     p.start();
+    // The socket may answer before the first poll: wait until each device has data.
+    for (const char *dev : {"a", "b"}) {
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (!p.dump("sim", dev).data_ok && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(20ms);
+    }
     EXPECT_EQ(p.dump("sim", "a").vars.count("ups.id"), 0u);
-    EXPECT_EQ(p.dump("sim", "b").vars.at("ups.id"), "second");
+    const auto b = p.dump("sim", "b").vars;
+    ASSERT_EQ(b.count("ups.id"), 1u) << p.log();
+    EXPECT_EQ(b.at("ups.id"), "second");
 }
 
 TEST(Upsdrvd, SetAndInstcmdWithTracking) {

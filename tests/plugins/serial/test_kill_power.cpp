@@ -59,6 +59,9 @@ TEST(KillPower, TheDriversOwnMethodComesFirstAndFailuresAreReported) {
     EXPECT_NE(out.find("device 'smart': UPS shutdown sent (shutdown.default)"), std::string::npos) << out;
     EXPECT_NE(out.find("device 'gone': not up within 1 s; none of its shutdown commands"), std::string::npos) << out;
     EXPECT_NE(out.find("1 UPS(es) could not be shut down"), std::string::npos) << out;
+    // A name that is not in the file is an error, not a silent success.
+    EXPECT_EQ(UpsdrvdProcess::run_sync("-k -a smrat -f " + p.config_path(), out), 1) << out;
+    EXPECT_NE(out.find("no device 'smrat'"), std::string::npos) << out;
     // One device by name, as `upsdrvctl shutdown <ups>`.
     EXPECT_EQ(UpsdrvdProcess::run_sync("-k -a smart -f " + p.config_path(), out), 0) << out;
     EXPECT_EQ(smart.commands(), (std::vector<std::string>{"S", "S"})) << out;
