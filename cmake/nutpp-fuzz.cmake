@@ -6,10 +6,10 @@
 find_program(NUTPP_CLANGXX NAMES clang++ clang++-16 clang++-15 clang++-14)
 
 # nutpp_add_fuzzer(<name> TEST <ctest name> SOURCES <files...> [DEPENDS <files...>]
-#                  [INCLUDES <dirs...>] [SEEDS <dirs...>] [SEED_COMMAND <cmd...>])
+#                  [INCLUDES <dirs...>] [DEFINES <macros...>] [SEEDS <dirs...>] [SEED_COMMAND <cmd...>])
 # SEED_COMMAND runs before each ctest run (e.g. to turn test data into seed files).
 function(nutpp_add_fuzzer name)
-  cmake_parse_arguments(F "" "TEST" "SOURCES;DEPENDS;INCLUDES;SEEDS;SEED_COMMAND" ${ARGN})
+  cmake_parse_arguments(F "" "TEST" "SOURCES;DEPENDS;INCLUDES;DEFINES;SEEDS;SEED_COMMAND" ${ARGN})
   if(NOT NUTPP_CLANGXX)
     message(STATUS "${name}: clang++ not found, fuzz target not built")
     return()
@@ -19,6 +19,9 @@ function(nutpp_add_fuzzer name)
              -I${PROJECT_SOURCE_DIR}/sdk/include)
   foreach(_dir IN LISTS F_INCLUDES)
     list(APPEND _flags -I${_dir})
+  endforeach()
+  foreach(_def IN LISTS F_DEFINES)
+    list(APPEND _flags -D${_def})
   endforeach()
   add_custom_command(OUTPUT ${_out}
     COMMAND ${NUTPP_CLANGXX} ${_flags} -o ${_out} ${F_SOURCES}
