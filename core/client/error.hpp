@@ -34,7 +34,6 @@ inline constexpr std::string_view no_such_host = "No such host";
 inline constexpr std::string_view invalid_response = "Invalid response from server";
 inline constexpr std::string_view server_disconnected = "Server disconnected";
 inline constexpr std::string_view protocol_error = "Protocol error";
-inline constexpr std::string_view ssl_not_available = "SSL is not available";
 } // namespace msg
 
 // "Connection failure: <strerror>", "Write error: <strerror>", "Read error: <strerror>".

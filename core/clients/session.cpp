@@ -49,8 +49,6 @@ int wait_for_tracking(Connection &conn, const std::string &id, std::chrono::seco
     }
 }
 
-} // namespace
-
 void authenticate(Connection &conn, const std::string &user, const std::string &pass) {
     if (!user.empty()) tolerate_refusal([&] { conn.username(user); });
     if (!pass.empty()) tolerate_refusal([&] { conn.password(pass); });
@@ -71,6 +69,22 @@ int run_action(Connection &conn, bool wait, std::chrono::seconds timeout,
     }
     std::fprintf(stderr, "%s\n", reply.c_str());
     return kExitOk;
+}
+
+} // namespace
+
+int run_authenticated_action(Connection &conn, const std::string &user, const std::string &pass, bool wait,
+                             std::chrono::seconds timeout, const std::function<std::string()> &action) {
+    int rc = kExitFailure;
+    try {
+        authenticate(conn, user, pass);
+        rc = run_action(conn, wait, timeout, action);
+    } catch (const Error &e) {
+        print_error(e.what());
+        return kExitFailure;
+    }
+    say_goodbye(conn);
+    return rc;
 }
 
 bool parse_timeout_option(const char *text, unsigned &out) {

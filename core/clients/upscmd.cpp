@@ -80,17 +80,8 @@ int run_command(const Options &o, const char *ups_spec, const std::string &cmd, 
     }
     const std::string pass = o.pass ? *o.pass : prompt_password();
 
-    int rc = kExitFailure;
-    try {
-        authenticate(*conn, user, pass);
-        rc = run_action(*conn, o.wait, std::chrono::seconds(o.timeout),
-                        [&] { return conn->instcmd(ep->ups, cmd, arg); });
-    } catch (const client::Error &e) {
-        print_error(e.what());
-        return kExitFailure;
-    }
-    say_goodbye(*conn);
-    return rc;
+    return run_authenticated_action(*conn, user, pass, o.wait, std::chrono::seconds(o.timeout),
+                                    [&] { return conn->instcmd(ep->ups, cmd, arg); });
 }
 
 } // namespace

@@ -76,17 +76,8 @@ int set_var(const Options &o, const client::Endpoint &ep) {
     if (eq != std::string::npos) value = o.setting->substr(eq + 1);
     else read_line_from_stdin("Enter new value for " + var + ": ", value); // end of input: empty value
 
-    int rc = kExitFailure;
-    try {
-        authenticate(*conn, user, pass);
-        rc = run_action(*conn, o.wait, std::chrono::seconds(o.timeout),
-                        [&] { return conn->set_var(ep.ups, var, value); });
-    } catch (const client::Error &e) {
-        print_error(e.what());
-        return kExitFailure;
-    }
-    say_goodbye(*conn);
-    return rc;
+    return run_authenticated_action(*conn, user, pass, o.wait, std::chrono::seconds(o.timeout),
+                                    [&] { return conn->set_var(ep.ups, var, value); });
 }
 
 } // namespace
