@@ -90,6 +90,8 @@ ServerConfig parse_server(const Reader &r, const Entry &section) {
                       }},
                      {"maxage", [&](const Entry &e) { s.maxage = int(integer(e, 1)); }},
                      {"maxconn", [&](const Entry &e) { s.maxconn = int(integer(e, 1)); }},
+                     {"maxconn_per_address", [&](const Entry &e) { s.maxconn_per_address = int(integer(e, 1)); }},
+                     {"idle_timeout", [&](const Entry &e) { s.idle_timeout = int(integer(e, 1, 86400)); }},
                      {"trackingdelay", [&](const Entry &e) { s.trackingdelay = int(integer(e, 0)); }},
                      {"certfile", [&](const Entry &e) { s.certfile = parse_path(e); }},
                      {"certpath", [&](const Entry &e) { s.certpath = parse_path(e); }},

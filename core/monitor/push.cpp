@@ -21,6 +21,15 @@ void PushWatch::fail(const std::string &why, std::chrono::seconds retry) {
 }
 
 void PushWatch::ensure(std::chrono::milliseconds timeout) {
+    if (conn_ && Clock::now() - last_sent_ >= kPingEvery) {
+        try {
+            conn_->set_timeout(timeout);
+            conn_->send_line("NUTPP PING"); // the "OK PONG" is skipped like any non-STATUS line
+            last_sent_ = Clock::now();
+        } catch (const std::exception &e) {
+            fail(e.what(), kRetryBroken);
+        }
+    }
     if (conn_ || Clock::now() < next_try_) return;
     try {
         auto c = client::Connection::tcp(host_, port_, timeout);
@@ -47,6 +56,7 @@ void PushWatch::ensure(std::chrono::milliseconds timeout) {
         }
         conn_.emplace(std::move(c));
         tok_.reset();
+        last_sent_ = Clock::now();
         spdlog::info("{}@{}: push watch active", ups_, host_);
     } catch (const std::exception &e) {
         fail(e.what(), kRetryBroken);

@@ -24,12 +24,15 @@ public:
     // watch connection broke or could not be made (upsd restarting: polling covers the gap).
     static constexpr std::chrono::seconds kRetryRefused{300};
     static constexpr std::chrono::seconds kRetryBroken{10};
+    // upsd drops clients silent for 60 s, watchers included: say something well before that.
+    static constexpr std::chrono::seconds kPingEvery{20};
 
     PushWatch(std::string host, uint16_t port, std::string ups)
         : host_(std::move(host)), port_(port), ups_(std::move(ups)) {}
 
-    // Opens the watch if it is not active and a retry is due. Blocking, bounded by `timeout`;
-    // the caller does it right after a successful poll, so the host is known to be reachable.
+    // Opens the watch if it is not active and a retry is due, or keeps an active one alive
+    // (NUTPP PING when due). Blocking, bounded by `timeout`; the caller does it right after a
+    // successful poll, so the host is known to be reachable.
     void ensure(std::chrono::milliseconds timeout);
     bool active() const { return conn_.has_value(); }
     int fd() const { return conn_ ? conn_->native_handle() : -1; }
@@ -49,6 +52,7 @@ private:
     std::optional<client::Connection> conn_;
     common::LineTokenizer tok_{8, 512};
     Clock::time_point next_try_{};
+    Clock::time_point last_sent_{};
     unsigned long pushes_ = 0;
 };
 

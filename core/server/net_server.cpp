@@ -53,14 +53,14 @@ constexpr int kMaxReadsPerWake = 16;
 } // namespace
 
 NetServer::NetServer(common::EventLoop &loop, ServerContext &ctx, NetOptions opt)
-    : loop_(loop), ctx_(ctx), opt_(std::move(opt)) {
+    : loop_(loop), ctx_(ctx), opt_(std::move(opt)), auth_(loop, opt_.auth_threads) {
     // Thousands of clients need thousands of descriptors: take the hard limit.
     rlimit rl{};
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
-    set_maxconn(opt_.maxconn);
+    set_maxconn(opt_.maxconn, opt_.maxconn_per_address);
     spare_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
@@ -77,16 +77,22 @@ NetServer::~NetServer() {
     if (spare_fd_ >= 0) close(spare_fd_);
 }
 
-void NetServer::set_maxconn(int n) {
+void NetServer::set_maxconn(int n, int per_address) {
     if (n > 0) {
         maxconn_ = size_t(n);
-        return;
+    } else {
+        rlimit rl{};
+        getrlimit(RLIMIT_NOFILE, &rl);
+        // Leave room for listeners, driver sockets, logs and the accept-and-drop spare.
+        const rlim_t lim = rl.rlim_cur == RLIM_INFINITY ? 1 << 20 : rl.rlim_cur;
+        maxconn_ = lim > 96 ? size_t(lim - 64) : 32;
     }
-    rlimit rl{};
-    getrlimit(RLIMIT_NOFILE, &rl);
-    // Leave room for listeners, driver sockets, logs and the accept-and-drop spare.
-    const rlim_t lim = rl.rlim_cur == RLIM_INFINITY ? 1 << 20 : rl.rlim_cur;
-    maxconn_ = lim > 96 ? size_t(lim - 64) : 32;
+    maxconn_per_address_ = per_address > 0 ? size_t(per_address) : std::max<size_t>(1, maxconn_ / 2);
+}
+
+size_t NetServer::connections_from(const std::string &addr) const {
+    const auto it = per_address_.find(addr);
+    return it == per_address_.end() ? 0 : it->second;
 }
 
 void NetServer::bind_one(const config::Listen &l, std::vector<std::string> &errors) {
@@ -186,12 +192,25 @@ void NetServer::on_accept(int lfd) {
             }
             continue;
         }
+        std::string addr = addr_text(reinterpret_cast<sockaddr *>(&ss));
+        if (connections_from(addr) >= maxconn_per_address_) {
+            close(fd);
+            const auto now = Clock::now();
+            if (now - last_full_log_ > 10s) {
+                spdlog::warn("{} has {} connections open (the most one address may have); refusing more from it",
+                             addr, maxconn_per_address_);
+                last_full_log_ = now;
+            }
+            continue;
+        }
         // Every reply goes out in one write, so Nagle could only add delay.
         const int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         auto c = std::make_unique<Client>();
         c->fd = fd;
-        c->session.addr = addr_text(reinterpret_cast<sockaddr *>(&ss));
+        c->serial = next_serial_++;
+        ++per_address_[addr];
+        c->session.addr = std::move(addr);
         c->last_line = loop_.now();
         c->interest = kWantRead;
         clients_[fd] = std::move(c);
@@ -221,6 +240,11 @@ void NetServer::emit(Client &c, std::string &reply) {
 bool NetServer::dispatch(Client &c, Words words, std::string &reply, std::string_view rest) {
     c.last_line = loop_.now();
     handle_request(ctx_, c.session, words, reply);
+    if (c.session.after == Session::After::NeedVerdict) {
+        c.session.after = Session::After::None;
+        if (await_verdict(c, words, rest)) return true;
+        handle_request(ctx_, c.session, words, reply); // the verdict was known at once
+    }
     if (c.session.after == Session::After::Close) {
         c.closing = true;
         return true;
@@ -283,7 +307,7 @@ void NetServer::on_client(int fd, uint32_t events) {
     // A client that keeps the socket full gets kMaxReadsPerWake reads, then waits its turn: the
     // re-arm below puts it behind the other ready clients (edge-triggered epoll re-reports it).
     int reads = 0;
-    while (!c.dead && !c.closing && c.out.empty() && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+    while (!c.dead && !c.closing && !c.paused && c.out.empty() && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
         if (++reads > kMaxReadsPerWake) {
             loop_.modify(fd, c.interest);
             break;
@@ -333,7 +357,9 @@ void NetServer::flush(Client &c) {
 void NetServer::update_interest(Client &c) {
     // While replies are pending we stop reading: a client that does not read gets no more work done.
     // Only on a change: one epoll_ctl per request would cost as much as the request itself.
-    const uint32_t want = c.out.empty() ? kWantRead : kWantWrite;
+    // A client waiting for its password's verdict is not read at all (want 0: epoll still reports
+    // a hang-up, which is noticed when the verdict arrives).
+    const uint32_t want = !c.out.empty() ? kWantWrite : c.paused ? 0 : kWantRead;
     if (want == c.interest) return;
     c.interest = want;
     loop_.modify(c.fd, want);
@@ -343,17 +369,61 @@ void NetServer::close_client(int fd) {
     auto it = clients_.find(fd);
     if (it == clients_.end()) return;
     drop_login(it->second->session);
+    const auto pa = per_address_.find(it->second->session.addr);
+    if (pa != per_address_.end() && --pa->second == 0) per_address_.erase(pa);
     loop_.unwatch(fd);
     close(fd);
     clients_.erase(it);
+}
+
+bool NetServer::await_verdict(Client &c, Words words, std::string_view rest) {
+    Session &s = c.session;
+    const uint64_t generation = ctx_.users_generation;
+    auto verdict = auth_.verify(s.addr, *s.username, ctx_.users.check_for(*s.username), *s.password,
+                                [this, fd = c.fd, serial = c.serial, generation](bool ok) {
+                                    on_verdict(fd, serial, generation, ok);
+                                });
+    if (verdict) {
+        s.verdict = *verdict ? Session::Verdict::Granted : Session::Verdict::Denied;
+        s.verdict_users = generation;
+        return false;
+    }
+    c.paused = true;
+    c.held_line.assign(words.begin(), words.end());
+    c.held_bytes.assign(rest);
+    return true;
+}
+
+void NetServer::on_verdict(int fd, uint64_t serial, uint64_t users_generation, bool ok) {
+    const auto it = clients_.find(fd);
+    if (it == clients_.end() || it->second->serial != serial) return; // that client has gone
+    Client &c = *it->second;
+    c.session.verdict = ok ? Session::Verdict::Granted : Session::Verdict::Denied;
+    c.session.verdict_users = users_generation; // a reload since then: the line asks again
+    c.paused = false;
+    const std::vector<std::string> line = std::move(c.held_line);
+    const std::string rest = std::move(c.held_bytes);
+    c.held_line.clear();
+    c.held_bytes.clear();
+    const std::vector<std::string_view> words(line.begin(), line.end());
+    std::string &reply = reply_scratch_; // not in use: this runs from the loop, not inside a request
+    reply.clear();
+    const bool stop = dispatch(c, words, reply, rest);
+    emit(c, reply);
+    if (!stop && !c.closing && !c.dead) process_plain(c, rest);
+    if (!c.dead) flush(c);
+    if (c.dead || (c.closing && c.out.empty())) return close_client(fd);
+    // What arrived while we were not reading (the edge was consumed back then): read it now.
+    if (!c.paused && c.out.empty()) on_client(fd, EPOLLIN | EPOLLRDHUP);
 }
 
 void NetServer::tick() {
     const auto now = Clock::now();
     std::vector<int> idle;
     for (auto &[fd, c] : clients_)
-        // A watcher (push.hpp) is silent by design; a vanished one is dropped when a push fails.
-        if (c->session.watch.empty() && now - c->last_line > opt_.idle_timeout) idle.push_back(fd);
+        // Watchers (push.hpp) too: they send NUTPP PING to stay (an idle watch held a slot forever).
+        // A client waiting for its verdict is waiting for us, not idle.
+        if (!c->paused && now - c->last_line > opt_.idle_timeout) idle.push_back(fd);
     for (int fd : idle) {
         spdlog::debug("closing idle client {}", clients_[fd]->session.addr);
         close_client(fd);

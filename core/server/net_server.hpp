@@ -10,6 +10,7 @@
 #include "common/event_loop.hpp"
 #include "common/parseconf.hpp"
 #include "config/config.hpp"
+#include "server/auth.hpp"
 #include "server/protocol.hpp"
 #include "server/tls.hpp"
 
@@ -26,6 +27,8 @@ struct NetOptions {
     int maxconn = 0;                      // 0: derived from the file descriptor limit
     bool allow_not_all_listeners = false;
     std::chrono::seconds idle_timeout{60}; // NUT drops clients silent this long
+    int maxconn_per_address = 0;          // 0: half of maxconn (at least 1)
+    unsigned auth_threads = 2;            // password hashing workers (server/auth.hpp)
 };
 
 class NetServer {
@@ -45,7 +48,10 @@ public:
     // allow_not_all_listeners, any one) cannot be bound.
     void start();
     void set_tls(std::shared_ptr<TlsContext> tls) { tls_ = std::move(tls); }
-    void set_maxconn(int n);
+    // Connection limits: in all (0: from the descriptor limit) and per client address (0: half of
+    // the total, so one host cannot take every slot).
+    void set_maxconn(int n, int per_address = 0);
+    void set_idle_timeout(std::chrono::seconds t) { opt_.idle_timeout = t; }
     // Once a second: closes idle clients.
     void tick();
     // Before a UPS leaves the configuration: closes the connections logged in to it.
@@ -66,6 +72,12 @@ private:
         uint32_t interest = 0;            // epoll events last registered (EPOLLIN or EPOLLOUT)
         bool closing = false;             // close once `out` is written
         bool dead = false;
+        uint64_t serial = 0;              // tells this connection from a later one on the same fd
+        // Waiting for the password's verdict (server/auth.hpp): the request line that needs it and
+        // the bytes read after it, run once the verdict is in. The socket is not read meanwhile.
+        bool paused = false;
+        std::vector<std::string> held_line;
+        std::string held_bytes;
     };
     void bind_one(const config::Listen &l, std::vector<std::string> &errors);
     void on_accept(int lfd);
@@ -78,6 +90,11 @@ private:
     void flush(Client &c);
     void update_interest(Client &c);
     void close_client(int fd);
+    // A request needs the password's verdict: ask for it, holding the line and what follows.
+    // False when the verdict was known at once (the line can run again right away).
+    bool await_verdict(Client &c, Words words, std::string_view rest);
+    void on_verdict(int fd, uint64_t serial, uint64_t users_generation, bool ok);
+    size_t connections_from(const std::string &addr) const;
 
     common::EventLoop &loop_;
     ServerContext &ctx_;
@@ -87,6 +104,9 @@ private:
     std::vector<std::string> listening_;
     std::unordered_map<int, std::unique_ptr<Client>> clients_;
     size_t maxconn_ = 1024;
+    size_t maxconn_per_address_ = 512;
+    uint64_t next_serial_ = 1;
+    std::unordered_map<std::string, size_t> per_address_; // open connections by peer address
     int spare_fd_ = -1; // closed to accept-and-drop when we run out of descriptors
     Clock::time_point last_full_log_{};
     size_t peak_clients_ = 0; // most clients since memory was last given back (tick)
@@ -95,6 +115,7 @@ private:
     // process_plain (after STARTTLS) only runs once the outer request is done with them.
     std::string reply_scratch_;
     std::vector<std::string_view> word_scratch_;
+    Authenticator auth_; // last member, so destroyed first: its workers stop before anything they use
 };
 
 } // namespace nutpp::server

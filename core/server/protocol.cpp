@@ -64,7 +64,12 @@ struct Ctx {
 };
 
 const std::string &user(const Session &s) { return *s.username; }
-const std::string &pass(const Session &s) { return *s.password; }
+
+// The logged-in user's rights once the password was verified, else nullptr (handle_request makes
+// sure the verdict is known before a needs_user verb runs).
+const UserRights *rights(const Ctx &c) {
+    return c.s.verdict == Session::Verdict::Granted ? c.server.users.find(user(c.s)) : nullptr;
+}
 
 void no_args_reply(Ctx &c, std::string_view reply) {
     if (!c.args.empty()) return send_err(c.out, Err::InvalidArgument);
@@ -115,7 +120,7 @@ void cmd_login(Ctx &c) {
     if (c.s.login_ups) return send_err(c.out, Err::AlreadyLoggedIn);
     Ups *ups = c.server.find(c.args[0]);
     if (!ups) return send_err(c.out, Err::UnknownUps);
-    if (!c.server.users.allowed(user(c.s), pass(c.s), Action::Login)) return send_err(c.out, Err::AccessDenied);
+    if (!Users::allowed(rights(c), Action::Login)) return send_err(c.out, Err::AccessDenied);
     c.s.login_ups = ups;
     ups->logins.push_back(&c.s);
     spdlog::info("User {}@{} logged into UPS [{}]", user(c.s), c.s.addr, ups->name());
@@ -127,7 +132,7 @@ void primary_like(Ctx &c, std::string_view granted) {
     if (c.args.size() != 1) return send_err(c.out, Err::InvalidArgument);
     Ups *ups = c.server.find(c.args[0]);
     if (!ups) return send_err(c.out, Err::UnknownUps);
-    if (!c.server.users.allowed(user(c.s), pass(c.s), Action::Primary)) return send_err(c.out, Err::AccessDenied);
+    if (!Users::allowed(rights(c), Action::Primary)) return send_err(c.out, Err::AccessDenied);
     c.out += granted;
     c.out += '\n';
 }
@@ -138,7 +143,7 @@ void cmd_fsd(Ctx &c) {
     if (c.args.size() != 1) return send_err(c.out, Err::InvalidArgument);
     Ups *ups = c.server.find(c.args[0]);
     if (!ups) return send_err(c.out, Err::UnknownUps);
-    if (!c.server.users.allowed(user(c.s), pass(c.s), Action::Fsd)) return send_err(c.out, Err::AccessDenied);
+    if (!Users::allowed(rights(c), Action::Fsd)) return send_err(c.out, Err::AccessDenied);
     spdlog::warn("Client {}@{} set FSD on UPS [{}]", user(c.s), c.s.addr, ups->name());
     ups->fsd = true;
     c.out += "OK FSD-SET\n";
@@ -156,7 +161,7 @@ void set_var(Ctx &c) {
     Ups *ups = c.server.find(a[1]);
     if (!ups) return send_err(c.out, Err::UnknownUps);
     if (!available(c.server, *ups, c.out)) return;
-    if (!c.server.users.allowed(user(c.s), pass(c.s), Action::Set)) return send_err(c.out, Err::AccessDenied);
+    if (!Users::allowed(rights(c), Action::Set)) return send_err(c.out, Err::AccessDenied);
     const VarEntry *v = ups->state().find(a[2]);
     if (!v) return send_err(c.out, Err::VarNotSupported);
     if (!v->rw) return send_err(c.out, Err::Readonly);
@@ -213,7 +218,7 @@ void cmd_instcmd(Ctx &c) {
     if (!ups) return send_err(c.out, Err::UnknownUps);
     if (!available(c.server, *ups, c.out)) return;
     if (!ups->state().has_command(a[1])) return send_err(c.out, Err::CmdNotSupported);
-    if (!c.server.users.allowed_instcmd(user(c.s), pass(c.s), a[1])) return send_err(c.out, Err::AccessDenied);
+    if (!Users::allowed_instcmd(rights(c), a[1])) return send_err(c.out, Err::AccessDenied);
     std::string line;
     append(line, "INSTCMD ", a[1]);
     // Exactly one parameter is forwarded; with more, NUT sends none (kept for compatibility).
@@ -271,6 +276,10 @@ void handle_request(ServerContext &ctx, Session &s, Words words, std::string &ou
         if (!iequals(v.name, words[0])) continue;
         if (v.needs_user && !s.username) return send_err(out, Err::UsernameRequired);
         if (v.needs_user && !s.password) return send_err(out, Err::PasswordRequired);
+        if (v.needs_user && (s.verdict == Session::Verdict::Unknown || s.verdict_users != ctx.users_generation)) {
+            s.after = Session::After::NeedVerdict; // nothing written: the line runs again later
+            return;
+        }
         Ctx c{ctx, s, words.subspan(1), out};
         v.handler(c);
         return;

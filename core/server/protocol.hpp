@@ -30,13 +30,20 @@ struct Session {
     bool tracking = false;                    // SET TRACKING ON|OFF
     bool tls = false;
     std::vector<std::string> watch;           // NUTPP WATCH: UPS names pushed to (server/push.hpp)
-    enum class After { None, Close, StartTls } after = After::None; // what the network layer does next
+    // The password's verdict, kept for the connection (USERNAME and PASSWORD can be sent only once)
+    // and valid while the user list is the one of `verdict_users` (ServerContext::users_generation).
+    enum class Verdict { Unknown, Granted, Denied } verdict = Verdict::Unknown;
+    uint64_t verdict_users = 0;
+    // What the network layer does next. NeedVerdict: the request was not run, because it needs the
+    // password's verdict; the network layer gets it (server/auth.hpp) and runs the request again.
+    enum class After { None, Close, StartTls, NeedVerdict } after = After::None;
 };
 
 // Everything the commands read or change, owned by the server.
 struct ServerContext {
     std::vector<std::unique_ptr<Ups>> upses; // configuration order = LIST UPS order
     Users users;
+    uint64_t users_generation = 1;            // bumped whenever `users` is replaced (reload)
     Tracking tracking;
     std::chrono::seconds maxage{15};
     bool tls_configured = false;              // certificate loaded: STARTTLS allowed

@@ -41,6 +41,13 @@ namespace detail {
 
 void handle_nutpp(ServerContext &ctx, Session &s, Words args, std::string &out) {
     if (args.empty()) return send_err(out, Err::InvalidArgument);
+    if (common::iequals(args[0], "PING")) {
+        // A watcher's keep-alive: watchers are idle clients like any other (an idle watch held a
+        // connection slot forever), so they say something before the idle timeout.
+        if (args.size() != 1) return send_err(out, Err::InvalidArgument);
+        out += "OK PONG\n";
+        return;
+    }
     if (!common::iequals(args[0], "WATCH")) return send_err(out, Err::UnknownCommand);
     if (args.size() != 2) return send_err(out, Err::InvalidArgument);
     const Ups *ups = ctx.find(args[1]);

@@ -6,6 +6,8 @@
 //   ... later, unsolicited, whenever the state changes:
 //                                    STATUS <ups> "<ups.status>"
 //                                    STATUS <ups> ERR DATA-STALE | ERR DRIVER-NOT-CONNECTED
+//   NUTPP PING                   ->  OK PONG   (keep-alive: a watch is dropped after the idle
+//                                              timeout, 60 s, like any silent client)
 //
 // Why this shape:
 // - A real NUT 2.8.0 upsd answers "NUTPP ..." with ERR UNKNOWN-COMMAND, so a client learns in one
@@ -17,6 +19,8 @@
 //   the one tested path, and a lost or reordered push costs at most one polling interval.
 // - One "NUTPP" verb with subcommands keeps the whole extension in one namespace that NUT will
 //   never use, so future NUT verbs cannot collide with ours.
+// - WATCH needs no login: it tells only what an anonymous GET VAR tells. What bounds it is what
+//   bounds every connection: the idle timeout and the per-address connection limit (maxconn_per_address).
 // The STATUS text is what GET VAR <ups> ups.status would answer (value or ERR token), sent only
 // when it differs from the last one pushed for that UPS.
 #pragma once

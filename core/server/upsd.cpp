@@ -28,6 +28,8 @@ Upsd::Upsd(common::EventLoop &loop, const config::Config &cfg, std::string versi
         o.listen.push_back(config::Listen{"::1", 3493, {}});
     }
     o.maxconn = cfg.server.maxconn;
+    o.maxconn_per_address = cfg.server.maxconn_per_address;
+    o.idle_timeout = std::chrono::seconds(cfg.server.idle_timeout);
     o.allow_not_all_listeners = cfg.server.allow_not_all_listeners;
     net_ = std::make_unique<NetServer>(loop_, ctx_, std::move(o));
     const auto &srv = cfg.server;
@@ -82,9 +84,11 @@ void Upsd::apply_devices(const config::Config &cfg) {
 
 void Upsd::reload(const config::Config &cfg) {
     ctx_.users = Users(cfg.users);
+    ++ctx_.users_generation; // every connection's password verdict is checked again
     ctx_.maxage = std::chrono::seconds(cfg.server.maxage);
     trackingdelay_ = std::chrono::seconds(cfg.server.trackingdelay);
-    net_->set_maxconn(cfg.server.maxconn);
+    net_->set_maxconn(cfg.server.maxconn, cfg.server.maxconn_per_address);
+    net_->set_idle_timeout(std::chrono::seconds(cfg.server.idle_timeout));
     apply_devices(cfg);
     spdlog::info("reloaded: {} UPS, {} user(s)", ctx_.upses.size(), ctx_.users.size());
 }

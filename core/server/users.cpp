@@ -18,17 +18,23 @@ bool equal_const_time(std::string_view a, std::string_view b) {
     return diff == 0;
 }
 
+// A crypt(3) string we know how to check.
+bool usable_hash(const std::string &h) { return !h.empty() && h[0] == '$'; }
+
 } // namespace
 
-bool verify_password(std::string_view given, const UserRights &u) {
-    if (u.password_hash.empty()) return equal_const_time(given, u.password);
-    if (u.password_hash[0] != '$') return false; // not a crypt(3) string we know how to check
-    auto data = std::make_unique<crypt_data>(); // large (~32 KB): heap, and thread-safe crypt_r
-    std::memset(data.get(), 0, sizeof(crypt_data));
-    const std::string pw(given);
-    const char *out = crypt_r(pw.c_str(), u.password_hash.c_str(), data.get());
-    // libxcrypt returns "*0"/"*1" (or NULL) on failure; those never equal a real hash.
-    return out && out[0] == '$' && equal_const_time(out, u.password_hash);
+bool PasswordCheck::verify(std::string_view password) const {
+    bool hash_matches = false;
+    if (!hash.empty()) {
+        auto data = std::make_unique<crypt_data>(); // large (~32 KB): heap, and thread-safe crypt_r
+        std::memset(data.get(), 0, sizeof(crypt_data));
+        const std::string pw(password);
+        const char *out = crypt_r(pw.c_str(), hash.c_str(), data.get());
+        // libxcrypt returns "*0"/"*1" (or NULL) on failure; those never equal a real hash.
+        hash_matches = out && out[0] == '$' && equal_const_time(out, hash);
+    }
+    if (!known) return false;
+    return hashed ? hash_matches : equal_const_time(password, plain);
 }
 
 Users::Users(const std::vector<config::User> &users) {
@@ -50,18 +56,35 @@ Users::Users(const std::vector<config::User> &users) {
             if (common::iequals(c, "all")) u.all_instcmds = true;
             else u.instcmds.push_back(c);
         }
+        if (reference_hash_.empty() && usable_hash(u.password_hash)) reference_hash_ = u.password_hash;
         users_.push_back(std::move(u));
     }
 }
 
-const UserRights *Users::authenticate(const std::string &user, const std::string &password) const {
+const UserRights *Users::find(const std::string &user) const {
     for (const auto &u : users_)
-        if (u.name == user) return verify_password(password, u) ? &u : nullptr; // names are case-sensitive
+        if (u.name == user) return &u;
     return nullptr;
 }
 
-bool Users::allowed(const std::string &user, const std::string &password, Action a) const {
-    const UserRights *u = authenticate(user, password);
+PasswordCheck Users::check_for(const std::string &user) const {
+    PasswordCheck c;
+    c.hash = reference_hash_;
+    const UserRights *u = find(user);
+    if (!u) return c;
+    c.known = true;
+    c.hashed = !u->password_hash.empty();
+    if (c.hashed) {
+        // An unusable hash never matches, but still costs what the others do.
+        if (usable_hash(u->password_hash)) c.hash = u->password_hash;
+        else c.known = false;
+    } else {
+        c.plain = u->password;
+    }
+    return c;
+}
+
+bool Users::allowed(const UserRights *u, Action a) {
     if (!u) return false;
     switch (a) {
     case Action::Set: return u->set;
@@ -72,8 +95,7 @@ bool Users::allowed(const std::string &user, const std::string &password, Action
     return false;
 }
 
-bool Users::allowed_instcmd(const std::string &user, const std::string &password, std::string_view cmd) const {
-    const UserRights *u = authenticate(user, password);
+bool Users::allowed_instcmd(const UserRights *u, std::string_view cmd) {
     if (!u) return false;
     if (u->all_instcmds) return true;
     for (const auto &c : u->instcmds)

@@ -84,3 +84,64 @@ TEST_F(Push, Errors) {
     // The session stays a normal NUT session.
     EXPECT_EQ(c.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
 }
+
+namespace {
+
+// upsd with a short idle timeout and a small per-address limit, to see both rules apply to watchers.
+class PushLimits : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const std::string devices = "  demo:\n    driver: sim\n    port: " + std::string(NUTPP_SIM_DATA_DIR) +
+                                    "/cp1000avrlcd.dev\n";
+        const std::string top = "server:\n  listen: [\"127.0.0.1:{PORT}\"]\n  idle_timeout: 2\n  maxconn: 50\n"
+                                "  maxconn_per_address: 4\n";
+        drivers_.write_config(devices, "");
+        drivers_.start();
+        drivers_.dump("sim", "demo");
+        const std::string dir = drivers_.dir().string() + "/upsd";
+        std::filesystem::create_directories(dir);
+        upsd_ = std::make_unique<YamlUpsd>(dir, "state_dir: " + drivers_.state_dir() + "\n" + top + "devices:\n" + devices);
+        ASSERT_TRUE(upsd_->wait_value("demo", "ups.status", 10s)) << upsd_->log();
+    }
+    UpsdrvdProcess drivers_;
+    std::unique_ptr<YamlUpsd> upsd_;
+};
+
+} // namespace
+
+// A watcher that never speaks is dropped at the idle timeout like any client (idle watchers used
+// to hold their slots forever); one that sends NUTPP PING stays and still gets its pushes' answer.
+TEST_F(PushLimits, SilentWatchersAreReapedPingingOnesStay) {
+    RawConn silent(upsd_->port()), pinging(upsd_->port());
+    ASSERT_TRUE(silent.send("NUTPP WATCH demo\n"));
+    ASSERT_TRUE(pinging.send("NUTPP WATCH demo\n"));
+    EXPECT_EQ(silent.read_lines(2), "OK\nSTATUS demo \"OL\"\n");
+    EXPECT_EQ(pinging.read_lines(2), "OK\nSTATUS demo \"OL\"\n");
+    for (int i = 0; i < 5; ++i) {
+        std::this_thread::sleep_for(1s);
+        EXPECT_EQ(pinging.ask("NUTPP PING"), "OK PONG") << "ping " << i;
+    }
+    EXPECT_TRUE(silent.closed_by_peer(3s)) << "a silent watcher was kept past the idle timeout";
+    EXPECT_EQ(pinging.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
+}
+
+// One address may hold maxconn_per_address connections; the next is closed at once, while the
+// ones it has keep working, and a slot freed is usable again.
+TEST_F(PushLimits, OneAddressCannotTakeEverySlot) {
+    std::vector<RawConn> held;
+    for (int i = 0; i < 4; ++i) {
+        held.emplace_back(upsd_->port());
+        ASSERT_TRUE(held.back().send("NUTPP WATCH demo\n"));
+        ASSERT_EQ(held.back().read_lines(2), "OK\nSTATUS demo \"OL\"\n") << "connection " << i;
+    }
+    RawConn refused(upsd_->port());
+    refused.send("VER\n");
+    EXPECT_TRUE(refused.closed_by_peer(3s));
+    EXPECT_EQ(held[0].ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
+    held.pop_back();
+    std::this_thread::sleep_for(200ms);
+    RawConn again(upsd_->port());
+    EXPECT_EQ(again.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
+    std::this_thread::sleep_for(100ms);
+    EXPECT_NE(upsd_->log().find("has 4 connections open"), std::string::npos) << upsd_->log();
+}
