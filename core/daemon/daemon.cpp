@@ -1,4 +1,5 @@
 #include "daemon/daemon.hpp"
+#include "daemon/pid_file.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -7,7 +8,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
@@ -45,14 +45,6 @@ void watch_signals(common::EventLoop &loop, std::function<void()> on_stop, std::
     });
 }
 
-void write_pid_file(const std::string &path) {
-    std::ofstream f(path, std::ios::trunc);
-    if (!f) throw std::runtime_error("cannot write pid file " + path + ": " + strerror(errno));
-    f << getpid() << "\n";
-}
-
-void remove_pid_file(const std::string &path) { unlink(path.c_str()); }
-
 int send_control(const std::string &program, const std::string &command, const std::string &pid_file) {
     int sig;
     if (command == "reload")
@@ -63,14 +55,17 @@ int send_control(const std::string &program, const std::string &command, const s
         std::cerr << "Error: unknown command '" << command << "' for -c (use reload or stop)\n";
         return 1;
     }
-    std::ifstream f(pid_file);
-    long pid = 0;
-    if (!(f >> pid) || pid <= 1) {
-        std::cerr << "Error: " << program << " is not running? (no valid pid in " << pid_file << ")\n";
+    return send_signal(program, sig, pid_file);
+}
+
+int send_signal(const std::string &program, int sig, const std::string &pid_file) {
+    const auto pid = locked_pid(pid_file);
+    if (!pid) {
+        std::cerr << "Error: " << program << " is not running? (no locked pid file " << pid_file << ")\n";
         return 1;
     }
-    if (kill(static_cast<pid_t>(pid), sig) != 0) {
-        std::cerr << "Error: cannot signal " << program << " (pid " << pid << "): " << strerror(errno) << "\n";
+    if (kill(*pid, sig) != 0) {
+        std::cerr << "Error: cannot signal " << program << " (pid " << *pid << "): " << strerror(errno) << "\n";
         return 1;
     }
     return 0;

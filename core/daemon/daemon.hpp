@@ -16,15 +16,16 @@ void block_signals();
 // Routes TERM/INT to on_stop and HUP to on_reload on the loop thread.
 void watch_signals(common::EventLoop &loop, std::function<void()> on_stop, std::function<void()> on_reload);
 
-// Writes our pid; removed by remove_pid_file(). Throws std::runtime_error on failure.
-void write_pid_file(const std::string &path);
-void remove_pid_file(const std::string &path);
-
-// `-c reload|stop`: signals the pid in `pid_file`. Returns a process exit code, printing NUT-like
-// errors ("upsdrvd not running (no pid file ...)") to stderr.
+// `-c reload|stop`: signals the pid in `pid_file` (see pid_file.hpp: only a locked one counts, a
+// stale file left after a crash or a failed removal is "not running"). Returns a process exit
+// code, printing NUT-like errors ("upsdrvd is not running? ...") to stderr.
 int send_control(const std::string &program, const std::string &command, const std::string &pid_file);
+// The same with any signal (upsmon -c fsd: SIGUSR1).
+int send_signal(const std::string &program, int sig, const std::string &pid_file);
 
-// Fork into the background (setsid, stdio to /dev/null). The parent exits 0.
+// Fork into the background (setsid, stdio to /dev/null). The parent exits 0. A PidFile taken
+// before keeps its lock in the child (flock locks belong to the open file description, which the
+// child shares); write the child's pid into it afterwards.
 void detach();
 
 } // namespace nutpp::daemon

@@ -33,7 +33,15 @@ Server::Server(common::EventLoop &loop, std::string path, store::VarStore &store
         close(listen_fd_);
         throw std::runtime_error("cannot listen on " + path_ + ": " + err);
     }
+    // Explicit mode (the umask must not decide who may talk to the driver), and the group of the
+    // state directory (root:nut 0770): upsd running as the service account must be able to
+    // connect even when this process is root, e.g. `user: root` or before the account switch.
     chmod(path_.c_str(), 0660);
+    const std::string dir = path_.substr(0, path_.find_last_of('/') == std::string::npos ? 0 : path_.find_last_of('/'));
+    struct stat dst{};
+    if (geteuid() == 0 && !dir.empty() && stat(dir.c_str(), &dst) == 0 && dst.st_gid != getegid() &&
+        lchown(path_.c_str(), static_cast<uid_t>(-1), dst.st_gid) != 0)
+        spdlog::warn("{}: cannot give the socket to group {}: {}", path_, dst.st_gid, strerror(errno));
     loop_.watch(listen_fd_, EPOLLIN, [this](uint32_t) { on_accept(); });
 }
 

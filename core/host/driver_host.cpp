@@ -1,5 +1,7 @@
 #include "host/driver_host.hpp"
 
+#include "daemon/pid_file.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -55,9 +57,11 @@ int DriverHost::apply(const config::Config &cfg) {
     const bool paths_changed = !configs_.empty() && (cfg.state_dir != state_dir_ || cfg.plugin_dir != plugin_dir_);
     state_dir_ = cfg.state_dir;
     plugin_dir_ = cfg.plugin_dir;
-    std::error_code ec;
-    fs::create_directories(state_dir_, ec);
-    if (ec) spdlog::error("cannot create state_dir {}: {}", state_dir_, ec.message());
+    try {
+        daemon::make_state_dir(state_dir_, std::nullopt); // upsdrvd made it with its group at start
+    } catch (const std::exception &e) {
+        spdlog::error("{}", e.what());
+    }
 
     std::map<std::string, const config::DeviceConfig *> wanted;
     for (const auto &d : cfg.devices)

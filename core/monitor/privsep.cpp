@@ -2,9 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <grp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "daemon/account.hpp"
 #include "daemon/daemon.hpp"
 
 namespace nutpp::monitor {
@@ -22,7 +21,7 @@ namespace {
 constexpr char kShutdownWithFlag = 'F';
 constexpr char kShutdownNoFlag = 'S';
 
-[[noreturn]] void parent_loop(const config::MonitorConfig &cfg, pid_t child, int rfd, const std::string &pid_file) {
+[[noreturn]] void parent_loop(const config::MonitorConfig &cfg, pid_t child, int rfd, daemon::PidFile &pid_file) {
     sigset_t set;
     sigemptyset(&set);
     for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&set, sig);
@@ -49,29 +48,19 @@ constexpr char kShutdownNoFlag = 'S';
             if (r == child || (r < 0 && errno == ECHILD)) reaped = true;
         }
     }
-    if (!pid_file.empty()) daemon::remove_pid_file(pid_file);
+    pid_file.release();
     _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
-}
-
-bool drop_to(const std::string &user) {
-    const passwd *pw = getpwnam(user.c_str());
-    if (!pw) {
-        spdlog::error("run_as_user {} not found", user);
-        return false;
-    }
-    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
-        spdlog::error("cannot switch to user {}: {}", user, strerror(errno));
-        return false;
-    }
-    return true;
 }
 
 } // namespace
 
-std::optional<ChildSide> split_privileges(const config::MonitorConfig &cfg, const std::string &pid_file) {
+std::optional<ChildSide> split_privileges(const config::MonitorConfig &cfg, daemon::PidFile &pid_file) {
     if (geteuid() != 0 || cfg.run_as_user.empty() || cfg.run_as_user == "root") return std::nullopt;
-    if (!getpwnam(cfg.run_as_user.c_str())) {
-        spdlog::error("run_as_user {} not found: staying in one process", cfg.run_as_user);
+    daemon::Account account;
+    try {
+        account = daemon::resolve_account(cfg.run_as_user, "");
+    } catch (const std::exception &e) {
+        spdlog::error("run_as_user: {}: staying in one process", e.what());
         return std::nullopt;
     }
     int fds[2];
@@ -81,17 +70,16 @@ std::optional<ChildSide> split_privileges(const config::MonitorConfig &cfg, cons
     if (child < 0) return std::nullopt;
     if (child > 0) {
         close(fds[1]);
-        if (!pid_file.empty()) {
-            try {
-                daemon::write_pid_file(pid_file);
-            } catch (const std::exception &e) {
-                spdlog::warn("{}", e.what());
-            }
-        }
         parent_loop(cfg, child, fds[0], pid_file);
     }
     close(fds[0]);
-    if (!drop_to(cfg.run_as_user)) _exit(1);
+    pid_file.forget();
+    try {
+        daemon::drop_to(account);
+    } catch (const std::exception &e) {
+        spdlog::error("{}", e.what());
+        _exit(1);
+    }
     const int wfd = fds[1];
     ChildSide side;
     side.action = [wfd](bool flag) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "daemon/pid_file.hpp"
 #include "monitor/upsmon.hpp"
 
 namespace nutpp::monitor {
@@ -19,8 +20,9 @@ struct ChildSide {
 };
 
 // Forks. In the parent this never returns: it serves shutdown requests, forwards signals, and
-// exits with the child's status (removing `pid_file`, which it writes with its own pid). In the
-// child it returns once privileges are dropped; nullopt (no fork) when dropping cannot work.
-std::optional<ChildSide> split_privileges(const config::MonitorConfig &cfg, const std::string &pid_file);
+// exits with the child's status (keeping the lock of `pid_file`, which holds its pid, and removing
+// it at the end). In the child it returns once privileges are dropped (the child closes its copy
+// of the pid file: only the parent holds the lock); nullopt (no fork) when dropping cannot work.
+std::optional<ChildSide> split_privileges(const config::MonitorConfig &cfg, daemon::PidFile &pid_file);
 
 } // namespace nutpp::monitor

@@ -7,8 +7,6 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
-#include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,7 +15,9 @@
 #include "common/event_loop.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
+#include "daemon/account.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/pid_file.hpp"
 #include "server/nut_conf.hpp"
 #include "server/protocol.hpp"
 #include "server/upsd.hpp"
@@ -58,22 +58,6 @@ std::string pid_file(const Options &o, const config::Config &cfg, const server::
     return (std::filesystem::path(dir) / "upsd.pid").string();
 }
 
-// NUT's -u: switch to this account after the listeners are open.
-bool drop_privileges(const std::string &user) {
-    if (user.empty() || geteuid() != 0) return true;
-    const passwd *pw = getpwnam(user.c_str());
-    if (!pw) {
-        spdlog::error("user {} not found", user);
-        return false;
-    }
-    if (pw->pw_uid == 0) return true;
-    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
-        spdlog::error("cannot switch to user {}: {}", user, strerror(errno));
-        return false;
-    }
-    return true;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -86,7 +70,8 @@ int main(int argc, char **argv) {
     app.add_flag("-D", o.debug, "raise the debug level (repeat for more)");
     app.add_option("-c", o.command, "send a command to the running upsd: reload or stop")
         ->check(CLI::IsMember({"reload", "stop"}));
-    app.add_option("-u", o.user, "run as this user once the sockets are open (NUT's -u)");
+    app.add_option("-u", o.user, "run as this user once the sockets are open (NUT's -u; default: the "
+                                 "top-level `user` key, else nut)");
     app.set_version_flag("-V,--version", "Network UPS Tools upsd " + std::string(server::kNutCompatVersion) +
                                              " (nutpp " NUTPP_VERSION ")");
     CLI11_PARSE(app, argc, argv);
@@ -109,22 +94,45 @@ int main(int argc, char **argv) {
     common::init_logging("upsd", std::max(o.debug, cfg.server.debug_min), !o.foreground);
     spdlog::info("{}", version_line());
 
+    // The account (-u, else the top-level `user`/`group`, default nut), the pid file's directory
+    // and the single-instance lock come first: a second upsd stops before binding anything.
+    // NUT writes no pid file in the foreground in drop-in mode; the nutpp mode always does (for -c).
+    const bool want_pid = !drop_in || !o.foreground;
+    std::optional<daemon::Account> account;
+    daemon::PidFile pid_lock;
+    try {
+        account = daemon::account_to_become("upsd", o.user.empty() ? cfg.driver_defaults.user : o.user,
+                                            o.user.empty() ? cfg.driver_defaults.group : "", cfg.state_dir);
+        const std::optional<gid_t> gid = account ? std::optional<gid_t>(account->gid) : std::nullopt;
+        daemon::make_state_dir(cfg.state_dir, gid);
+        if (want_pid) {
+            daemon::make_state_dir(std::filesystem::path(pidf).parent_path().string(), gid);
+            pid_lock = daemon::PidFile::acquire("upsd", pidf);
+        }
+    } catch (const std::exception &e) {
+        std::cerr << "Error: " << e.what() << "\n";
+        return 1;
+    }
+
     common::EventLoop loop;
     std::unique_ptr<server::Upsd> upsd;
     try {
         upsd = std::make_unique<server::Upsd>(loop, cfg, version_line());
         upsd->start();
+        // After the listeners and certificates are open. The driver sockets are group-accessible
+        // (root:<group> 0660), so reconnecting to a restarted upsdrvd works as the account too.
+        if (account) {
+            daemon::drop_to(*account);
+            spdlog::info("running as user {} (group {})", account->user, account->group);
+        }
     } catch (const std::exception &e) {
         spdlog::error("{}", e.what());
         return 1;
     }
-    if (!drop_privileges(o.user)) return 1;
     if (!o.foreground) daemon::detach();
-    // NUT writes no pid file in the foreground; the nutpp mode always does (for -c).
-    const bool want_pid = !drop_in || !o.foreground;
     if (want_pid) {
         try {
-            daemon::write_pid_file(pidf);
+            pid_lock.write_pid(getpid());
         } catch (const std::exception &e) {
             spdlog::warn("{}", e.what());
         }
@@ -146,6 +154,6 @@ int main(int argc, char **argv) {
         });
     loop.run();
     upsd.reset();
-    if (want_pid) daemon::remove_pid_file(pidf);
+    pid_lock.release();
     return 0;
 }

@@ -8,11 +8,14 @@
 #include <iostream>
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "common/event_loop.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
+#include "daemon/account.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/pid_file.hpp"
 #include "driver_socket/dump_client.hpp"
 #include "host/driver_host.hpp"
 #include "host/kill_power.hpp"
@@ -80,6 +83,29 @@ int dump_device(const config::Config &cfg, const std::string &name) {
     return 1;
 }
 
+// What the account will not reach, said before the switch (the switch itself must not depend on it:
+// a device may come later, e.g. a USB UPS plugged in after start).
+void warn_unreachable(const daemon::Account &acct, const config::Config &cfg, const Options &o) {
+    const auto &g = cfg.driver_defaults;
+    for (const auto &d : cfg.devices) {
+        if (!o.only_device.empty() && d.name != o.only_device) continue;
+        // Every device runs in this one process: a per-device account cannot be honoured.
+        if (d.user != g.user || d.group != g.group)
+            spdlog::warn("device '{}': its own user/group ({}/{}) cannot be used: every device runs in upsdrvd's "
+                         "one process, as {} (group {}); set the top-level user/group instead",
+                         d.name, d.user.empty() ? "-" : d.user, d.group.empty() ? "-" : d.group, acct.user, acct.group);
+        std::string why;
+        if (d.port.rfind("/dev/", 0) == 0 && !daemon::account_can(acct, d.port, R_OK | W_OK, &why))
+            spdlog::warn("device '{}': user {} cannot open {} ({}): add it to the device's group (serial ports: "
+                         "dialout) or install the udev rule",
+                         d.name, acct.user, d.port, why);
+    }
+    std::string why;
+    if (!daemon::account_can(acct, o.config_file, R_OK, &why))
+        spdlog::warn("user {} cannot read {} ({}): reload (SIGHUP) will fail; make it root:{} 0640", acct.user,
+                     o.config_file, why, acct.group);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -134,7 +160,42 @@ int main(int argc, char **argv) {
 
     daemon::block_signals();
     common::init_logging("upsdrvd", o.debug, !o.foreground);
-    if (!o.foreground) daemon::detach();
+
+    // Everything that needs root or may refuse to start comes before any socket exists: the
+    // account, the state directory (0770 root:<group>), the pid file lock (a second instance
+    // stops here and leaves the first one's sockets alone).
+    std::optional<daemon::Account> account;
+    daemon::PidFile pid_file;
+    try {
+        account = daemon::account_to_become("upsdrvd", cfg.driver_defaults.user, cfg.driver_defaults.group,
+                                            cfg.state_dir);
+        daemon::make_state_dir(cfg.state_dir, account ? std::optional<gid_t>(account->gid) : std::nullopt);
+        pid_file = daemon::PidFile::acquire("upsdrvd", pid_file_for(cfg, o));
+    } catch (const std::exception &e) {
+        std::cerr << "Error: " << e.what() << "\n";
+        return 1;
+    }
+    if (account) warn_unreachable(*account, cfg, o);
+    if (!o.foreground) {
+        daemon::detach();
+        try {
+            pid_file.write_pid(getpid());
+        } catch (const std::exception &e) {
+            spdlog::warn("{}", e.what());
+        }
+    }
+    // Drop before any plugin opens its device, not after: a reconnect reopens the device as the
+    // account anyway, so a node it cannot open must fail now, visibly, not hours later at the
+    // first USB reset. set*id applies to every thread (glibc), and none has started yet.
+    if (account) {
+        try {
+            daemon::drop_to(*account);
+            spdlog::info("running as user {} (group {})", account->user, account->group);
+        } catch (const std::exception &e) {
+            spdlog::error("{}", e.what());
+            return 1;
+        }
+    }
 
     // Relative file names in device settings (a sim .dev file, say) mean "next to the config file",
     // as NUT resolves them against its CONFPATH. Set once, before any plugin thread exists.
@@ -150,12 +211,6 @@ int main(int argc, char **argv) {
     if (drivers.running() == 0 && (!cfg.devices.empty() || !o.only_device.empty())) {
         spdlog::error("no device could be started ({} failed); exiting", failed);
         return 1;
-    }
-    const std::string pid_file = pid_file_for(cfg, o);
-    try {
-        daemon::write_pid_file(pid_file);
-    } catch (const std::exception &e) {
-        spdlog::warn("{}", e.what());
     }
     spdlog::info("upsdrvd {} running {} device(s) from {}", NUTPP_VERSION, drivers.running(), cfg.file);
 
@@ -177,6 +232,6 @@ int main(int argc, char **argv) {
         });
     loop.run();
     drivers.stop_all();
-    daemon::remove_pid_file(pid_file);
+    pid_file.release();
     return 0;
 }

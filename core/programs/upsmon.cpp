@@ -11,12 +11,13 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "common/log.hpp"
 #include "config/config.hpp"
+#include "daemon/account.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/pid_file.hpp"
 #include "monitor/privsep.hpp"
 #include "monitor/upsmon.hpp"
 
@@ -31,19 +32,15 @@ using namespace nutpp;
 
 namespace {
 
-// -c fsd: SIGUSR1, which daemon::send_control does not know.
-int send_fsd(const std::string &pid_file) {
-    std::ifstream f(pid_file);
-    long pid = 0;
-    if (!(f >> pid) || pid <= 1) {
-        std::cerr << "Error: upsmon is not running? (no valid pid in " << pid_file << ")\n";
-        return 1;
+// The group the state directory is created for when upsmon is the first daemon to need it: the
+// same service account as upsdrvd and upsd (best effort: upsmon itself switches to run_as_user).
+std::optional<gid_t> service_group(const config::Config &cfg) {
+    if (geteuid() != 0) return std::nullopt;
+    try {
+        return daemon::resolve_account(cfg.driver_defaults.user, cfg.driver_defaults.group).gid;
+    } catch (const std::exception &) {
+        return std::nullopt;
     }
-    if (kill(static_cast<pid_t>(pid), SIGUSR1) != 0) {
-        std::cerr << "Error: cannot signal upsmon (pid " << pid << "): " << strerror(errno) << "\n";
-        return 1;
-    }
-    return 0;
 }
 
 } // namespace
@@ -72,7 +69,7 @@ int main(int argc, char **argv) {
     }
     if (check_flag) return monitor::powerdown_flag_set(cfg.monitor) ? 0 : 1;
     const std::string pidf = (std::filesystem::path(cfg.state_dir) / "upsmon.pid").string();
-    if (command == "fsd") return send_fsd(pidf);
+    if (command == "fsd") return daemon::send_signal("upsmon", SIGUSR1, pidf);
     if (!command.empty()) return daemon::send_control("upsmon", command, pidf);
     if (cfg.monitor.monitors.empty()) {
         std::cerr << config_file << ": no monitors configured in section 'monitor'\n";
@@ -88,22 +85,30 @@ int main(int argc, char **argv) {
     common::init_logging("upsmon", std::max(debug, cfg.monitor.debug_min), !foreground);
     spdlog::info("Network UPS Tools upsmon (nutpp " NUTPP_VERSION ")");
     if (!monitor::clear_powerdown_flag(cfg.monitor)) cfg.monitor.powerdownflag.clear();
-    if (!foreground) daemon::detach();
-
-    auto split = monitor::split_privileges(cfg.monitor, pidf);
-    if (!split) {
+    daemon::PidFile pid_lock;
+    try {
+        daemon::make_state_dir(cfg.state_dir, service_group(cfg));
+        pid_lock = daemon::PidFile::acquire("upsmon", pidf);
+    } catch (const std::exception &e) {
+        std::cerr << "Error: " << e.what() << "\n";
+        return 1;
+    }
+    if (!foreground) {
+        daemon::detach();
         try {
-            daemon::write_pid_file(pidf);
+            pid_lock.write_pid(getpid());
         } catch (const std::exception &e) {
             spdlog::warn("{}", e.what());
         }
     }
+
+    auto split = monitor::split_privileges(cfg.monitor, pid_lock);
     const config::MonitorConfig base = cfg.monitor;
     monitor::ShutdownAction action = split ? split->action : monitor::ShutdownAction([base](bool flag) {
         return monitor::run_shutdown_locally(base, flag);
     });
     monitor::Upsmon mon(cfg.monitor, action, [config_file] { return config::load_file(config_file).monitor; });
     const int rc = mon.run(split ? split->parent_alive : std::function<bool()>{});
-    if (!split) daemon::remove_pid_file(pidf);
+    if (!split) pid_lock.release();
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -73,7 +74,10 @@ TEST(UsbHidOpenErrors, PermissionDeniedNamesTheUdevRule) {
     // nobody must reach the config, the state dir, and the emulated /sys (but not the node).
     fs::permissions(p.dir(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                  fs::perms::others_read | fs::perms::others_exec);
-    fs::permissions(p.state_dir(), fs::perms::all);
+    // upsdrvd refuses a world-writable state_dir (anyone could replace its sockets): give it to nobody.
+    const passwd *nobody = getpwnam("nobody");
+    ASSERT_NE(nobody, nullptr);
+    ASSERT_EQ(::chown(p.state_dir().c_str(), nobody->pw_uid, nobody->pw_gid), 0);
     fs::permissions(p.config_path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read);
     // The testbed's /sys and /dev readable by all, as a real system's are; its directories also
     // writable, since umockdev's preload binds the emulated udev netlink socket inside them.
