@@ -6,9 +6,8 @@
 
 namespace nutpp::server {
 
-Authenticator::Authenticator(common::EventLoop &loop, unsigned threads) : loop_(loop) {
-    for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { worker(); });
-}
+Authenticator::Authenticator(common::EventLoop &loop, unsigned threads)
+    : loop_(loop), thread_count_(std::max(1u, threads)) {}
 
 Authenticator::~Authenticator() {
     *alive_ = false;
@@ -64,6 +63,10 @@ std::optional<bool> Authenticator::verify(const std::string &addr, const std::st
 }
 
 void Authenticator::enqueue(Job job) {
+    // Workers start with the first job, on the loop thread: upsd forks into the background after
+    // building its server, and a fork keeps only the forking thread.
+    if (threads_.empty())
+        for (unsigned i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { worker(); });
     {
         std::lock_guard lk(mu_);
         auto &q = queues_[job.addr];

@@ -83,7 +83,8 @@ private:
     std::map<std::string, std::deque<Job>> queues_; // by address
     std::deque<std::string> turn_;                  // addresses with queued jobs, round-robin
     bool stopping_ = false;
-    std::vector<std::thread> threads_;
+    unsigned thread_count_;
+    std::vector<std::thread> threads_; // started by the first enqueue()
 };
 
 } // namespace nutpp::server

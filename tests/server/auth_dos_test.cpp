@@ -133,3 +133,28 @@ TEST_F(AuthDos, RepeatedFailuresFromOneAddressAreThrottled) {
     std::this_thread::sleep_for(200ms);
     EXPECT_NE(upsd_->log().find("further attempts from this address are delayed"), std::string::npos) << upsd_->log();
 }
+
+// upsd in the background (it forks after building its server): the hashing workers must exist in
+// the process that serves, so a hashed password is still answered.
+TEST_F(AuthDos, HashedLoginWorksInTheBackground) {
+    const uint16_t port = free_tcp_port();
+    const std::string dir = drivers_.dir().string() + "/bg";
+    std::filesystem::create_directories(dir);
+    const std::string cfg = dir + "/nutpp.yaml";
+    write_file(cfg, "state_dir: " + dir + "\nserver:\n  listen: [\"127.0.0.1:" + std::to_string(port) +
+                        "\"]\nusers:\n  upsmon: { password_hash: \"" + hash_ + "\", upsmon: primary }\n"
+                        "devices:\n  demo:\n    driver: sim\n    port: x\n");
+    const auto started = run_command({UPSD_BIN, "-f", cfg});
+    ASSERT_EQ(started.exit_code, 0) << started.err;
+    std::unique_ptr<RawConn> c;
+    for (int i = 0; i < 50; ++i) {
+        c = std::make_unique<RawConn>(port);
+        if (c->ok()) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_TRUE(c->ok());
+    EXPECT_EQ(c->ask("USERNAME upsmon"), "OK");
+    EXPECT_EQ(c->ask("PASSWORD monpass"), "OK");
+    EXPECT_EQ(c->ask("PRIMARY demo", 10s), "OK PRIMARY-GRANTED");
+    EXPECT_EQ(run_command({UPSD_BIN, "-f", cfg, "-c", "stop"}).exit_code, 0);
+}
