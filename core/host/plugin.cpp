@@ -1,5 +1,7 @@
 #include "host/plugin.hpp"
 
+#include "common/file_trust.hpp"
+
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -50,14 +52,29 @@ std::string transports_text(uint32_t t) {
 
 } // namespace
 
+std::string Plugin::resolve(const std::string &driver, const std::string &plugin_dir) {
+    const bool is_path = driver.find('/') != std::string::npos;
+    const std::string path = is_path ? driver : (fs::path(plugin_dir) / ("nutpp-" + driver + ".so")).string();
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        throw LoadError("cannot load plugin '" + driver + "': no such file " + path +
+                        (is_path ? "" : " (plugin directory: " + plugin_dir + ")"));
+    return path;
+}
+
+void Plugin::check_trusted(const std::string &driver, const std::string &path) {
+    // dlopen runs the file's code with our privileges: as root, a plugin (or a directory above it)
+    // that someone else can write is someone else's code running as root.
+    if (::geteuid() != 0) return;
+    if (const auto problem = common::root_trust_problem(path); !problem.empty())
+        throw LoadError("refusing to load plugin '" + driver + "' as root: " + problem);
+}
+
 std::shared_ptr<Plugin> Plugin::load(const std::string &driver, const std::string &plugin_dir) {
     std::shared_ptr<Plugin> p(new Plugin());
     const bool is_path = driver.find('/') != std::string::npos;
-    p->path_ = is_path ? driver : (fs::path(plugin_dir) / ("nutpp-" + driver + ".so")).string();
-    std::error_code ec;
-    if (!fs::exists(p->path_, ec))
-        throw LoadError("cannot load plugin '" + driver + "': no such file " + p->path_ +
-                        (is_path ? "" : " (plugin directory: " + plugin_dir + ")"));
+    p->path_ = resolve(driver, plugin_dir);
+    check_trusted(driver, p->path_);
     // RTLD_LOCAL: two plugins never see each other's symbols; RTLD_NOW: unresolved symbols fail here.
     p->handle_ = dlopen(p->path_.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!p->handle_) {
