@@ -18,6 +18,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include <signal.h>
 
 using namespace std::chrono_literals;
 using nutpp::testing::CommandResult;
@@ -125,6 +128,40 @@ TEST(ConfigCheck, EveryDaemonRefusesABadDeviceKeyWithTheConfigStatus) {
     const CommandResult good = run_command({UPSDRVD_BIN, "--check-config", "-f", cfg});
     EXPECT_EQ(good.exit_code, 0) << good.err;
     EXPECT_EQ(good.out, cfg + ": OK\n");
+}
+
+// Item 5: a file that goes bad while the stack runs (checked fine at start, then edited) makes the
+// restarted component exit with the config status; before, `nutpp run` restarted it forever with
+// backoff. Now the whole stack stops and says why.
+TEST(ConfigCheck, NutppRunStopsTheStackWhenAComponentRefusesTheConfig) {
+    TempDir d;
+    d.write("pw", "secret\n", 0600);
+    const uint16_t port = nutpp::testing::free_tcp_port();
+    const auto cfg = d.write("nutpp.yaml", stack_config(d, port, ""), 0600);
+    const std::string log = (d.path / "nutpp.log").string();
+    nutpp::testing::Daemon run({NUTPP_BIN, "run", "-f", cfg}, {}, log);
+    const auto pid_of = [&](const std::string &program) -> pid_t {
+        const std::string text = read_all(log), tag = "nutpp: started " + program + " (pid ";
+        const auto at = text.find(tag);
+        return at == std::string::npos ? -1 : pid_t(std::stol(text.substr(at + tag.size())));
+    };
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    // Everything up and past its own check (upsd listening) before the file goes bad.
+    while ((pid_of("upsmon") < 0 || !something_listens(port)) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(50ms);
+    const pid_t upsdrvd = pid_of("upsdrvd");
+    ASSERT_GT(upsdrvd, 0) << read_all(log);
+    d.write("nutpp.yaml", stack_config(d, port, "    pollintervall: 3\n"), 0600);
+    ::kill(upsdrvd, SIGKILL); // a crash: restarted after its backoff, and then it reads the bad file
+    deadline = std::chrono::steady_clock::now() + 15s;
+    while (run.running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+    EXPECT_FALSE(run.running()) << read_all(log);
+    const std::string text = read_all(log);
+    EXPECT_TRUE(contains(text, "nutpp: upsdrvd refused the configuration in " + cfg +
+                                   " (exit status 78); stopping everything: fix the file, then start again"))
+        << text;
+    EXPECT_TRUE(contains(text, "devices.demo.pollintervall: unknown key")) << text;
+    EXPECT_FALSE(something_listens(port)) << text; // upsd was stopped too
 }
 
 // Item 7: before, each daemon accepted a world-writable file (and ran shutdowncmd from it as root).
