@@ -56,7 +56,9 @@ std::string Plugin::resolve(const std::string &driver, const std::string &plugin
     const bool is_path = driver.find('/') != std::string::npos;
     const std::string path = is_path ? driver : (fs::path(plugin_dir) / ("nutpp-" + driver + ".so")).string();
     std::error_code ec;
-    if (!fs::exists(path, ec))
+    const bool exists = fs::exists(path, ec);
+    if (ec) throw LoadError("cannot load plugin '" + driver + "': cannot access " + path + ": " + ec.message());
+    if (!exists)
         throw LoadError("cannot load plugin '" + driver + "': no such file " + path +
                         (is_path ? "" : " (plugin directory: " + plugin_dir + ")"));
     return path;
@@ -71,17 +73,22 @@ void Plugin::check_trusted(const std::string &driver, const std::string &path) {
 }
 
 std::shared_ptr<Plugin> Plugin::load(const std::string &driver, const std::string &plugin_dir) {
+    const std::string path = resolve(driver, plugin_dir);
+    check_trusted(driver, path);
+    return load_from(driver, path, path);
+}
+
+std::shared_ptr<Plugin> Plugin::load_from(const std::string &driver, const std::string &path,
+                                          const std::string &dlopen_path) {
     std::shared_ptr<Plugin> p(new Plugin());
-    const bool is_path = driver.find('/') != std::string::npos;
-    p->path_ = resolve(driver, plugin_dir);
-    check_trusted(driver, p->path_);
+    p->path_ = path;
     // RTLD_LOCAL: two plugins never see each other's symbols; RTLD_NOW: unresolved symbols fail here.
-    p->handle_ = dlopen(p->path_.c_str(), RTLD_NOW | RTLD_LOCAL);
+    p->handle_ = dlopen(dlopen_path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!p->handle_) {
         const char *err = dlerror();
         throw LoadError("cannot load plugin '" + driver + "' from " + p->path_ + ": " + (err ? err : "dlopen failed"));
     }
-    p->check(is_path ? std::string() : driver);
+    p->check(driver.find('/') != std::string::npos ? std::string() : driver);
     return p;
 }
 

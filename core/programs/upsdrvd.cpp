@@ -8,8 +8,10 @@
 #include <iostream>
 
 #include <grp.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -56,14 +58,15 @@ std::string pid_file_for(const config::Config &cfg, const Options &o) {
 }
 
 // dlopen runs a plugin's load-time constructors, so reading a descriptor is running plugin code. As
-// root, this process first checks the file is root's alone (as a real load would), then drops to the
-// unprivileged account `nobody` for good before dlopen: the plugin's code runs, but never as root.
-// This process does nothing else afterwards, so it is the "short-lived unprivileged child" the
-// validator (core/validate) spawns to learn a plugin's keys. Parsing the ELF file instead would
-// avoid running code at all, but the descriptor is pointers that need the dynamic loader's
-// relocations; a second loader is more code to get wrong than a process that cannot do harm.
+// root, this process first checks the file is root's alone (as a real load would) and opens it, then
+// drops to the unprivileged account `nobody` for good, and only then dlopen()s the file it opened
+// (through /proc/self/fd, so nobody need not be able to reach the plugin's directory): the plugin's
+// code runs, but never as root. This process does nothing else afterwards, so it is the
+// "short-lived unprivileged child" the config check (core/validate) spawns to learn a plugin's keys.
+// Parsing the ELF file instead would avoid running code at all, but the descriptor is pointers that
+// need the dynamic loader's relocations; a second loader is more code to get wrong than a process
+// that can do no harm.
 bool drop_root_for_describe() {
-    if (::geteuid() != 0) return true;
     uid_t uid = 65534;
     gid_t gid = 65534;
     if (const passwd *pw = ::getpwnam("nobody")) uid = pw->pw_uid, gid = pw->pw_gid;
@@ -72,6 +75,9 @@ bool drop_root_for_describe() {
                   << std::strerror(errno) << "\n";
         return false;
     }
+    // A uid change makes the process non-dumpable, which makes /proc/self/fd root's: undo that so
+    // the file opened as root can be dlopen()ed through it.
+    ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     return true;
 }
 
@@ -80,15 +86,14 @@ int describe_plugin(const Options &o) {
         const std::string dir = o.plugin_dir.empty() ? host::default_plugin_dir() : o.plugin_dir;
         const std::string path = host::Plugin::resolve(o.describe, dir);
         host::Plugin::check_trusted(o.describe, path);
-        const bool was_root = ::geteuid() == 0;
-        if (!drop_root_for_describe()) return 1;
-        std::shared_ptr<host::Plugin> p;
-        try {
-            p = host::Plugin::load(o.describe, dir);
-        } catch (const host::LoadError &e) {
-            if (!was_root) throw;
-            throw host::LoadError(std::string(e.what()) + " (loaded as user nobody)");
+        std::string dlopen_path = path;
+        if (::geteuid() == 0) {
+            const int fd = ::open(path.c_str(), O_RDONLY); // kept open until exit, on purpose
+            if (fd < 0) throw host::LoadError("cannot open plugin " + path + ": " + std::strerror(errno));
+            if (!drop_root_for_describe()) return 1;
+            dlopen_path = "/proc/self/fd/" + std::to_string(fd);
         }
+        const auto p = host::Plugin::load_from(o.describe, path, dlopen_path);
         std::cout << (o.describe_keys ? config::serialize_key_specs(p->name(), p->key_specs()) : host::describe(*p));
         return 0;
     } catch (const std::exception &e) {

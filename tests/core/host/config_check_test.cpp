@@ -278,6 +278,17 @@ TEST(Describe, NeverRunsPluginCodeAsRoot) {
     EXPECT_TRUE(contains(r.out, "token (string, secret)")) << r.out;
     EXPECT_FALSE(fs::exists(marker)) << read_all(marker);
 
+    // A plugin `nobody` cannot reach (a 0700 directory) is still described: opened as root, loaded
+    // through the open file after the switch.
+    fs::create_directories(d.path / "private");
+    fs::permissions(d.path / "private", fs::perms(0700));
+    const auto hidden = (d.path / "private" / "nutpp-ctor_marker.so").string();
+    fs::copy_file(marker_plugin(), hidden);
+    r = run_command({UPSDRVD_BIN, "--describe", hidden}, env);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "file:        " + hidden)) << r.out;
+    EXPECT_FALSE(fs::exists(marker)) << read_all(marker);
+
     // The config check (run by every program at start) reads keys the same way.
     const auto cfg = d.write("nutpp.yaml", "state_dir: " + (d.path / "run").string() + "\ndevices:\n  m:\n    driver: " +
                                                marker_plugin() + "\n    port: none\n    tokn: x\n", 0600);
