@@ -2,8 +2,9 @@
 // It replaces NUT's ups.conf (devices + driver globals), upsd.conf (server), upsd.users (users) and
 // upsmon.conf (monitor); key names are NUT's option names in lower case, defaults are NUT's.
 //
-// Loading validates everything except plugin-specific device keys: those are only known once the
-// plugin is loaded, so the host calls check_driver_keys() then.
+// Loading validates everything except plugin-specific device keys: those are declared by the
+// plugins. Programs load through validate::load_checked (core/validate), which adds them (via
+// check_driver_keys) and root's file checks; upsdrvd checks again when it loads a plugin.
 #pragma once
 
 #include "config/error.hpp"
