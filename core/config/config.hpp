@@ -2,8 +2,9 @@
 // It replaces NUT's ups.conf (devices + driver globals), upsd.conf (server), upsd.users (users) and
 // upsmon.conf (monitor); key names are NUT's option names in lower case, defaults are NUT's.
 //
-// Loading validates everything except plugin-specific device keys: those are only known once the
-// plugin is loaded, so the host calls check_driver_keys() then.
+// Loading validates everything except plugin-specific device keys: those are declared by the
+// plugins. Programs load through validate::load_checked (core/validate), which adds them (via
+// check_driver_keys) and root's file checks; upsdrvd checks again when it loads a plugin.
 #pragma once
 
 #include "config/error.hpp"
@@ -72,6 +73,7 @@ enum class Role { None, Primary, Secondary }; // NUT's master/slave are accepted
 struct CertIdent {
     std::string name;
     std::string password; // secret
+    Location password_at; // where `password:` is written; line 0 = not in this file (password_file)
 };
 
 struct Listen {
@@ -107,6 +109,7 @@ struct User {
     std::string name;
     Location where;
     std::string password;       // secret; from `password` or the file named by `password_file`
+    Location password_at;       // where `password:` is written; line 0 = not in this file
     std::string password_hash;  // "<scheme>$..." stored verbatim (verification is upsd's business)
     std::vector<std::string> actions;  // lower case: "set", "fsd", "login", "primary"
     std::vector<std::string> instcmds; // as written; "all" grants every command (compare case-insensitively)
@@ -122,6 +125,7 @@ struct Monitor {
     int power = 1;        // power supplies this UPS feeds here (0 = monitor only)
     std::string user;
     std::string password; // secret
+    Location password_at; // where `password:` is written; line 0 = not in this file
     Role role = Role::None; // always Primary or Secondary after loading
     Location where;
 };
@@ -212,6 +216,12 @@ struct KeySpec {
 // (host keys like `port` included) must have the declared type, every required key must be set.
 // Missing keys are reported at the device's location, the others at the key's.
 void check_driver_keys(const DeviceConfig &device, const std::string &plugin_name, const std::vector<KeySpec> &keys);
+
+// The text form of a plugin's key list (`upsdrvd --describe NAME --keys`), so a process can learn
+// a plugin's keys without loading it. parse_key_specs throws std::runtime_error on malformed text and
+// sets `plugin` to the descriptor's name; serialize_key_specs throws on a tab or line break in a name.
+std::string serialize_key_specs(const std::string &plugin, const std::vector<KeySpec> &keys);
+std::vector<KeySpec> parse_key_specs(const std::string &text, std::string &plugin);
 
 // Keys the host consumes inside a device (exact names; override.<var>/default.<var> come on top).
 const std::vector<std::string> &host_device_keys();

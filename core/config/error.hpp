@@ -8,6 +8,11 @@
 
 namespace nutpp::config {
 
+// Exit status of every nutpp program that stops on a configuration error (sysexits' EX_CONFIG). It
+// differs from a crash's status so `nutpp run` (and systemd's RestartPreventExitStatus=78) can tell
+// "fix the file" from "restart me": retrying a bad file only repeats the error.
+inline constexpr int kExitConfigError = 78;
+
 // A position in a config file, 1-based (yaml-cpp marks are 0-based; the loader converts).
 // line == 0 means "the file as a whole" (e.g. it cannot be opened).
 struct Location {

@@ -63,6 +63,7 @@ Monitor parse_one(const Reader &r, const Entry &el) {
                       [&](const Entry &e) {
                           one_password(e);
                           m.password = printable_text(e, "the upsd user's password");
+                          m.password_at = e.key_at;
                       }},
                      {"password_file",
                       [&](const Entry &e) {

@@ -32,6 +32,7 @@ CertIdent parse_certident(const Reader &r, const Entry &e) {
                       [&](const Entry &x) {
                           if (have_password) fail_at(x.key_at, x.path, "password given twice", "password or password_file");
                           c.password = printable_text(x, "the certificate database password");
+                          c.password_at = x.key_at;
                           have_password = true;
                       }},
                      {"password_file",

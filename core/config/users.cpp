@@ -59,6 +59,7 @@ User parse_user(const Reader &r, const Entry &u) {
                       [&](const Entry &e) {
                           one_secret(e);
                           user.password = printable_text(e, "the password");
+                          user.password_at = e.key_at;
                       }},
                      {"password_file",
                       [&](const Entry &e) {

@@ -1,5 +1,7 @@
 #include "host/plugin.hpp"
 
+#include "common/file_trust.hpp"
+
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -50,21 +52,43 @@ std::string transports_text(uint32_t t) {
 
 } // namespace
 
-std::shared_ptr<Plugin> Plugin::load(const std::string &driver, const std::string &plugin_dir) {
-    std::shared_ptr<Plugin> p(new Plugin());
+std::string Plugin::resolve(const std::string &driver, const std::string &plugin_dir) {
     const bool is_path = driver.find('/') != std::string::npos;
-    p->path_ = is_path ? driver : (fs::path(plugin_dir) / ("nutpp-" + driver + ".so")).string();
+    const std::string path = is_path ? driver : (fs::path(plugin_dir) / ("nutpp-" + driver + ".so")).string();
     std::error_code ec;
-    if (!fs::exists(p->path_, ec))
-        throw LoadError("cannot load plugin '" + driver + "': no such file " + p->path_ +
+    const bool exists = fs::exists(path, ec);
+    if (ec) throw LoadError("cannot load plugin '" + driver + "': cannot access " + path + ": " + ec.message());
+    if (!exists)
+        throw LoadError("cannot load plugin '" + driver + "': no such file " + path +
                         (is_path ? "" : " (plugin directory: " + plugin_dir + ")"));
+    return path;
+}
+
+void Plugin::check_trusted(const std::string &driver, const std::string &path) {
+    // dlopen runs the file's code with our privileges: as root, a plugin (or a directory above it)
+    // that someone else can write is someone else's code running as root.
+    if (::geteuid() != 0) return;
+    if (const auto problem = common::root_trust_problem(path); !problem.empty())
+        throw LoadError("refusing to load plugin '" + driver + "' as root: " + problem);
+}
+
+std::shared_ptr<Plugin> Plugin::load(const std::string &driver, const std::string &plugin_dir) {
+    const std::string path = resolve(driver, plugin_dir);
+    check_trusted(driver, path);
+    return load_from(driver, path, path);
+}
+
+std::shared_ptr<Plugin> Plugin::load_from(const std::string &driver, const std::string &path,
+                                          const std::string &dlopen_path) {
+    std::shared_ptr<Plugin> p(new Plugin());
+    p->path_ = path;
     // RTLD_LOCAL: two plugins never see each other's symbols; RTLD_NOW: unresolved symbols fail here.
-    p->handle_ = dlopen(p->path_.c_str(), RTLD_NOW | RTLD_LOCAL);
+    p->handle_ = dlopen(dlopen_path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!p->handle_) {
         const char *err = dlerror();
         throw LoadError("cannot load plugin '" + driver + "' from " + p->path_ + ": " + (err ? err : "dlopen failed"));
     }
-    p->check(is_path ? std::string() : driver);
+    p->check(driver.find('/') != std::string::npos ? std::string() : driver);
     return p;
 }
 

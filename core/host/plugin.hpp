@@ -23,7 +23,16 @@ public:
 class Plugin {
 public:
     // `driver` is a plugin name ("sim" -> <dir>/nutpp-sim.so) or a path containing '/'.
+    // As root, refuses a plugin that someone other than root can change (check_trusted).
     static std::shared_ptr<Plugin> load(const std::string &driver, const std::string &plugin_dir);
+    // Loads `path` (resolved and checked by the caller) through `dlopen_path`, e.g. /proc/self/fd/N
+    // for a file opened before dropping privileges. No trust check: the caller made it.
+    static std::shared_ptr<Plugin> load_from(const std::string &driver, const std::string &path,
+                                             const std::string &dlopen_path);
+    // The file `driver` names (LoadError when there is none); loads nothing.
+    static std::string resolve(const std::string &driver, const std::string &plugin_dir);
+    // When running as root: LoadError unless `path` and the directories above it are root's alone.
+    static void check_trusted(const std::string &driver, const std::string &path);
     ~Plugin();
     Plugin(const Plugin &) = delete;
     Plugin &operator=(const Plugin &) = delete;

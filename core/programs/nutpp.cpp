@@ -1,8 +1,10 @@
 // nutpp: a small launcher for trying things out and for containers.
 //   nutpp run -f FILE [-D...]
 // starts the components the config needs (upsdrvd when it has devices, upsd, upsmon when it has
-// monitors) in the foreground, restarts one that dies (with doubling backoff, so a broken config
-// does not spin), and stops them all in reverse order on Ctrl-C / SIGTERM. Each component is the
+// monitors) in the foreground, restarts one that dies (with doubling backoff), and stops them all in
+// reverse order on Ctrl-C / SIGTERM. The file is checked whole (validate::load_checked) before
+// anything starts, and a component exiting with the config-error status (78) stops the stack
+// instead of being restarted: a bad file does not fix itself. Each component is the
 // ordinary program found next to this one, so what runs here is what runs under systemd.
 #include <CLI/CLI.hpp>
 
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "validate/validate.hpp"
 
 #ifndef NUTPP_VERSION
 #define NUTPP_VERSION "0.0.0"
@@ -103,9 +106,14 @@ void stop_all(std::vector<Component> &comps) {
 }
 
 int run(const std::string &config_file, int debug) {
+    // The same whole-file check each component runs at its start, done once before any starts: a
+    // file one of them would refuse must not leave the others running half a stack.
     nutpp::config::Config cfg;
     try {
-        cfg = nutpp::config::load_file(config_file);
+        cfg = nutpp::validate::load_checked(config_file);
+    } catch (const nutpp::config::ConfigError &e) {
+        std::cerr << "Error: " << e.what() << "\nnutpp: nothing started\n";
+        return nutpp::config::kExitConfigError;
     } catch (const std::exception &e) {
         std::cerr << "Error: " << e.what() << "\n";
         return 1;
@@ -138,7 +146,8 @@ int run(const std::string &config_file, int debug) {
     sigprocmask(SIG_BLOCK, &set, nullptr);
 
     for (auto &c : comps) start(c);
-    for (;;) {
+    int rc = 0;
+    while (rc == 0) {
         // Wake for signals, or every 200 ms to start components whose backoff has passed.
         const timespec tick{0, 200 * 1000 * 1000};
         const int sig = sigtimedwait(&set, nullptr, &tick);
@@ -149,6 +158,15 @@ int run(const std::string &config_file, int debug) {
             for (auto &c : comps) {
                 if (c.pid != pid) continue;
                 c.pid = -1;
+                // A configuration error is permanent (the file changed since our check): restarting
+                // only repeats it, so the whole stack stops and says why.
+                if (WIFEXITED(status) && WEXITSTATUS(status) == nutpp::config::kExitConfigError) {
+                    std::cerr << "nutpp: " << c.program << " refused the configuration in " << config_file
+                              << " (exit status " << nutpp::config::kExitConfigError
+                              << "); stopping everything: fix the file, then start again\n";
+                    rc = nutpp::config::kExitConfigError;
+                    break;
+                }
                 if (Clock::now() - c.started >= kStableAfter) c.backoff = std::chrono::seconds(1);
                 c.restart_at = Clock::now() + c.backoff;
                 std::cerr << "nutpp: " << c.program << " exited ("
@@ -158,12 +176,13 @@ int run(const std::string &config_file, int debug) {
                 c.backoff = std::min(c.backoff * 2, kMaxBackoff);
             }
         }
+        if (rc != 0) break;
         for (auto &c : comps)
             if (c.pid < 0 && Clock::now() >= c.restart_at) start(c);
     }
     std::cerr << "nutpp: stopping\n";
     stop_all(comps);
-    return 0;
+    return rc;
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include "common/event_loop.hpp"
@@ -21,6 +22,7 @@
 #include "server/nut_conf.hpp"
 #include "server/protocol.hpp"
 #include "server/upsd.hpp"
+#include "validate/validate.hpp"
 
 #ifndef NUTPP_VERSION
 #define NUTPP_VERSION "0.0.0"
@@ -46,9 +48,12 @@ std::string version_line() {
            ") - http://www.networkupstools.org/";
 }
 
-// Loads the configuration of either mode; throws on errors.
-config::Config load(const Options &o, const server::NutPaths &nut) {
-    if (!o.config_file.empty()) return config::load_file(o.config_file);
+// Loads the configuration of either mode; throws on errors. The nutpp file gets the whole-file
+// check upsdrvd and upsmon run too (device keys against their plugins): upsd must not serve a file
+// upsdrvd refuses. `warn` receives the check's warnings (readable secrets, unreadable plugins).
+config::Config load(const Options &o, const server::NutPaths &nut,
+                    std::function<void(const std::string &)> warn = {}) {
+    if (!o.config_file.empty()) return validate::load_checked(o.config_file, {{}, true, std::move(warn)});
     return server::load_nut_config(nut);
 }
 
@@ -82,7 +87,11 @@ int main(int argc, char **argv) {
 
     config::Config cfg;
     try {
-        cfg = load(o, nut);
+        // -c only needs the pid file's place; anything else is about to act on the file.
+        cfg = o.command.empty() || drop_in ? load(o, nut) : config::load_file(o.config_file);
+    } catch (const config::ConfigError &e) {
+        std::cerr << e.what() << "\n";
+        return config::kExitConfigError;
     } catch (const std::exception &e) {
         std::cerr << e.what() << "\n";
         return 1;
@@ -147,7 +156,7 @@ int main(int argc, char **argv) {
         [&] {
             spdlog::info("reloading the configuration");
             try {
-                upsd->reload(load(o, nut));
+                upsd->reload(load(o, nut, [](const std::string &m) { spdlog::warn("{}", m); }));
             } catch (const std::exception &e) {
                 spdlog::error("reload failed, keeping the running configuration: {}", e.what());
             }

@@ -7,8 +7,13 @@
 #include <filesystem>
 #include <iostream>
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "common/event_loop.hpp"
 #include "common/log.hpp"
@@ -20,6 +25,7 @@
 #include "host/driver_host.hpp"
 #include "host/kill_power.hpp"
 #include "host/plugin.hpp"
+#include "validate/validate.hpp"
 
 #ifndef NUTPP_VERSION
 #define NUTPP_VERSION "0.0.0"
@@ -40,6 +46,8 @@ struct Options {
     std::string command;
     std::string only_device;
     std::string describe;
+    bool describe_keys = false;
+    bool check_config = false;
     std::string dump;
     std::string plugin_dir;
 };
@@ -49,11 +57,42 @@ std::string pid_file_for(const config::Config &cfg, const Options &o) {
     return (std::filesystem::path(cfg.state_dir) / name).string();
 }
 
+// dlopen runs a plugin's load-time constructors, so reading a descriptor is running plugin code. As
+// root, this process first checks the file is root's alone (as a real load would) and opens it, then
+// drops to the unprivileged account `nobody` for good, and only then dlopen()s the file it opened
+// (through /proc/self/fd, so nobody need not be able to reach the plugin's directory): the plugin's
+// code runs, but never as root. This process does nothing else afterwards, so it is the
+// "short-lived unprivileged child" the config check (core/validate) spawns to learn a plugin's keys.
+// Parsing the ELF file instead would avoid running code at all, but the descriptor is pointers that
+// need the dynamic loader's relocations; a second loader is more code to get wrong than a process
+// that can do no harm.
+bool drop_root_for_describe() {
+    try {
+        daemon::drop_to(daemon::resolve_account("nobody", ""));
+    } catch (const std::exception &e) {
+        std::cerr << "Error: cannot drop root privileges (to nobody) before loading the plugin: " << e.what() << "\n";
+        return false;
+    }
+    // A uid change makes the process non-dumpable, which makes /proc/self/fd root's: undo that so
+    // the file opened as root can be dlopen()ed through it.
+    ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    return true;
+}
+
 int describe_plugin(const Options &o) {
     try {
         const std::string dir = o.plugin_dir.empty() ? host::default_plugin_dir() : o.plugin_dir;
-        auto p = host::Plugin::load(o.describe, dir);
-        std::cout << host::describe(*p);
+        const std::string path = host::Plugin::resolve(o.describe, dir);
+        host::Plugin::check_trusted(o.describe, path);
+        std::string dlopen_path = path;
+        if (::geteuid() == 0) {
+            const int fd = ::open(path.c_str(), O_RDONLY); // kept open until exit, on purpose
+            if (fd < 0) throw host::LoadError("cannot open plugin " + path + ": " + std::strerror(errno));
+            if (!drop_root_for_describe()) return 1;
+            dlopen_path = "/proc/self/fd/" + std::to_string(fd);
+        }
+        const auto p = host::Plugin::load_from(o.describe, path, dlopen_path);
+        std::cout << (o.describe_keys ? config::serialize_key_specs(p->name(), p->key_specs()) : host::describe(*p));
         return 0;
     } catch (const std::exception &e) {
         std::cerr << "Error: " << e.what() << "\n";
@@ -120,7 +159,13 @@ int main(int argc, char **argv) {
     app.add_flag("-k", o.kill_power,
                  "kill power: send every UPS its shutdown commands (sdorder, sdcommands) and exit "
                  "(NUT's upsdrvctl shutdown; the last step of a system shutdown)");
-    app.add_option("--describe", o.describe, "print a plugin's descriptor and config keys, then exit");
+    auto *describe = app.add_option("--describe", o.describe,
+                                    "print a plugin's descriptor and config keys, then exit (as root, the plugin "
+                                    "is loaded as user nobody: its code never runs as root)");
+    app.add_flag("--keys", o.describe_keys, "with --describe: print the keys in the form the config check reads")
+        ->needs(describe);
+    app.add_flag("--check-config", o.check_config,
+                 "check the whole configuration file (plugin keys and, as root, file permissions), then exit");
     app.add_option("--dump", o.dump, "print a running device's variables like upsc, then exit");
     app.add_option("--plugin-dir", o.plugin_dir, "directory of driver plugins (default: " +
                                                      host::default_plugin_dir() + ")");
@@ -129,12 +174,23 @@ int main(int argc, char **argv) {
 
     if (!o.describe.empty()) return describe_plugin(o);
 
+    // Commands for a running upsdrvd only need state_dir; everything that acts on the file checks
+    // all of it first (a device with a bad key stops the whole start, not just that device).
+    const bool acts = o.command.empty() && o.dump.empty();
     config::Config cfg;
     try {
-        cfg = config::load_file(o.config_file);
+        cfg = acts ? validate::load_checked(o.config_file, {o.plugin_dir, !o.kill_power, {}})
+                   : config::load_file(o.config_file);
+    } catch (const config::ConfigError &e) {
+        std::cerr << "Error: " << e.what() << "\n";
+        return config::kExitConfigError;
     } catch (const std::exception &e) {
         std::cerr << "Error: " << e.what() << "\n";
         return 1;
+    }
+    if (o.check_config) {
+        std::cout << o.config_file << ": OK\n";
+        return 0;
     }
     if (!o.command.empty()) return daemon::send_control("upsdrvd", o.command, pid_file_for(cfg, o));
     if (!o.dump.empty()) return dump_device(cfg, o.dump);
@@ -223,7 +279,8 @@ int main(int argc, char **argv) {
         [&] {
             spdlog::info("reloading {}", o.config_file);
             try {
-                const auto fresh = config::load_file(o.config_file);
+                const auto fresh = validate::load_checked(
+                    o.config_file, {o.plugin_dir, true, [](const std::string &m) { spdlog::warn("{}", m); }});
                 const int n = drivers.apply(fresh);
                 spdlog::info("reload done: {} device(s) running, {} failed", drivers.running(), n);
             } catch (const std::exception &e) {

@@ -20,6 +20,7 @@
 #include "daemon/pid_file.hpp"
 #include "monitor/privsep.hpp"
 #include "monitor/upsmon.hpp"
+#include "validate/validate.hpp"
 
 #ifndef NUTPP_VERSION
 #define NUTPP_VERSION "0.0.0"
@@ -60,9 +61,15 @@ int main(int argc, char **argv) {
     app.set_version_flag("-V,--version", "Network UPS Tools upsmon 2.8.0 (nutpp " NUTPP_VERSION ")");
     CLI11_PARSE(app, argc, argv);
 
+    // -K (late in a shutdown) and -c only read the flag file's and pid file's names; running acts on
+    // the file (shutdowncmd, notifycmd as root), so it gets the whole-file check every program runs.
+    const bool acts = !check_flag && command.empty();
     config::Config cfg;
     try {
-        cfg = config::load_file(config_file);
+        cfg = acts ? validate::load_checked(config_file) : config::load_file(config_file);
+    } catch (const config::ConfigError &e) {
+        std::cerr << e.what() << "\n";
+        return config::kExitConfigError;
     } catch (const std::exception &e) {
         std::cerr << e.what() << "\n";
         return 1;
@@ -73,7 +80,7 @@ int main(int argc, char **argv) {
     if (!command.empty()) return daemon::send_control("upsmon", command, pidf);
     if (cfg.monitor.monitors.empty()) {
         std::cerr << config_file << ": no monitors configured in section 'monitor'\n";
-        return 1;
+        return config::kExitConfigError;
     }
     if (cfg.monitor.shutdowncmd.empty()) std::cerr << "Warning: no shutdowncmd set: upsmon cannot shut down\n";
 
@@ -107,7 +114,10 @@ int main(int argc, char **argv) {
     monitor::ShutdownAction action = split ? split->action : monitor::ShutdownAction([base](bool flag) {
         return monitor::run_shutdown_locally(base, flag);
     });
-    monitor::Upsmon mon(cfg.monitor, action, [config_file] { return config::load_file(config_file).monitor; });
+    monitor::Upsmon mon(cfg.monitor, action, [config_file] {
+        return validate::load_checked(config_file, {{}, true, [](const std::string &m) { spdlog::warn("{}", m); }})
+            .monitor;
+    });
     const int rc = mon.run(split ? split->parent_alive : std::function<bool()>{});
     if (!split) pid_lock.release();
     return rc;

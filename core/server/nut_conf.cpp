@@ -88,7 +88,7 @@ void parse_upsd_conf(const std::vector<Words> &lines, config::Config &cfg, std::
         else if (k == "STATEPATH" && w.size() >= 2) statepath = v;
         else if (k == "CERTFILE" && w.size() >= 2) s.certfile = v;
         else if (k == "CERTPATH" && w.size() >= 2) s.certpath = v;
-        else if (k == "CERTIDENT" && w.size() >= 3) s.certident = {w[1], w[2]};
+        else if (k == "CERTIDENT" && w.size() >= 3) s.certident = {w[1], w[2], {}};
         else if (k == "CERTREQUEST" && w.size() >= 2) {
             if (v == "1" || iequals(v, "REQUEST")) s.certrequest = config::CertRequest::Request;
             else if (v == "2" || iequals(v, "REQUIRE")) s.certrequest = config::CertRequest::Require;

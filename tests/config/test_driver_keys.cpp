@@ -120,3 +120,27 @@ TEST(ConfigDriverKeys, PluginWithoutKeys) {
     EXPECT_EQ(e.expected, "no plugin-specific keys (driver 'usbhid-ups' declares none)");
     EXPECT_NO_THROW(check_driver_keys(device("    port: auto\n    desc: x\n"), "usbhid-ups", {}));
 }
+
+// The text form the config check reads from `upsdrvd --describe NAME --keys` keeps every field.
+TEST(ConfigKeySpecText, RoundTripsEveryField) {
+    const std::string text = serialize_key_specs("usbhid-ups", usb_keys);
+    std::string plugin;
+    const auto back = parse_key_specs(text, plugin);
+    EXPECT_EQ(plugin, "usbhid-ups");
+    ASSERT_EQ(back.size(), usb_keys.size());
+    for (size_t i = 0; i < back.size(); ++i) {
+        EXPECT_EQ(back[i].name, usb_keys[i].name);
+        EXPECT_EQ(back[i].type, usb_keys[i].type);
+        EXPECT_EQ(back[i].required, usb_keys[i].required);
+        EXPECT_EQ(back[i].secret, usb_keys[i].secret);
+        EXPECT_EQ(back[i].enum_values, usb_keys[i].enum_values);
+    }
+}
+
+TEST(ConfigKeySpecText, RefusesMalformedText) {
+    std::string plugin;
+    EXPECT_THROW(parse_key_specs("", plugin), std::runtime_error);
+    EXPECT_THROW(parse_key_specs("nutpp-keys 1\nkey\tx\tstring\t0\t0\n", plugin), std::runtime_error); // no plugin
+    EXPECT_THROW(parse_key_specs("nutpp-keys 1\nplugin\tp\nkey\tx\tfloat\t0\t0\n", plugin), std::runtime_error);
+    EXPECT_THROW(serialize_key_specs("p", {{"a\tb", KeySpec::Type::String, false, {}}}), std::runtime_error);
+}

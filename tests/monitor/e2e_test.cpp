@@ -124,7 +124,9 @@ TEST_F(MonitorE2E, ControlFsdAndLogins) {
 TEST_F(MonitorE2E, PrivilegeSeparation) {
     if (geteuid() != 0) GTEST_SKIP() << "SKIPPED: needs root to switch to run_as_user";
     if (run_command({"id", "nobody"}).exit_code != 0) GTEST_SKIP() << "SKIPPED: no user 'nobody'";
-    chmod(dir_.c_str(), 0777); // the unprivileged NOTIFYCMD writes events.log here
+    // The unprivileged NOTIFYCMD writes events.log here. Sticky, as /tmp is: a directory others can
+    // write without it would let them swap the config file, which upsmon refuses as root.
+    chmod(dir_.c_str(), 01777);
     const std::string seq = write_seq("lb", "ups.status: OL\nTIMER 1\nups.status: OB LB\nTIMER 600\n");
     OurStack stack(seq_device("demo", seq), kUsers);
     Recorder rec(dir_);
