@@ -31,6 +31,11 @@ StatusFlags parse_status(std::string_view status) {
     return f;
 }
 
+bool is_wait_placeholder(std::string_view status) {
+    const auto words = common::split_ws(status);
+    return words.size() == 1 && common::iequals(words[0], "WAIT");
+}
+
 const std::vector<FlagEvent> &flag_events() {
     // LB and FSD have no "cleared" event in NUT: the shutdown decision is what matters.
     static const std::vector<FlagEvent> events = {

@@ -26,6 +26,10 @@ const std::vector<StatusWord> &status_words();
 // Space-separated words -> flags. Never throws; junk lands in `other`.
 StatusFlags parse_status(std::string_view status);
 
+// True for upsd's placeholder "WAIT" (NUT's too): the driver was (re)connected and has not sent its
+// data yet. It is no status of the UPS; upsmon keeps the last known one (see Upsmon::handle).
+bool is_wait_placeholder(std::string_view status);
+
 // Events raised when a flag turns on / off between two polls.
 struct FlagEvent {
     bool StatusFlags::*flag;

@@ -52,6 +52,7 @@ public:
     std::string raw_status;
     int commstate = -1;          // -1 never tried/known, 0 lost, 1 ok
     Clock::time_point last_ok{}, last_noncrit{}, last_nocomm_warn{}, last_rb_warn{}, oblb_since{};
+    std::optional<Clock::time_point> wait_since; // first poll of the current run of WAIT answers
     bool rb_warned = false;
     bool fsd_notified = false;
 

@@ -147,19 +147,41 @@ void Upsmon::reload() {
     }
 }
 
-void Upsmon::handle(Supply &s, const std::optional<std::string> &status, Clock::time_point now) {
-    if (!status) {
-        if (s.commstate != 0) {
-            spdlog::error("Poll UPS [{}] failed - {}", s.name(), s.last_error());
-            notifier_.notify("COMMBAD", s.name());
-            s.commstate = 0;
-            s.last_nocomm_warn = now;
-        } else if (age(now, s.last_nocomm_warn) > cfg_.nocommwarntime) {
-            notifier_.notify("NOCOMM", s.name());
-            s.last_nocomm_warn = now;
-        }
+void Upsmon::comm_lost(Supply &s, const std::string &why, Clock::time_point now) {
+    if (s.commstate != 0) {
+        spdlog::error("Poll UPS [{}] failed - {}", s.name(), why);
+        notifier_.notify("COMMBAD", s.name());
+        s.commstate = 0;
+        s.last_nocomm_warn = now;
+    } else if (age(now, s.last_nocomm_warn) > cfg_.nocommwarntime) {
+        notifier_.notify("NOCOMM", s.name());
+        s.last_nocomm_warn = now;
+    }
+}
+
+// ups.status WAIT (upsd reconnected to the driver, whose data has not come yet) tells nothing about
+// the UPS, so the last known status stands and nothing is notified: a driver restart used to give
+// OTHER [WAIT], then ONLINE and NOTOTHER for a UPS that never left line power. (NUT 2.8.0's upsmon
+// ignores the word too.) last_ok does not advance, so a WAIT that lasts is treated like stale data:
+// past deadtime it is lost communication (COMMBAD, NOCOMM; COMMOK when data comes back), and a UPS
+// last seen on battery turns critical then, exactly as with DATA-STALE.
+void Upsmon::handle_wait(Supply &s, Clock::time_point now) {
+    if (!s.wait_since) s.wait_since = now;
+    const double waited = age(now, *s.wait_since);
+    if (waited <= cfg_.deadtime) {
+        spdlog::debug("{}: ups.status WAIT (driver data not there yet) for {:.0f} s: keeping the last known status",
+                      s.name(), waited);
         return;
     }
+    comm_lost(s, fmt::format("ups.status still WAIT after {:.0f} s (more than deadtime {} s): the driver sends no data",
+                             waited, cfg_.deadtime),
+              now);
+}
+
+void Upsmon::handle(Supply &s, const std::optional<std::string> &status, Clock::time_point now) {
+    if (!status) return comm_lost(s, s.last_error(), now);
+    if (is_wait_placeholder(*status)) return handle_wait(s, now);
+    s.wait_since.reset();
     if (s.commstate == 0) notifier_.notify("COMMOK", s.name());
     s.commstate = 1;
     s.last_ok = now;

@@ -44,6 +44,8 @@ private:
     void poll_all();
     void poll_pushed(); // only the supplies whose push asked for it
     void handle(Supply &s, const std::optional<std::string> &status, Clock::time_point now);
+    void handle_wait(Supply &s, Clock::time_point now);
+    void comm_lost(Supply &s, const std::string &why, Clock::time_point now); // COMMBAD, then NOCOMM
     // true = shutdown was decided and carried out (the loop ends)
     bool recalc();
     void forceshutdown();

@@ -194,6 +194,12 @@ int main(int argc, char **argv) {
     }
     if (!o.command.empty()) return daemon::send_control("upsdrvd", o.command, pid_file_for(cfg, o));
     if (!o.dump.empty()) return dump_device(cfg, o.dump);
+    // Nothing to drive (or to shut down with -k) is a configuration mistake, as for NUT's upsdrvctl
+    // ("no UPS definitions found"); `nutpp run` does not start upsdrvd for such a file.
+    if (cfg.devices.empty()) {
+        std::cerr << "Error: no devices defined in " << cfg.file << ": nothing to run\n";
+        return 1;
+    }
     if (!o.only_device.empty()) {
         o.foreground = true;
         bool found = false;

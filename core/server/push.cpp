@@ -65,6 +65,11 @@ void handle_nutpp(ServerContext &ctx, Session &s, Words args, std::string &out) 
 // Called (through Ups::on_change) after driver lines were applied, on driver connect/disconnect and
 // when staleness flips. Cheap when nothing changed: one string build and compare per UPS.
 void NetServer::push_status(const Ups &ups) {
+    // After a driver (re)connect GET answers WAIT until the dump is done (as NUT's upsd does); that
+    // placeholder, or half a dump, is no state to announce: watchers would re-poll into it and see
+    // a status change that never happened. DUMPDONE or the driver's loss pushes next. An error
+    // (a driver silent past maxage during its dump) is still news.
+    if (ups.dump_pending() && ups.availability(ctx_.maxage) == Availability::Ok) return;
     std::string line = push_status_line(ctx_, ups);
     std::string &last = pushed_[ups.name()];
     if (line == last) return;

@@ -2,12 +2,17 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <optional>
 #include <stdexcept>
+#include <vector>
 
 namespace nutpp::server {
 
@@ -20,6 +25,66 @@ std::string openssl_error() {
     ERR_error_string_n(e, buf, sizeof buf);
     ERR_clear_error();
     return buf;
+}
+
+// The names of the PEM blocks in a file ("CERTIFICATE", "PRIVATE KEY"...), read without decoding
+// them (so no passphrase prompt); nullopt when the file cannot be opened. OpenSSL's loaders only say
+// "DECODER routines::unsupported" or "no start line" when a part is missing.
+std::optional<std::vector<std::string>> pem_block_names(const std::string &file) {
+    BIO *bio = BIO_new_file(file.c_str(), "r");
+    if (!bio) return std::nullopt;
+    std::vector<std::string> names;
+    char *name = nullptr, *header = nullptr;
+    unsigned char *data = nullptr;
+    long len = 0;
+    while (PEM_read_bio(bio, &name, &header, &data, &len) == 1) {
+        names.emplace_back(name);
+        OPENSSL_free(name);
+        OPENSSL_free(header);
+        OPENSSL_free(data);
+    }
+    BIO_free(bio);
+    ERR_clear_error(); // the loop ends on "no start line"
+    return names;
+}
+
+bool any_ends_with(const std::vector<std::string> &names, std::string_view tail) {
+    return std::any_of(names.begin(), names.end(), [&](const std::string &n) {
+        return n.size() >= tail.size() && n.compare(n.size() - tail.size(), tail.size(), tail) == 0;
+    });
+}
+
+// A key with a passphrase cannot be used by a daemon: fail instead of prompting on the terminal.
+int no_passphrase(char *, int, int, void *) { return -1; }
+
+// Loads CERTFILE (certificate chain + key in one PEM file, NUT's format) into ctx, or says which
+// part of the file is wrong.
+void use_certfile(SSL_CTX *ctx, const std::string &certfile) {
+    const std::string where = "certfile " + certfile + ": ";
+    const auto names = pem_block_names(certfile);
+    if (!names) throw std::runtime_error(where + "cannot open: " + openssl_error());
+    // "CERTIFICATE", "TRUSTED CERTIFICATE"; "PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"...
+    if (!any_ends_with(*names, "CERTIFICATE"))
+        throw std::runtime_error(where + "no certificate found (the file must hold the certificate and its key, PEM)");
+    if (!any_ends_with(*names, "PRIVATE KEY"))
+        throw std::runtime_error(where + "no private key found (the file must hold the certificate and its key, PEM)");
+    if (SSL_CTX_use_certificate_chain_file(ctx, certfile.c_str()) != 1)
+        throw std::runtime_error(where + "cannot use the certificate: " + openssl_error());
+    SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
+    const std::string mismatch = where + "the private key does not match the certificate";
+    if (SSL_CTX_use_PrivateKey_file(ctx, certfile.c_str(), SSL_FILETYPE_PEM) != 1) {
+        // Loading already compares the key with the certificate.
+        const unsigned long e = ERR_peek_last_error();
+        if (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH) {
+            ERR_clear_error();
+            throw std::runtime_error(mismatch);
+        }
+        throw std::runtime_error(where + "cannot use the private key (it must not be encrypted): " + openssl_error());
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) {
+        ERR_clear_error();
+        throw std::runtime_error(mismatch);
+    }
 }
 
 } // namespace
@@ -38,12 +103,12 @@ TlsContext::TlsContext(const std::string &certfile, bool disable_weak, config::C
     ctx_ = SSL_CTX_new(TLS_server_method());
     if (!ctx_) throw std::runtime_error("TLS: " + openssl_error());
     SSL_CTX_set_min_proto_version(ctx_, disable_weak ? TLS1_2_VERSION : TLS1_VERSION);
-    if (SSL_CTX_use_certificate_chain_file(ctx_, certfile.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx_, certfile.c_str(), SSL_FILETYPE_PEM) != 1 ||
-        SSL_CTX_check_private_key(ctx_) != 1) {
-        const std::string why = openssl_error();
+    try {
+        use_certfile(ctx_, certfile);
+    } catch (...) {
         SSL_CTX_free(ctx_);
-        throw std::runtime_error("cannot use CERTFILE " + certfile + ": " + why);
+        ctx_ = nullptr;
+        throw;
     }
     SSL_CTX_set_mode(ctx_, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
     // Without a session id context OpenSSL refuses to resume any session once peers are verified

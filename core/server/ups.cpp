@@ -73,7 +73,8 @@ void Ups::try_connect() {
     was_stale_ = false;
     loop_.watch(fd_, EPOLLIN, [this](uint32_t ev) { on_event(ev); });
     send("DUMPALL");
-    // Until the dump overwrites it, clients see WAIT (what NUT shows while it waits for a driver).
+    // Until the dump overwrites it, clients see WAIT (what NUT shows while it waits for a driver);
+    // it is never pushed to watchers (dump_pending(), NetServer::push_status).
     state_.set_info("ups.status", "WAIT");
     spdlog::info("Connected to UPS [{}]: {}", name_, path_);
     if (on_change) on_change(*this);

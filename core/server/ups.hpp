@@ -36,6 +36,9 @@ public:
 
     const UpsState &state() const { return state_; }
     bool connected() const { return fd_ >= 0; }
+    // Connected, but the driver has not finished its DUMPALL answer yet: ups.status is upsd's
+    // WAIT placeholder (or a partial dump), which says nothing about the UPS.
+    bool dump_pending() const { return fd_ >= 0 && !state_.dump_done(); }
     // NUT's rule: not connected; DATASTALE after the dump; or silent longer than maxage.
     Availability availability(std::chrono::seconds maxage) const;
 
@@ -51,6 +54,7 @@ public:
     std::vector<Session *> logins;
     // Push hook (server/push.hpp): called after driver data was applied and when the connection or
     // staleness changes; the listener compares the status itself, so spurious calls are harmless.
+    // It also skips the calls made while dump_pending().
     std::function<void(const Ups &)> on_change;
 
     static constexpr size_t kMaxDriverOutput = 256 * 1024;

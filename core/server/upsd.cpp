@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <stdexcept>
 
 namespace nutpp::server {
 
@@ -16,7 +17,23 @@ std::string driver_socket_path(const std::string &state_dir, const config::Devic
     return (std::filesystem::path(state_dir) / (driver + "-" + d.name)).string();
 }
 
+namespace {
+
+// NUT's upsd refuses to serve nothing unless ALLOW_NO_DEVICE (an empty ups.conf is a mistake far
+// more often than a plan to add UPSes by reload). The drop-in loader already applied the rule with
+// NUT's own message; this is the same rule for nutpp files, at start and at reload.
+void require_devices(const config::Config &cfg) {
+    if (!cfg.devices.empty()) return;
+    if (!cfg.server.allow_no_device)
+        throw std::runtime_error(cfg.file + ": no devices defined: upsd needs at least one (set server.allow_no_device: "
+                                            "true to start without and add them later by reload)");
+    spdlog::warn("no devices defined in {}: serving none until a reload adds some", cfg.file);
+}
+
+} // namespace
+
 Upsd::Upsd(common::EventLoop &loop, const config::Config &cfg, std::string version_line) : loop_(loop) {
+    require_devices(cfg);
     ctx_.version_line = std::move(version_line);
     ctx_.users = Users(cfg.users);
     ctx_.maxage = std::chrono::seconds(cfg.server.maxage);
@@ -83,6 +100,7 @@ void Upsd::apply_devices(const config::Config &cfg) {
 }
 
 void Upsd::reload(const config::Config &cfg) {
+    require_devices(cfg); // before anything changes: a refused reload keeps the running set
     ctx_.users = Users(cfg.users);
     ++ctx_.users_generation; // every connection's password verdict is checked again
     ctx_.maxage = std::chrono::seconds(cfg.server.maxage);

@@ -57,8 +57,28 @@ FakeDriver::FakeDriver(std::string socket_path) : path_(std::move(socket_path)) 
     acceptor_ = std::thread([this] { accept_loop(); });
 }
 
+void FakeDriver::hold_dumps() {
+    std::lock_guard lk(mu_);
+    hold_ = true;
+}
+
+void FakeDriver::release_dumps() {
+    {
+        std::lock_guard lk(mu_);
+        hold_ = false;
+    }
+    released_.notify_all();
+}
+
+void FakeDriver::drop_connections() {
+    std::lock_guard lk(mu_);
+    // shutdown, not close: the serving thread still owns the fd and closes it in the destructor.
+    for (int fd : conns_) ::shutdown(fd, SHUT_RDWR);
+}
+
 FakeDriver::~FakeDriver() {
     stop_ = true;
+    release_dumps(); // a serving thread may be waiting to answer DUMPALL
     acceptor_.join();
     {
         std::lock_guard lk(mu_);
@@ -97,7 +117,12 @@ void FakeDriver::serve(int fd) {
             std::vector<std::string> w;
             for (std::string x; words >> x;) w.push_back(x);
             if (w.empty()) continue;
-            if (w[0] == "DUMPALL") send(dump());
+            if (w[0] == "DUMPALL") {
+                std::unique_lock lk(mu_);
+                released_.wait(lk, [this] { return !hold_ || stop_; });
+                lk.unlock();
+                send(dump());
+            }
             else if (w[0] == "PING") send("PONG\n");
             else if ((w[0] == "SET" || w[0] == "INSTCMD") && w.size() >= 2 && w[w.size() - 2] == "TRACKING")
                 send("TRACKING " + w.back() + " 0\n"); // every tracked action "succeeds"

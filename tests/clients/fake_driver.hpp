@@ -2,10 +2,12 @@
 // with TRACKING) on a Unix socket, with a fixed set of variables that dummy-ups cannot publish --
 // ENUM and RANGE variables -- so upsrw's listing formats and tracked SUCCESS results can be compared
 // against the real server. Every connection (upsd reconnects) gets its own thread; the destructor
-// closes them all and joins.
+// closes them all and joins. Tests of upsd's reconnect path can also hold the DUMPALL answer back
+// (a driver still initialising) and drop the connections (a driver restart).
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -23,6 +25,12 @@ public:
     // The DUMPALL answer (ends with DATAOK and DUMPDONE).
     static const char *dump();
 
+    // While held, DUMPALL is answered only once release_dumps() is called.
+    void hold_dumps();
+    void release_dumps();
+    // Closes every connection (upsd sees the driver go away and reconnects).
+    void drop_connections();
+
 private:
     void accept_loop();
     void serve(int fd);
@@ -32,6 +40,8 @@ private:
     std::atomic<bool> stop_{false};
     std::thread acceptor_;
     std::mutex mu_;
+    std::condition_variable released_;
+    bool hold_ = false;
     std::vector<int> conns_;
     std::vector<std::thread> workers_;
 };

@@ -25,6 +25,15 @@ TEST(Status, Parse) {
     EXPECT_EQ(parse_status(std::string("\0\xff", 2)).other.size(), 1u);
 }
 
+// Only upsd's lone placeholder is "no news"; WAIT next to real words is an unclassified word (OTHER).
+TEST(Status, WaitPlaceholder) {
+    EXPECT_TRUE(is_wait_placeholder("WAIT"));
+    EXPECT_TRUE(is_wait_placeholder(" wait "));
+    EXPECT_FALSE(is_wait_placeholder("OL WAIT"));
+    EXPECT_FALSE(is_wait_placeholder("WAITING"));
+    EXPECT_FALSE(is_wait_placeholder(""));
+}
+
 TEST(Status, EventsTable) {
     struct Row {
         const char *name;

@@ -1,6 +1,7 @@
 // The NUTPP WATCH push extension (core/server/push.hpp) on our upsd with upsdrvd (sim on a .dev file
 // that the test rewrites): the watcher gets OK + the current state, then one STATUS line per change;
 // a plain NUT connection on the same server never sees an unsolicited byte.
+#include "fake_driver.hpp"
 #include "upsd_fixture.hpp"
 #include "upsdrvd_fixture.hpp"
 
@@ -144,4 +145,41 @@ TEST_F(PushLimits, OneAddressCannotTakeEverySlot) {
     EXPECT_EQ(again.ask("GET VAR demo ups.status"), "VAR demo ups.status \"OL\"");
     std::this_thread::sleep_for(100ms);
     EXPECT_NE(upsd_->log().find("has 4 connections open"), std::string::npos) << upsd_->log();
+}
+
+// After a driver restart upsd shows ups.status "WAIT" to GET (NUT does) until the driver's DUMPALL
+// answer is complete; that placeholder must never be pushed, or every watcher re-polls into WAIT
+// (upsmon then reported OTHER/NOTOTHER/ONLINE for a UPS that stayed on line).
+TEST(PushReconnect, NoStatusPushBeforeTheDriverDumpIsDone) {
+    char tmpl[] = "/tmp/nutpp-pushwait-XXXXXX";
+    ASSERT_TRUE(mkdtemp(tmpl));
+    const std::string dir = tmpl;
+    std::filesystem::create_directories(dir + "/run");
+    {
+        FakeDriver driver(dir + "/run/fake-demo");
+        YamlUpsd upsd(dir, "state_dir: " + dir + "/run\nserver:\n  listen: [\"127.0.0.1:{PORT}\"]\n"
+                           "devices:\n  demo:\n    driver: fake\n    port: none\n");
+        ASSERT_TRUE(upsd.wait_value("demo", "ups.status", 10s)) << upsd.log();
+        RawConn w(upsd.port());
+        ASSERT_TRUE(w.send("NUTPP WATCH demo\n"));
+        EXPECT_EQ(w.read_lines(2), "OK\nSTATUS demo \"OL\"\n");
+
+        driver.hold_dumps(); // the restarted driver is still initialising
+        driver.drop_connections();
+        EXPECT_EQ(w.read_lines(1, 10s), "STATUS demo ERR DRIVER-NOT-CONNECTED\n") << upsd.log();
+        // upsd reconnects (once a second) and waits for the dump; GET answers WAIT meanwhile, as NUT's.
+        std::string got;
+        RawConn plain(upsd.port());
+        for (int i = 0; i < 100 && got.find("WAIT") == std::string::npos; ++i) {
+            std::this_thread::sleep_for(50ms);
+            got = plain.ask("GET VAR demo ups.status");
+        }
+        EXPECT_EQ(got, "VAR demo ups.status \"WAIT\"") << upsd.log();
+        EXPECT_EQ(w.read_quiet(500ms), "") << "nothing is pushed while the dump is pending";
+
+        driver.release_dumps();
+        EXPECT_EQ(w.read_lines(1, 10s), "STATUS demo \"OL\"\n") << upsd.log();
+        EXPECT_EQ(w.read_quiet(300ms), "");
+    }
+    std::filesystem::remove_all(dir);
 }

@@ -247,3 +247,11 @@ TEST(Upsdrvd, TermStopsCleanly) {
     EXPECT_EQ(p.wait_exit(10s), 0) << p.log();
     EXPECT_FALSE(std::filesystem::exists(p.socket("sim", "demo")));
 }
+
+TEST(Upsdrvd, NoDevicesIsAnError) {
+    UpsdrvdProcess p;
+    p.write_config("");
+    p.start();
+    EXPECT_TRUE(p.wait_log("no devices defined in " + p.config_path() + ": nothing to run")) << p.log();
+    EXPECT_EQ(p.wait_exit(5s), 1) << p.log();
+}
