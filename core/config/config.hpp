@@ -90,7 +90,7 @@ struct ServerConfig {
     bool listen_configured = false;
     int maxage = 15;            // seconds without driver updates before data is stale
     int maxconn = 0;            // 0 = the process's file descriptor limit
-    int maxconn_per_address = 0; // 0 = half of maxconn (nutpp: one host cannot take every slot)
+    int maxconn_per_address = 0; // 0 = maxconn less an eighth (nutpp: one host cannot take every slot)
     int idle_timeout = 60;       // seconds a client may stay silent (NUT's fixed 60; watchers too)
     int trackingdelay = 3600;   // seconds TRACKING results are kept
     std::string certfile;       // PEM with certificate + key; empty = no TLS

@@ -87,7 +87,10 @@ void NetServer::set_maxconn(int n, int per_address) {
         const rlim_t lim = rl.rlim_cur == RLIM_INFINITY ? 1 << 20 : rl.rlim_cur;
         maxconn_ = lim > 96 ? size_t(lim - 64) : 32;
     }
-    maxconn_per_address_ = per_address > 0 ? size_t(per_address) : std::max<size_t>(1, maxconn_ / 2);
+    // The default keeps an eighth of the slots (at least one) for other addresses: close to NUT,
+    // where one host may take them all, while a single host can no longer lock everyone else out.
+    maxconn_per_address_ = per_address > 0 ? size_t(per_address) : maxconn_ - std::max<size_t>(1, maxconn_ / 8);
+    if (maxconn_per_address_ == 0) maxconn_per_address_ = 1;
 }
 
 size_t NetServer::connections_from(const std::string &addr) const {

@@ -27,7 +27,7 @@ struct NetOptions {
     int maxconn = 0;                      // 0: derived from the file descriptor limit
     bool allow_not_all_listeners = false;
     std::chrono::seconds idle_timeout{60}; // NUT drops clients silent this long
-    int maxconn_per_address = 0;          // 0: half of maxconn (at least 1)
+    int maxconn_per_address = 0;          // 0: maxconn less an eighth (at least 1 slot) kept for others
     unsigned auth_threads = 2;            // password hashing workers (server/auth.hpp)
 };
 
@@ -48,8 +48,8 @@ public:
     // allow_not_all_listeners, any one) cannot be bound.
     void start();
     void set_tls(std::shared_ptr<TlsContext> tls) { tls_ = std::move(tls); }
-    // Connection limits: in all (0: from the descriptor limit) and per client address (0: half of
-    // the total, so one host cannot take every slot).
+    // Connection limits: in all (0: from the descriptor limit) and per client address (0: the total
+    // less an eighth, at least one slot, so one host cannot take every slot).
     void set_maxconn(int n, int per_address = 0);
     void set_idle_timeout(std::chrono::seconds t) { opt_.idle_timeout = t; }
     // Once a second: closes idle clients.

@@ -147,6 +147,30 @@ TEST_F(PushLimits, OneAddressCannotTakeEverySlot) {
     EXPECT_NE(upsd_->log().find("has 4 connections open"), std::string::npos) << upsd_->log();
 }
 
+// maxconn is the limit in all: with the per-address limit set to it, the connection after maxconn
+// is refused (the 50 slots of PushLimits, 4 per address, cannot show that).
+TEST(MaxconnInAll, TheConnectionAfterMaxconnIsRefused) {
+    UpsdrvdProcess drivers;
+    const std::string devices = "  demo:\n    driver: sim\n    port: " + std::string(NUTPP_SIM_DATA_DIR) +
+                                "/cp1000avrlcd.dev\n";
+    drivers.write_config(devices, "");
+    drivers.start();
+    const std::string dir = drivers.dir().string() + "/upsd";
+    std::filesystem::create_directories(dir);
+    YamlUpsd upsd(dir, "state_dir: " + drivers.state_dir() + "\nserver:\n  listen: [\"127.0.0.1:{PORT}\"]\n"
+                       "  maxconn: 3\n  maxconn_per_address: 3\ndevices:\n" + devices);
+    ASSERT_TRUE(upsd.wait_value("demo", "ups.status", 10s)) << upsd.log();
+    std::vector<std::unique_ptr<RawConn>> held;
+    for (int i = 0; i < 3; ++i) {
+        held.push_back(std::make_unique<RawConn>(upsd.port()));
+        ASSERT_EQ(held.back()->ask("VER").rfind("Network UPS Tools upsd", 0), 0u) << "connection " << i;
+    }
+    RawConn extra(upsd.port());
+    EXPECT_TRUE(extra.closed_by_peer());
+    std::this_thread::sleep_for(100ms);
+    EXPECT_NE(upsd.log().find("maxconn (3) reached"), std::string::npos) << upsd.log();
+}
+
 // After a driver restart upsd shows ups.status "WAIT" to GET (NUT does) until the driver's DUMPALL
 // answer is complete; that placeholder must never be pushed, or every watcher re-polls into WAIT
 // (upsmon then reported OTHER/NOTOTHER/ONLINE for a UPS that stayed on line).
