@@ -2,34 +2,21 @@
 // upsmon user's password hashed with yescrypt, and someone sending packets of USERNAME, PASSWORD and
 // hundreds of FSD lines. upsd hashed the password once per line on its one thread, upsmon's polls
 // timed out, it declared the UPS dead while on battery and ran shutdowncmd. Now: no shutdown.
+#include "crypt_hash.hpp"
 #include "monitor_fixture.hpp"
 
 #include <gtest/gtest.h>
-
-#include <crypt.h>
 
 #include <thread>
 
 using namespace std::chrono_literals;
 using namespace nutpp::testing;
 
-namespace {
-
-std::string yescrypt(const std::string &password) {
-    char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (!crypt_gensalt_rn("$y$", 0, nullptr, 0, salt, sizeof salt)) return "";
-    crypt_data data{};
-    const char *out = crypt_r(password.c_str(), salt, &data);
-    return out && out[0] == '$' ? out : "";
-}
-
-} // namespace
-
 TEST(MonitorAuthDos, FsdFloodWhileOnBatteryShutsNothingDown) {
     const std::string dir = make_temp_dir("upsmon-dos");
     const std::string seq = dir + "/ob.seq";
     write_file(seq, "ups.status: OB DISCHRG\nbattery.charge: 80\nTIMER 600\n");
-    const std::string hash = yescrypt("pp");
+    const std::string hash = crypt_hash("pp");
     ASSERT_FALSE(hash.empty());
     OurStack stack("  demo:\n    driver: sim\n    port: " + seq + "\n    mode: dummy-once\n    pollinterval: 0.5\n",
                    "  monp: { password_hash: \"" + hash + "\", upsmon: primary }\n");

@@ -2,12 +2,11 @@
 // each of which hashed the password again (yescrypt, tens of ms) on the event loop. Another
 // client's GET VAR waited ~23 s; with the UPS on battery upsmon saw COMMBAD and shut down.
 // Now the verdict is computed once per connection, on a worker thread.
+#include "crypt_hash.hpp"
 #include "upsd_fixture.hpp"
 #include "upsdrvd_fixture.hpp"
 
 #include <gtest/gtest.h>
-
-#include <crypt.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -18,31 +17,16 @@ using namespace nutpp::testing;
 
 namespace {
 
-std::string yescrypt(const std::string &password) {
-    char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (!crypt_gensalt_rn("$y$", 0, nullptr, 0, salt, sizeof salt)) return "";
-    crypt_data data{};
-    const char *out = crypt_r(password.c_str(), salt, &data);
-    return out && out[0] == '$' ? out : "";
-}
-
 class AuthDos : public ::testing::Test {
 protected:
     void SetUp() override {
-        hash_ = yescrypt("monpass");
+        hash_ = crypt_hash("monpass");
         ASSERT_FALSE(hash_.empty());
-        const std::string top = "server:\n  listen: [\"127.0.0.1:{PORT}\"]\n"
-                                "users:\n"
-                                "  upsmon: { password_hash: \"" + hash_ + "\", upsmon: primary }\n";
-        const std::string devices = "  demo:\n    driver: sim\n    port: " + std::string(NUTPP_SIM_DATA_DIR) +
-                                    "/cp1000avrlcd.dev\n";
-        drivers_.write_config(devices, "");
-        drivers_.start();
-        drivers_.dump("sim", "demo");
-        const std::string dir = drivers_.dir().string() + "/upsd";
-        std::filesystem::create_directories(dir);
-        upsd_ = std::make_unique<YamlUpsd>(dir, "state_dir: " + drivers_.state_dir() + "\n" + top + "devices:\n" + devices);
-        ASSERT_TRUE(upsd_->wait_value("demo", "ups.status", 10s)) << upsd_->log();
+        upsd_ = start_yaml_stack(drivers_,
+                                 "server:\n  listen: [\"127.0.0.1:{PORT}\"]\nusers:\n"
+                                 "  upsmon: { password_hash: \"" + hash_ + "\", upsmon: primary }\n",
+                                 "  demo:\n    driver: sim\n    port: " + std::string(NUTPP_SIM_DATA_DIR) +
+                                     "/cp1000avrlcd.dev\n");
     }
     UpsdrvdProcess drivers_;
     std::unique_ptr<YamlUpsd> upsd_;
@@ -61,7 +45,7 @@ TEST_F(AuthDos, OnePacketOfFsdLinesDoesNotStallOtherClients) {
     constexpr int kLines = 450;
     // How long one hash takes here, for the report: the old upsd spent kLines of these.
     const auto t0 = std::chrono::steady_clock::now();
-    ASSERT_FALSE(yescrypt("x").empty());
+    ASSERT_FALSE(crypt_hash("x").empty());
     const auto one_hash = std::chrono::steady_clock::now() - t0;
 
     RawConn attacker(upsd_->port());

@@ -1,12 +1,11 @@
 // The password check off the event loop (core/server/auth.hpp) and the user list's per-user checks
 // (users.hpp), in process: what a check costs for known and unknown users, fairness between
 // addresses, and the throttle after repeated failures.
+#include "crypt_hash.hpp"
 #include "server/auth.hpp"
 #include "server/users.hpp"
 
 #include <gtest/gtest.h>
-
-#include <crypt.h>
 
 #include <chrono>
 #include <string>
@@ -19,15 +18,6 @@ using nutpp::server::PasswordCheck;
 using nutpp::server::Users;
 
 namespace {
-
-// A crypt(3) string of `method` ("$y$" yescrypt, "$6$" SHA-512) for `password`, made with libxcrypt.
-std::string make_hash(const char *method, const std::string &password, unsigned long cost = 0) {
-    char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (!crypt_gensalt_rn(method, cost, nullptr, 0, salt, sizeof salt)) return "";
-    crypt_data data{};
-    const char *out = crypt_r(password.c_str(), salt, &data);
-    return out && out[0] == '$' ? out : "";
-}
 
 Users users_with(const std::string &hash) {
     std::vector<nutpp::config::User> list(2);
@@ -49,7 +39,7 @@ void run_until(EventLoop &loop, const std::function<bool()> &done, std::chrono::
 } // namespace
 
 TEST(Users, EveryCheckCostsOneHashWhenAnyUserHasOne) {
-    const std::string hash = make_hash("$6$", "secret");
+    const std::string hash = nutpp::testing::crypt_hash("secret", "$6$");
     ASSERT_FALSE(hash.empty());
     const Users users = users_with(hash);
     const PasswordCheck known = users.check_for("hashed");
@@ -91,7 +81,7 @@ TEST(Users, AnUnusableHashNeverMatches) {
 // One worker, ten checks queued from one address, then one from another: the second address's
 // check is served on the next turn, not after the ten.
 TEST(Authenticator, TakesAddressesInTurn) {
-    const std::string hash = make_hash("$6$", "secret", 200000); // ~0.1 s each: the queue is real
+    const std::string hash = nutpp::testing::crypt_hash("secret", "$6$", 200000); // ~0.1 s each: the queue is real
     ASSERT_FALSE(hash.empty());
     const Users users = users_with(hash);
     EventLoop loop;
@@ -144,7 +134,7 @@ TEST(Authenticator, ThrottlesAnAddressAfterRepeatedFailures) {
 
 // Verdicts still queued when the authenticator goes are dropped, not delivered to a dead owner.
 TEST(Authenticator, DestroyedWithWorkQueued) {
-    const std::string hash = make_hash("$6$", "secret", 100000);
+    const std::string hash = nutpp::testing::crypt_hash("secret", "$6$", 100000);
     const Users users = users_with(hash);
     EventLoop loop;
     int delivered = 0;

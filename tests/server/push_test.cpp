@@ -94,15 +94,10 @@ protected:
     void SetUp() override {
         const std::string devices = "  demo:\n    driver: sim\n    port: " + std::string(NUTPP_SIM_DATA_DIR) +
                                     "/cp1000avrlcd.dev\n";
-        const std::string top = "server:\n  listen: [\"127.0.0.1:{PORT}\"]\n  idle_timeout: 2\n  maxconn: 50\n"
-                                "  maxconn_per_address: 4\n";
-        drivers_.write_config(devices, "");
-        drivers_.start();
-        drivers_.dump("sim", "demo");
-        const std::string dir = drivers_.dir().string() + "/upsd";
-        std::filesystem::create_directories(dir);
-        upsd_ = std::make_unique<YamlUpsd>(dir, "state_dir: " + drivers_.state_dir() + "\n" + top + "devices:\n" + devices);
-        ASSERT_TRUE(upsd_->wait_value("demo", "ups.status", 10s)) << upsd_->log();
+        upsd_ = start_yaml_stack(drivers_,
+                                 "server:\n  listen: [\"127.0.0.1:{PORT}\"]\n  idle_timeout: 2\n  maxconn: 50\n"
+                                 "  maxconn_per_address: 4\n",
+                                 devices);
     }
     UpsdrvdProcess drivers_;
     std::unique_ptr<YamlUpsd> upsd_;
@@ -153,13 +148,9 @@ TEST(MaxconnInAll, TheConnectionAfterMaxconnIsRefused) {
     UpsdrvdProcess drivers;
     const std::string devices = "  demo:\n    driver: sim\n    port: " + std::string(NUTPP_SIM_DATA_DIR) +
                                 "/cp1000avrlcd.dev\n";
-    drivers.write_config(devices, "");
-    drivers.start();
-    const std::string dir = drivers.dir().string() + "/upsd";
-    std::filesystem::create_directories(dir);
-    YamlUpsd upsd(dir, "state_dir: " + drivers.state_dir() + "\nserver:\n  listen: [\"127.0.0.1:{PORT}\"]\n"
-                       "  maxconn: 3\n  maxconn_per_address: 3\ndevices:\n" + devices);
-    ASSERT_TRUE(upsd.wait_value("demo", "ups.status", 10s)) << upsd.log();
+    auto stack = start_yaml_stack(drivers, "server:\n  listen: [\"127.0.0.1:{PORT}\"]\n  maxconn: 3\n  maxconn_per_address: 3\n",
+                                  devices);
+    YamlUpsd &upsd = *stack;
     std::vector<std::unique_ptr<RawConn>> held;
     for (int i = 0; i < 3; ++i) {
         held.push_back(std::make_unique<RawConn>(upsd.port()));

@@ -1,4 +1,5 @@
 #include "upsd_fixture.hpp"
+#include "upsdrvd_fixture.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -198,6 +199,18 @@ bool YamlUpsd::wait_value(const std::string &ups, const std::string &var, std::c
         std::this_thread::sleep_for(100ms);
     }
     return false;
+}
+
+std::unique_ptr<YamlUpsd> start_yaml_stack(UpsdrvdProcess &drivers, const std::string &top,
+                                           const std::string &devices, const std::string &ready_device) {
+    drivers.write_config(devices, "");
+    drivers.start();
+    const std::string dir = drivers.dir().string() + "/upsd";
+    std::filesystem::create_directories(dir);
+    auto upsd = std::make_unique<YamlUpsd>(dir, "state_dir: " + drivers.state_dir() + "\n" + top + "devices:\n" + devices);
+    if (!ready_device.empty() && !upsd->wait_value(ready_device, "ups.status", std::chrono::seconds(10)))
+        throw std::runtime_error("our upsd did not serve " + ready_device + ":\n" + upsd->log());
+    return upsd;
 }
 
 } // namespace nutpp::testing

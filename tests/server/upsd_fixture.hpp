@@ -61,6 +61,16 @@ private:
     Daemon daemon_;
 };
 
+class UpsdrvdProcess;
+class YamlUpsd;
+
+// The usual stack of a upsd test: `drivers` (not started) runs `devices` (the devices: body), and our
+// upsd serves them from a YAML file of `top` (server/users sections, "{PORT}" for its port) and the
+// same devices, in drivers.dir()/upsd. Returns once upsd answers `ready_device`'s ups.status
+// (empty: does not wait); throws std::runtime_error with upsd's log when it does not in 10 s.
+std::unique_ptr<YamlUpsd> start_yaml_stack(UpsdrvdProcess &drivers, const std::string &top,
+                                           const std::string &devices, const std::string &ready_device = "demo");
+
 // Our upsd on a nutpp YAML file (`yaml` written to dir/nutpp.yaml); port picked and written by the
 // caller via {PORT} in the text.
 class YamlUpsd {
