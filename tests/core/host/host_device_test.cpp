@@ -183,6 +183,6 @@ TEST(UpsdrvdHost, ReloadWithANewStateDirMovesEveryDevice) {
     EXPECT_TRUE(p.wait_log("device 'b': state_dir or plugin_dir changed, restarting")) << p.log();
     for (const char *name : {"a", "b"}) {
         EXPECT_FALSE(std::filesystem::exists(p.socket("sim", name))) << name;
-        EXPECT_EQ(driver_socket::dump(moved + "/sim-" + std::string(name)).vars.at("ups.status"), "OL") << name;
+        EXPECT_EQ(UpsdrvdProcess::dump_data_at(moved + "/sim-" + std::string(name)).vars.at("ups.status"), "OL") << name;
     }
 }

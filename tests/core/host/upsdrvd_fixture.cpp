@@ -112,6 +112,21 @@ driver_socket::DriverState UpsdrvdProcess::dump(const std::string &driver, const
     }
 }
 
+driver_socket::DriverState UpsdrvdProcess::dump_data_at(const std::string &socket_path,
+                                                         std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        try {
+            auto st = driver_socket::dump(socket_path);
+            if (st.vars.count("ups.status")) return st;
+            if (std::chrono::steady_clock::now() >= deadline) return st;
+        } catch (const std::exception &) {
+            if (std::chrono::steady_clock::now() >= deadline) throw;
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+}
+
 int UpsdrvdProcess::run_sync(const std::string &args, std::string &out) {
     const std::string cmd = std::string(UPSDRVD_BIN) + " " + args + " 2>&1";
     FILE *p = popen(cmd.c_str(), "r");

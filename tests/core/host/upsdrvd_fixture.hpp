@@ -33,6 +33,14 @@ public:
     // Dumps a device once its socket exists (retries until timeout).
     driver_socket::DriverState dump(const std::string &driver, const std::string &device,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+    // Dumps a device once it has published its first data (ups.status): after a (re)start the socket
+    // is served before the first poll has run, and a plain dump() may see no variables yet.
+    driver_socket::DriverState dump_data(const std::string &driver, const std::string &device,
+                                         std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
+        return dump_data_at(socket(driver, device), timeout);
+    }
+    static driver_socket::DriverState dump_data_at(const std::string &socket_path,
+                                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Runs upsdrvd with args synchronously (e.g. --describe); returns exit code, output in out.
     static int run_sync(const std::string &args, std::string &out);
 
