@@ -51,6 +51,12 @@ PC=$(find "$PREFIX" -name nutpp-sdk.pc | head -n1)
 for f in nutpp-sdk-config-version.cmake nutpp-sdk-targets.cmake nutpp-driver.cmake nutpp-driver.map; do
     [ -f "$(dirname "$CONFIG")/$f" ] || fail "$f not installed next to nutpp-sdk-config.cmake"
 done
+# The author's guide and the examples are installed with the headers; the builds below use those copies.
+DOCDIR=$(find "$PREFIX" -path '*/doc/nutpp-sdk' -type d | head -n1)
+[ -n "$DOCDIR" ] && [ -f "$DOCDIR/README.md" ] || fail "the SDK guide (share/doc/nutpp-sdk/README.md) is not installed"
+for f in examples/minimal/minimal.c examples/minimal/CMakeLists.txt examples/minimal/Makefile examples/cpp/cpp_example.cpp; do
+    [ -f "$DOCDIR/$f" ] || fail "$f not installed under $DOCDIR"
+done
 # Nothing of the build tree may leak into the installed package.
 if grep -rl -- "$SOURCE" "$(dirname "$CONFIG")" "$PC"; then fail "installed package files mention the source tree"; fi
 
@@ -77,7 +83,7 @@ check_exports() {
 build_with_cmake() { # <example dir name> <plugin file>
     local name=$1 so=$2
     step "CMake build of sdk/examples/$name out of tree"
-    cp -r "$SOURCE/sdk/examples/$name" "$TMP/src-$name"
+    cp -r "$DOCDIR/examples/$name" "$TMP/src-$name"
     "$CMAKE" -S "$TMP/src-$name" -B "$TMP/build-$name" "${GEN[@]}" -DCMAKE_PREFIX_PATH="$PREFIX" \
         -DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_BUILD_TYPE=Release >"$TMP/$name.log" 2>&1 ||
         { cat "$TMP/$name.log"; fail "configure $name"; }
@@ -94,7 +100,7 @@ build_with_cmake minimal nutpp-minimal.so
 build_with_cmake cpp nutpp-cpp_example.so
 
 step "pkg-config/Makefile build of sdk/examples/minimal out of tree"
-cp -r "$SOURCE/sdk/examples/minimal" "$TMP/make-minimal"
+cp -r "$DOCDIR/examples/minimal" "$TMP/make-minimal"
 make -C "$TMP/make-minimal" >"$TMP/make.log" 2>&1 || { cat "$TMP/make.log"; fail "make"; }
 check_exports "$TMP/make-minimal/nutpp-minimal.so"
 make -C "$TMP/make-minimal" install DESTDIR="$TMP/destdir" >>"$TMP/make.log" 2>&1 || { cat "$TMP/make.log"; fail "make install"; }
