@@ -1,6 +1,7 @@
 #include "host/device.hpp"
 
 #include "common/strings.hpp"
+#include "config/socket_name.hpp"
 #include "host/host_api.hpp"
 #include "host/status_map.hpp"
 
@@ -67,7 +68,7 @@ Device::~Device() {
     if (wake_fd_ >= 0) close(wake_fd_);
 }
 
-std::string Device::socket_name() const { return plugin_->name() + "-" + cfg_.name; }
+std::string Device::socket_name() const { return config::driver_socket_name(cfg_.driver, cfg_.name); }
 
 void Device::start() { thread_ = std::thread([this] { run(); }); }
 

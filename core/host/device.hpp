@@ -48,7 +48,7 @@ public:
     const config::DeviceConfig &config() const { return cfg_; }
     const Plugin &plugin() const { return *plugin_; }
     store::VarStore &store() { return store_; }
-    // "<driver>-<device>": NUT's driver socket name.
+    // "<driver>-<device>": NUT's driver socket name, from the configured driver (config/socket_name.hpp).
     std::string socket_name() const;
 
     // From the socket thread: an INSTCMD or SET request for this device (validated here first).

@@ -13,6 +13,7 @@
 #include "common/event_loop.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
+#include "config/socket_name.hpp"
 #include "daemon/account.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/pid_file.hpp"
@@ -65,10 +66,7 @@ int describe_plugin(const Options &o) {
 int dump_device(const config::Config &cfg, const std::string &name) {
     for (const auto &d : cfg.devices) {
         if (d.name != name) continue;
-        // The socket is named after the plugin's name, which is the `driver` key for in-tree plugins.
-        const std::string driver = std::filesystem::path(d.driver).stem().string();
-        const std::string plugin = driver.rfind("nutpp-", 0) == 0 ? driver.substr(6) : driver;
-        const auto path = (std::filesystem::path(cfg.state_dir) / (plugin + "-" + name)).string();
+        const auto path = (std::filesystem::path(cfg.state_dir) / config::driver_socket_name(d.driver, name)).string();
         try {
             const auto st = driver_socket::dump(path);
             if (!st.data_ok) std::cerr << "Warning: data for " << name << " is stale\n";
