@@ -105,4 +105,9 @@ bool parse_bool(std::string_view s, bool &out) {
     return false;
 }
 
+bool parse_flag(std::string_view s, bool &out) {
+    if (s.empty()) return out = true, true;
+    return parse_bool(s, out);
+}
+
 } // namespace nutpp::common

@@ -43,6 +43,10 @@ bool starts_with_i(std::string_view s, std::string_view prefix);
 bool parse_double(std::string_view s, double &out);
 bool parse_int(std::string_view s, long long &out);
 // NUT booleans: true/yes/on/1, false/no/off/0 (case-insensitive).
+// The one boolean parser: the config loader, the host and upsd use it; plugins get its verdict
+// as "true"/"false" (the host canonicalises boolean-typed plugin keys before create()).
 bool parse_bool(std::string_view s, bool &out);
+// A NUT flag (ups.conf "ignorelb" without a value): empty means set, otherwise parse_bool.
+bool parse_flag(std::string_view s, bool &out);
 
 } // namespace nutpp::common

@@ -44,8 +44,8 @@ std::string driver_name(const Entry &e) {
     static const std::string expected =
         "a plugin name (letters, digits, '_', '.', '-'), e.g. 'usbhid', or an absolute path to a plugin .so";
     const std::string s = text(e, expected);
-    // An out-of-tree plugin may be named by absolute path; the socket name then comes from the
-    // plugin's descriptor, never from this string.
+    // An out-of-tree plugin may be named by absolute path; its socket is named after the file
+    // (config/socket_name.hpp: /x/nutpp-foo.so serves foo-<device>).
     if (s.size() > 3 && s.front() == '/' && s.ends_with(".so") && s.find("/../") == std::string::npos) return s;
     // A bare name becomes part of a file name: no path separators, no "..".
     if (!is_simple_name(s) || s.front() == '.') fail(e, "invalid driver name", expected);

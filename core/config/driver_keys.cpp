@@ -44,7 +44,7 @@ void check_type(const DeviceConfig &d, const std::string &key, const Setting &s,
     }
     case KeySpec::Type::Bool: {
         bool b = false;
-        if (!v.empty() && !common::parse_bool(v, b)) bad(type_text(spec.type)); // empty = bare NUT flag
+        if (!common::parse_flag(v, b)) bad(type_text(spec.type)); // empty = bare NUT flag
         return;
     }
     case KeySpec::Type::Enum:

@@ -1,6 +1,7 @@
 #include "host/device.hpp"
 
 #include "common/strings.hpp"
+#include "config/socket_name.hpp"
 #include "host/host_api.hpp"
 #include "host/status_map.hpp"
 
@@ -11,7 +12,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <stdexcept>
 #include <vector>
 
 #ifndef NUTPP_VERSION
@@ -32,14 +36,13 @@ std::chrono::milliseconds seconds_ms(double s) {
     return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000.0)));
 }
 
-// Device keys that configure the host or upsd rather than the driver; NUT does not publish them as
-// driver.parameter.* either.
-bool is_true(const std::string &v) {
-    for (const char *t : {"true", "yes", "on", "1", "enabled"})
-        if (common::iequals(v, t)) return true;
-    return false;
+bool flag_set(const std::string &v) {
+    bool b = false;
+    return common::parse_flag(v, b) && b;
 }
 
+// Device keys that configure the host or upsd rather than the driver; NUT does not publish them as
+// driver.parameter.* either.
 bool published_as_parameter(const std::string &key) {
     static const char *const hidden[] = {"driver", "desc", "sdorder", "maxstartdelay", "user", "group", "nolock"};
     for (const char *h : hidden)
@@ -57,7 +60,13 @@ Device::Device(config::DeviceConfig cfg, std::shared_ptr<Plugin> plugin, store::
         if (k->default_value && !config_values_.count(k->name)) config_values_[k->name] = k->default_value;
         if (k->flags & NUTPP_KEY_SECRET) secret_keys_.insert(k->name);
     }
+    canonicalise_booleans();
+    // Without its eventfd the device could never be woken: not to stop, not for a command.
     wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake_fd_ < 0)
+        throw std::runtime_error("cannot create the device's wake-up eventfd: " + std::string(std::strerror(errno)) +
+                                 (errno == EMFILE || errno == ENFILE ? " (raise the descriptor limit, ulimit -n)" : ""));
+    rng_.seed(std::random_device{}());
     ctx_ = make_host_ctx(this);
     api_ = make_host_api();
 }
@@ -67,7 +76,18 @@ Device::~Device() {
     if (wake_fd_ >= 0) close(wake_fd_);
 }
 
-std::string Device::socket_name() const { return plugin_->name() + "-" + cfg_.name; }
+// The loader accepted any NUT spelling ("True", "off", a bare flag); plugins see one: "true" or
+// "false", so no plugin needs its own parser (and none can disagree with the host's check).
+void Device::canonicalise_booleans() {
+    for (const auto *k : plugin_->config_keys()) {
+        if (k->type != NUTPP_TYPE_BOOL) continue;
+        auto it = config_values_.find(k->name);
+        bool b = false;
+        if (it != config_values_.end() && common::parse_flag(it->second, b)) it->second = b ? "true" : "false";
+    }
+}
+
+std::string Device::socket_name() const { return config::driver_socket_name(cfg_.driver, cfg_.name); }
 
 void Device::start() { thread_ = std::thread([this] { run(); }); }
 
@@ -76,12 +96,36 @@ void Device::request_stop() {
     wake();
 }
 
-bool Device::join(std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!finished_ && Clock::now() < deadline) std::this_thread::sleep_for(10ms);
-    if (!finished_) return false;
+bool Device::join_until(Clock::time_point deadline) {
+    {
+        std::unique_lock lk(state_mu_);
+        if (!state_cv_.wait_until(lk, deadline, [&] { return finished_.load(); })) return false;
+    }
     if (thread_.joinable()) thread_.join();
     return true;
+}
+
+void Device::set_start_state(StartState st, std::string why) {
+    std::lock_guard lk(state_mu_);
+    start_state_ = st;
+    failure_ = std::move(why);
+    state_cv_.notify_all();
+}
+
+Device::StartState Device::wait_started(Clock::time_point deadline) {
+    std::unique_lock lk(state_mu_);
+    state_cv_.wait_until(lk, deadline, [&] { return start_state_ != StartState::Starting; });
+    return start_state_;
+}
+
+std::string Device::failure() const {
+    std::lock_guard lk(state_mu_);
+    return failure_;
+}
+
+std::chrono::milliseconds Device::jittered(std::chrono::milliseconds d, double lo, double hi) {
+    std::uniform_real_distribution<double> f(lo, hi);
+    return std::chrono::milliseconds(static_cast<long long>(std::llround(double(d.count()) * f(rng_))));
 }
 
 void Device::wake() {
@@ -90,7 +134,10 @@ void Device::wake() {
 }
 
 // Runs a plugin call with the watchdog armed: the socket thread sees how long it has been inside.
+// Also scopes set_error(): the text belongs to this call only, so a later failure that sets none is
+// not reported with an old, unrelated detail.
 template <class F> auto Device::timed_call(const char *what, F &&f) {
+    last_error_.clear();
     call_name_ = what;
     call_started_ns_ = now_ns();
     struct Disarm {
@@ -128,7 +175,7 @@ void Device::publish_driver_vars() {
         if (secret_keys_.count(k)) continue; // NUT's VAR_SENSITIVE: never published
         if (is_flag_key(k)) {
             // NUT publishes a flag (an option without a value) as driver.flag.<name>, only when set.
-            if (is_true(v)) store_.set("driver.flag." + k, "enabled");
+            if (flag_set(v)) store_.set("driver.flag." + k, "enabled");
             continue;
         }
         store_.set("driver.parameter." + k, v);
@@ -180,27 +227,37 @@ void Device::run() {
     const nutpp_status created = timed_call("create", [&] { return plugin_->ops().create(&api_, ctx_.get(), &instance_); });
     in_create_ = false;
     if (created != NUTPP_OK || !instance_) {
-        log_status(NUTPP_LOG_ERROR, "create failed", created == NUTPP_OK ? NUTPP_E_STATE : created);
+        // A configuration the plugin refuses: retrying cannot help, a reload can. The thread ends
+        // and the host reports the device as failed (log, status, exit code when none runs).
+        const nutpp_status st = created == NUTPP_OK ? NUTPP_E_STATE : created;
+        const std::string detail = take_error();
+        std::string why = "create failed: " + std::string(status_info(st).name) + (detail.empty() ? "" : ": " + detail);
         store_.set_data_ok(false);
         instance_ = nullptr;
-        while (!stop_) wait_until(Clock::now() + 1h); // a config problem: only a reload can fix it
-        finished_ = true;
+        spdlog::error("device '{}': {}", cfg_.name, why);
+        handle_pending(); // answers anything already queued with a failure
+        set_start_state(StartState::Failed, std::move(why));
+        finish(); // last: a joiner may destroy this Device as soon as it sees finished_
         return;
     }
+    set_start_state(StartState::Running);
 
-    auto backoff = seconds_ms(std::max(cfg_.retrydelay, 0.1));
-    const auto max_backoff = std::max(backoff, std::chrono::milliseconds(60s));
+    const auto first_backoff = seconds_ms(std::max(cfg_.retrydelay, 0.1));
+    const auto max_backoff = std::max(first_backoff, kMaxBackoff);
+    auto backoff = first_backoff;
     auto next_poll = Clock::now();
     while (!stop_) {
         if (phase_ != Phase::Open) {
             if (try_open()) {
-                backoff = seconds_ms(std::max(cfg_.retrydelay, 0.1));
+                backoff = first_backoff;
                 do_poll(NUTPP_WAKE_FIRST);
-                next_poll = Clock::now() + poll_interval_;
+                // The first poll runs at once (data as soon as possible); the next one at a random
+                // point within one interval, so devices started together do not poll in step.
+                next_poll = Clock::now() + jittered(poll_interval_, 0.0, 1.0);
                 continue;
             }
-            // Doubling backoff, capped, reset on success (collectd's rule).
-            const auto until = Clock::now() + backoff;
+            // Doubling backoff, capped, reset on success (collectd's rule); each wait jittered.
+            const auto until = Clock::now() + jittered(backoff, 0.8, 1.2);
             while (!stop_ && Clock::now() < until) {
                 wait_until(until);
                 handle_pending();
@@ -222,7 +279,13 @@ void Device::run() {
     timed_call("destroy", [&] { plugin_->ops().destroy(instance_); return 0; });
     instance_ = nullptr;
     handle_pending(); // answers anything still queued with a failure
+    finish();
+}
+
+void Device::finish() {
+    std::lock_guard lk(state_mu_);
     finished_ = true;
+    state_cv_.notify_all();
 }
 
 bool Device::try_open() {

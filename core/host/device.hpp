@@ -8,11 +8,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -30,7 +32,15 @@ namespace nutpp::host {
 class Device {
 public:
     using Clock = std::chrono::steady_clock;
+    // Reconnect backoff: from retrydelay, doubled after each failed open, capped here (unless
+    // retrydelay itself is longer), each wait jittered by +-20% so devices that lost their link
+    // together (a switch, a USB hub) do not retry in step. The cap bounds how late a device
+    // notices that an outage has ended: at most ~36 s after its end.
+    static constexpr std::chrono::milliseconds kMaxBackoff{30'000};
 
+    enum class StartState { Starting, Running, Failed };
+
+    // Throws std::runtime_error when the device cannot be set up (no descriptor for its eventfd).
     Device(config::DeviceConfig cfg, std::shared_ptr<Plugin> plugin, store::VarStore::Notify on_change);
     ~Device(); // requires the thread to have finished (join() returned true)
     Device(const Device &) = delete;
@@ -40,15 +50,22 @@ public:
     // see it as the NUTPP_HOST_EXT_SHUTDOWN_RUN extension.
     void set_shutdown_run() { shutdown_run_ = true; }
     void start();
+    // Waits until create() has returned (or `deadline`): Running, or Failed when create() refused
+    // (then failure() says why and the thread has ended); Starting if create() is still busy.
+    StartState wait_started(Clock::time_point deadline);
+    std::string failure() const;
     void request_stop();
-    // Waits up to `timeout` for the thread to finish; false if it is still stuck in a plugin call.
-    bool join(std::chrono::milliseconds timeout);
+    // Waits until the thread has finished; false if it is still stuck in a plugin call at the
+    // deadline. Wakes as soon as the thread ends (no polling), so many devices stop in parallel:
+    // request_stop() all of them, then join each against one deadline.
+    bool join_until(Clock::time_point deadline);
+    bool join(std::chrono::milliseconds timeout) { return join_until(Clock::now() + timeout); }
 
     const std::string &name() const { return cfg_.name; }
     const config::DeviceConfig &config() const { return cfg_; }
     const Plugin &plugin() const { return *plugin_; }
     store::VarStore &store() { return store_; }
-    // "<driver>-<device>": NUT's driver socket name.
+    // "<driver>-<device>": NUT's driver socket name, from the configured driver (config/socket_name.hpp).
     std::string socket_name() const;
 
     // From the socket thread: an INSTCMD or SET request for this device (validated here first).
@@ -89,6 +106,11 @@ private:
     };
 
     void run();
+    void set_start_state(StartState st, std::string why = {});
+    void finish(); // marks the thread finished and wakes join_until()
+    // A random duration in [lo, hi] of `d` (jitter); instance thread only.
+    std::chrono::milliseconds jittered(std::chrono::milliseconds d, double lo, double hi);
+    void canonicalise_booleans();
     void publish_driver_vars();
     void apply_overrides();
     void apply_defaults();
@@ -121,6 +143,10 @@ private:
     std::atomic<bool> stop_{false};
     std::atomic<bool> finished_{false};
     int wake_fd_ = -1;
+    mutable std::mutex state_mu_; // guards start_state_, failure_; state_cv_ signals them and finished_
+    std::condition_variable state_cv_;
+    StartState start_state_ = StartState::Starting;
+    std::string failure_;
 
     // instance-thread state
     bool in_create_ = false;
@@ -131,7 +157,8 @@ private:
     std::set<std::string, common::ILess> explicit_device_vars_; // device.* the plugin set itself
     int failures_ = 0;
     int open_attempts_ = 0;
-    std::string last_error_;
+    std::string last_error_; // set_error() text of the current plugin call only (timed_call clears it)
+    std::minstd_rand rng_;
     std::string last_logged_failure_;
 
     // cross-thread

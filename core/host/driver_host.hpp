@@ -27,11 +27,16 @@ public:
     ~DriverHost();
 
     // Starts, stops and restarts devices so the running set matches `cfg`. Returns the number of
-    // devices that failed to start (each failure logged with its reason; the others run).
+    // devices that failed to start (each failure logged with its reason; the others run). A device
+    // fails when its plugin cannot be loaded, its keys are invalid, or create() refuses it (waited
+    // for here, up to poll_timeout): it gets no socket and is retried at the next apply (reload).
     int apply(const config::Config &cfg);
+    // Stops every device in parallel: all are asked to stop, then all are joined against one deadline.
     void stop_all();
 
     size_t running() const { return slots_.size(); }
+    // Devices of the last apply() that are not running, with the reason (for logs and status).
+    const std::map<std::string, std::string> &failed() const { return failed_; }
     Device *device(const std::string &name);
     std::string socket_path(const std::string &name) const;
 
@@ -41,9 +46,18 @@ private:
         std::unique_ptr<driver_socket::Server> server;
         std::shared_ptr<bool> alive; // guards posted broadcasts against a stopped slot
     };
+    struct Stopping {
+        std::string name;
+        std::unique_ptr<Device> device;
+        Device::Clock::time_point deadline;
+    };
     std::shared_ptr<Plugin> plugin_for(const std::string &driver, const std::string &dir);
     bool start_device(const config::DeviceConfig &dc, const config::Config &cfg);
-    void stop_device(const std::string &name);
+    // Waits for create() of each just-started device; stops those it refused. Returns how many.
+    int check_started(const std::vector<std::string> &names);
+    Stopping begin_stop(const std::string &name); // unlinks the socket, asks the thread to stop
+    void finish_stop(Stopping &s);                // joins (until s.deadline), releases the plugin
+    void stop_devices(const std::vector<std::string> &names);
     static bool same_device_config(const config::DeviceConfig &a, const config::DeviceConfig &b);
 
     common::EventLoop &loop_;
@@ -52,6 +66,7 @@ private:
     std::string plugin_dir_; // config plugin_dir last applied (a change restarts every device)
     std::map<std::string, Slot> slots_;
     std::map<std::string, config::DeviceConfig> configs_;
+    std::map<std::string, std::string> failed_;
     std::map<std::string, std::weak_ptr<Plugin>> plugins_; // by path: one dlopen per .so
     std::vector<std::unique_ptr<Device>> stuck_;           // threads stuck in a plugin call at stop
     common::EventLoop::TimerId watchdog_timer_ = 0;

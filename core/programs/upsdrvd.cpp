@@ -18,8 +18,10 @@
 #include "common/event_loop.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
+#include "config/socket_name.hpp"
 #include "daemon/account.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/fd_limit.hpp"
 #include "daemon/pid_file.hpp"
 #include "driver_socket/dump_client.hpp"
 #include "host/driver_host.hpp"
@@ -104,10 +106,12 @@ int describe_plugin(const Options &o) {
 int dump_device(const config::Config &cfg, const std::string &name) {
     for (const auto &d : cfg.devices) {
         if (d.name != name) continue;
-        // The socket is named after the plugin's name, which is the `driver` key for in-tree plugins.
-        const std::string driver = std::filesystem::path(d.driver).stem().string();
-        const std::string plugin = driver.rfind("nutpp-", 0) == 0 ? driver.substr(6) : driver;
-        const auto path = (std::filesystem::path(cfg.state_dir) / (plugin + "-" + name)).string();
+        const auto path = (std::filesystem::path(cfg.state_dir) / config::driver_socket_name(d.driver, name)).string();
+        if (!std::filesystem::exists(path)) {
+            std::cerr << "Error: device '" << name << "' is not running (no socket " << path
+                      << "); upsdrvd's log says why, e.g. its plugin refused the configuration\n";
+            return 1;
+        }
         try {
             const auto st = driver_socket::dump(path);
             if (!st.data_ok) std::cerr << "Warning: data for " << name << " is stale\n";
@@ -120,6 +124,14 @@ int dump_device(const config::Config &cfg, const std::string &name) {
     }
     std::cerr << "Error: no device '" << name << "' in " << cfg.file << "\n";
     return 1;
+}
+
+// ", 2 failed: a (why), b (why)" for the start-up and reload lines; empty when none failed.
+std::string failed_summary(const host::DriverHost &drivers) {
+    if (drivers.failed().empty()) return "";
+    std::string out = "; " + std::to_string(drivers.failed().size()) + " failed:";
+    for (const auto &[name, why] : drivers.failed()) out += " " + name + " (" + why + ")";
+    return out;
 }
 
 // What the account will not reach, said before the switch (the switch itself must not depend on it:
@@ -267,14 +279,22 @@ int main(int argc, char **argv) {
         if (!ec) ::setenv("NUTPP_CONFDIR", dir.c_str(), 0);
     }
 
+    // Each device holds descriptors (its driver socket and clients, its wake-up eventfd, the
+    // plugin's port): a thousand devices do not fit the usual soft limit of 1024. Same rule as upsd.
+    const uint64_t fd_limit = daemon::raise_fd_limit();
+    spdlog::debug("descriptor limit {}", fd_limit);
+
     common::EventLoop loop;
     host::DriverHost drivers(loop, host::HostOptions{o.plugin_dir, o.only_device});
     const int failed = drivers.apply(cfg);
+    // Every device failed (its plugin missing, or refusing its configuration): nothing to serve, and
+    // a service manager should see it, so exit 1. With some running, stay up; a reload retries the rest.
     if (drivers.running() == 0 && (!cfg.devices.empty() || !o.only_device.empty())) {
         spdlog::error("no device could be started ({} failed); exiting", failed);
         return 1;
     }
-    spdlog::info("upsdrvd {} running {} device(s) from {}", NUTPP_VERSION, drivers.running(), cfg.file);
+    spdlog::info("upsdrvd {} running {} device(s) from {}{}", NUTPP_VERSION, drivers.running(), cfg.file,
+                 failed_summary(drivers));
 
     daemon::watch_signals(
         loop,
@@ -288,7 +308,8 @@ int main(int argc, char **argv) {
                 const auto fresh = validate::load_checked(
                     o.config_file, {o.plugin_dir, true, [](const std::string &m) { spdlog::warn("{}", m); }});
                 const int n = drivers.apply(fresh);
-                spdlog::info("reload done: {} device(s) running, {} failed", drivers.running(), n);
+                spdlog::info("reload done: {} device(s) running, {} failed{}", drivers.running(), n,
+                             failed_summary(drivers));
             } catch (const std::exception &e) {
                 spdlog::error("reload failed, keeping the running configuration: {}", e.what());
             }

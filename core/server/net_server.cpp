@@ -1,5 +1,7 @@
 #include "server/net_server.hpp"
 
+#include "daemon/fd_limit.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <arpa/inet.h>
@@ -55,11 +57,7 @@ constexpr int kMaxReadsPerWake = 16;
 NetServer::NetServer(common::EventLoop &loop, ServerContext &ctx, NetOptions opt)
     : loop_(loop), ctx_(ctx), opt_(std::move(opt)), auth_(loop, opt_.auth_threads) {
     // Thousands of clients need thousands of descriptors: take the hard limit.
-    rlimit rl{};
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
+    daemon::raise_fd_limit();
     set_maxconn(opt_.maxconn, opt_.maxconn_per_address);
     spare_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }

@@ -1,6 +1,7 @@
 #include "server/upsd.hpp"
 
 #include "common/strings.hpp"
+#include "config/socket_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -12,9 +13,7 @@ namespace nutpp::server {
 using namespace std::chrono_literals;
 
 std::string driver_socket_path(const std::string &state_dir, const config::DeviceConfig &d) {
-    std::string driver = std::filesystem::path(d.driver).filename().string();
-    if (driver.rfind("nutpp-", 0) == 0) driver = driver.substr(6);
-    return (std::filesystem::path(state_dir) / (driver + "-" + d.name)).string();
+    return (std::filesystem::path(state_dir) / config::driver_socket_name(d.driver, d.name)).string();
 }
 
 namespace {

@@ -6,9 +6,9 @@ namespace nutpp::serial {
 
 namespace {
 
-bool truthy(const std::string &v) {
-    return v.empty() || v == "1" || v == "true" || v == "yes" || v == "on" || v == "enabled";
-}
+// Boolean keys are declared NUTPP_TYPE_BOOL: the host checked the value and hands it over as
+// "true" or "false" (core/host/device.cpp), so there is nothing to parse here.
+bool truthy(const std::string &v) { return v == "true"; }
 
 } // namespace
 

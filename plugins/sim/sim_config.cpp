@@ -12,12 +12,11 @@ bool ends_with(const std::string &s, const char *suffix) {
     return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
 }
 
-// NUT booleans (a bare flag arrives as "true" from the host).
-std::optional<bool> parse_bool(const std::string &v) {
-    for (const char *t : {"true", "yes", "on", "1"})
-        if (iequals(v, t)) return true;
-    for (const char *f : {"false", "no", "off", "0"})
-        if (iequals(v, f)) return false;
+// A NUTPP_TYPE_BOOL key: the host checked it with its one NUT boolean parser and hands it over
+// as "true" or "false" (a bare flag too), so there is no spelling to interpret here.
+std::optional<bool> canonical_bool(const std::string &v) {
+    if (v == "true") return true;
+    if (v == "false") return false;
     return std::nullopt;
 }
 
@@ -69,10 +68,10 @@ SimConfig make_config(const RawConfig &raw, const char *confdir) {
     }
 
     if (strict_start_off) {
-        auto b = parse_bool(*strict_start_off);
+        auto b = canonical_bool(*strict_start_off);
         if (!b)
-            throw Error(NUTPP_E_CONFIG, "sim: repeater_disable_strict_start must be a boolean, got '" +
-                                            *strict_start_off + "'");
+            throw Error(NUTPP_E_CONFIG, "sim: repeater_disable_strict_start must be \"true\" or \"false\" (as the "
+                                        "host passes booleans), got '" + *strict_start_off + "'");
         c.strict_start = !*b;
     }
 

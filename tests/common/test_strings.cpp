@@ -82,3 +82,13 @@ TEST(Strings, ParseBool) {
     EXPECT_FALSE(c::parse_bool("maybe", b));
     EXPECT_TRUE(b); // untouched on failure
 }
+
+// A bare NUT flag (no value) is set; otherwise the same words as parse_bool, and nothing else.
+TEST(Strings, ParseFlag) {
+    bool b = false;
+    EXPECT_TRUE(c::parse_flag("", b));
+    EXPECT_TRUE(b);
+    EXPECT_TRUE(c::parse_flag("Off", b));
+    EXPECT_FALSE(b);
+    EXPECT_FALSE(c::parse_flag("enabled", b));
+}

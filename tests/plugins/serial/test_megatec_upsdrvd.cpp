@@ -67,6 +67,24 @@ TEST(SerialMegatec, VoltronicIsDetectedAndIdentified) {
     EXPECT_EQ(st.vars.at("ups.type"), "offline / line interactive");
 }
 
+// `norating: True` passes the host's boolean check (any NUT spelling, any case); the plugin must
+// read it as true too: the host hands boolean keys over as "true"/"false". The plugin used to
+// compare case-sensitively, read "True" as false and asked for the rating ('F') anyway.
+TEST(SerialMegatec, NoratingTrueInAnyCaseSkipsTheRating) {
+    TempDir dir;
+    MegatecUps ups(dir.path / "tty", voltronic_unit());
+    UpsdrvdProcess p;
+    p.write_config(serial_device("v", ups.port(), "    norating: True\n    novendor: \"OFF\"\n"));
+    p.start();
+    ASSERT_TRUE(wait_data_ok(p, "v", true)) << p.log();
+    const auto st = p.dump("serial", "v");
+    EXPECT_EQ(st.vars.count("input.voltage.nominal"), 0u);
+    EXPECT_EQ(st.vars.count("battery.voltage.nominal"), 0u);
+    EXPECT_EQ(st.vars.at("ups.mfr"), "VOLTRONIC"); // novendor: OFF is false
+    EXPECT_EQ(st.vars.at("driver.flag.norating"), "enabled");
+    EXPECT_EQ(st.vars.count("driver.flag.novendor"), 0u);
+}
+
 TEST(SerialMegatec, PowerFailureGoesOnBatteryThenLowBatteryThenBack) {
     TempDir dir;
     MegatecUps ups(dir.path / "tty", njoy_keen_600());
