@@ -134,9 +134,11 @@ void Device::wake() {
 }
 
 // Runs a plugin call with the watchdog armed: the socket thread sees how long it has been inside.
-// Also scopes set_error(): the text belongs to this call only, so a later failure that sets none is
-// not reported with an old, unrelated detail.
+// Also marks this thread as running this device, which the [instance] services check, and scopes
+// set_error(): the text belongs to this call only, so a later failure that sets none is not
+// reported with an old, unrelated detail.
 template <class F> auto Device::timed_call(const char *what, F &&f) {
+    const CurrentDevice current(this);
     last_error_.clear();
     call_name_ = what;
     call_started_ns_ = now_ns();
@@ -219,7 +221,6 @@ void Device::apply_defaults() {
 }
 
 void Device::run() {
-    thread_id_ = std::this_thread::get_id();
     publish_driver_vars();
     apply_overrides();
 
@@ -265,10 +266,14 @@ void Device::run() {
             backoff = std::min(backoff * 2, max_backoff);
             continue;
         }
-        uint32_t reasons = wait_until(next_poll);
+        uint32_t reasons = wait_until(oneshot_ ? std::min(next_poll, *oneshot_) : next_poll);
         handle_pending();
         if (stop_ || phase_ != Phase::Open) continue;
         if (Clock::now() >= next_poll) reasons |= NUTPP_WAKE_TIMER;
+        if (oneshot_ && Clock::now() >= *oneshot_) {
+            reasons |= NUTPP_WAKE_DEFERRED;
+            oneshot_.reset(); // before poll(): the plugin may set the next one there
+        }
         if (poll_requested_.exchange(false)) reasons |= NUTPP_WAKE_REQUEST;
         if (!reasons) continue;
         const auto started = Clock::now();
@@ -304,12 +309,15 @@ bool Device::try_open() {
     store_.set_data_ok(false);
     // The plugin may have opened half-way; close() lets it release what it took.
     timed_call("close", [&] { plugin_->ops().close(instance_); return 0; });
-    watched_fds_.clear();
+    forget_close_state();
     return false;
 }
 
 void Device::do_poll(uint32_t reasons) {
+    if (reasons & NUTPP_WAKE_FD) poll_fds_.swap(fired_);
+    fired_.clear();
     const nutpp_status st = timed_call("poll", [&] { return plugin_->ops().poll(instance_, reasons); });
+    poll_fds_.clear();
     if (st == NUTPP_OK) {
         if (failures_ > 0) spdlog::info("device '{}': poll succeeded again after {} failure(s)", cfg_.name, failures_);
         failures_ = 0;
@@ -327,14 +335,23 @@ void Device::fail_and_close(const std::string &what) {
     spdlog::error("device '{}': {}; data is stale, reconnecting", cfg_.name, what);
     store_.set_data_ok(false);
     timed_call("close", [&] { plugin_->ops().close(instance_); return 0; });
-    watched_fds_.clear();
+    forget_close_state();
     phase_ = Phase::Closed;
+}
+
+// After close(): the plugin's fds and timers belong to the connection it just dropped (driver.h close).
+void Device::forget_close_state() {
+    watched_fds_.clear();
+    hung_fds_.clear();
+    fired_.clear();
+    oneshot_.reset();
 }
 
 uint32_t Device::wait_until(Clock::time_point deadline) {
     std::vector<pollfd> pfds;
     pfds.push_back({wake_fd_, POLLIN, 0});
     for (const auto &[fd, ev] : watched_fds_) {
+        if (hung_fds_.count(fd)) continue; // reported once already; re-armed by watch_fd()
         short e = 0;
         if (ev & NUTPP_FD_READ) e |= POLLIN;
         if (ev & NUTPP_FD_WRITE) e |= POLLOUT;
@@ -350,8 +367,23 @@ uint32_t Device::wait_until(Clock::time_point deadline) {
         while (read(wake_fd_, &v, sizeof v) > 0) {
         }
     }
-    for (size_t i = 1; i < pfds.size(); ++i)
-        if (pfds[i].revents) reasons |= NUTPP_WAKE_FD;
+    for (size_t i = 1; i < pfds.size(); ++i) {
+        const short r = pfds[i].revents;
+        if (!r) continue;
+        reasons |= NUTPP_WAKE_FD;
+        uint32_t ev = 0;
+        if (r & POLLIN) ev |= NUTPP_FD_READ;
+        if (r & POLLOUT) ev |= NUTPP_FD_WRITE;
+        if (r & POLLHUP) ev |= NUTPP_FD_HANGUP;
+        if (r & (POLLERR | POLLNVAL)) ev |= NUTPP_FD_ERROR;
+        // A hung-up or broken fd stays "ready" forever: report it once, then stop polling it.
+        if (ev & (NUTPP_FD_HANGUP | NUTPP_FD_ERROR)) hung_fds_.insert(pfds[i].fd);
+        auto same = std::find_if(fired_.begin(), fired_.end(), [&](const nutpp_fd_ready &f) { return f.fd == pfds[i].fd; });
+        if (same == fired_.end())
+            fired_.push_back({pfds[i].fd, ev});
+        else
+            same->events |= ev;
+    }
     return reasons;
 }
 

@@ -1,7 +1,8 @@
 // One configured device at run time: its plugin instance, its variable store and the thread that
 // runs it. The thread owns the instance: create, open, poll, instcmd/setvar, close and destroy all run
-// there ([instance-thread] in driver.h), so a plugin never sees concurrent calls, and a plugin that
-// hangs blocks only its own device. The host API thunks (host_api.cpp) land in the api_* methods.
+// there, so calls for one instance are serialized ([instance] in driver.h; the services check it
+// through CurrentDevice, not a thread id), and a plugin that hangs blocks only its own device. The
+// host API thunks (host_api.cpp) land in the api_* methods.
 #pragma once
 
 #include <nutpp/driver.h>
@@ -18,6 +19,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "config/config.hpp"
 #include "driver_socket/request.hpp"
@@ -96,8 +98,12 @@ public:
     void api_log(nutpp_log_level level, const char *message);    // [any-thread]
     void api_set_error(const char *message);
     const void *api_get_extension(const char *id) const;        // [any-thread]
-    // False (and logs "plugin misbehaving") when called off the instance thread.
-    bool on_instance_thread(const char *fn);
+    uint32_t api_get_poll_interval();                             // v1.2, also during create
+    void api_request_poll_after(uint32_t ms);                     // v1.2
+    uint32_t api_ready_fds(nutpp_fd_ready *out, uint32_t capacity); // v1.2
+    // False when not called from inside an op of this device (or during create() unless
+    // `allowed_in_create`); logs "plugin misbehaving" the first time per service.
+    bool on_instance_thread(const char *fn, bool allowed_in_create = false);
 
 private:
     enum class Phase { Created, Open, Closed };
@@ -124,6 +130,7 @@ private:
     // Blocks until `deadline`, a watched fd, a wake-up or stop; returns NUTPP_WAKE_* bits seen.
     uint32_t wait_until(Clock::time_point deadline);
     void wake();
+    void forget_close_state(); // watched fds, hangups, fired fds, one-shot timer
     std::string take_error();
     void log_status(nutpp_log_level level, const std::string &what, nutpp_status st);
     template <class F> auto timed_call(const char *what, F &&f);
@@ -138,7 +145,6 @@ private:
     nutpp_host_api api_{};
     nutpp_instance *instance_ = nullptr;
     std::thread thread_;
-    std::thread::id thread_id_;
     bool shutdown_run_ = false;
     std::atomic<bool> stop_{false};
     std::atomic<bool> finished_{false};
@@ -153,6 +159,10 @@ private:
     Phase phase_ = Phase::Created;
     std::chrono::milliseconds poll_interval_;
     std::map<int, uint32_t> watched_fds_;
+    std::set<int> hung_fds_;               // reported HANGUP/ERROR once; not polled until re-watched
+    std::vector<nutpp_fd_ready> fired_;    // fds seen ready since the last poll()
+    std::vector<nutpp_fd_ready> poll_fds_; // what ready_fds() reports during the current poll()
+    std::optional<Clock::time_point> oneshot_; // request_poll_after() deadline
     store::StatusBatch status_;
     std::set<std::string, common::ILess> explicit_device_vars_; // device.* the plugin set itself
     int failures_ = 0;
@@ -168,6 +178,8 @@ private:
     std::atomic<int64_t> call_started_ns_{0}; // steady clock; 0 = not inside a plugin call
     std::atomic<const char *> call_name_{""};
     std::atomic<bool> overrun_flagged_{false};
+    std::mutex misuse_mu_;
+    std::set<std::string> misuse_logged_; // services already logged as misused
 };
 
 } // namespace nutpp::host

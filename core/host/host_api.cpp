@@ -9,7 +9,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <thread>
 
 namespace nutpp::host {
 
@@ -38,9 +37,15 @@ template <class F> void guarded_void(nutpp_host_ctx *h, F &&f) noexcept {
     });
 }
 
+thread_local Device *t_current_device = nullptr;
+
 bool valid_name(const char *s) { return s && *s && std::strlen(s) < 256 && !std::strpbrk(s, " \t\r\n\"\\"); }
 
 } // namespace
+
+CurrentDevice::CurrentDevice(Device *d) : previous_(t_current_device) { t_current_device = d; }
+CurrentDevice::~CurrentDevice() { t_current_device = previous_; }
+Device *CurrentDevice::get() { return t_current_device; }
 
 std::unique_ptr<nutpp_host_ctx> make_host_ctx(Device *d) { return std::make_unique<nutpp_host_ctx>(nutpp_host_ctx{d}); }
 
@@ -98,6 +103,17 @@ nutpp_host_api make_host_api() {
     a.get_extension = [](nutpp_host_ctx *h, const char *id) -> const void * {
         return guarded(h, static_cast<const void *>(nullptr), [&](Device &d) { return d.api_get_extension(id); });
     };
+    // v1.2
+    a.get_poll_interval = [](nutpp_host_ctx *h) {
+        return guarded(h, uint32_t{0}, [](Device &d) { return d.api_get_poll_interval(); });
+    };
+    a.request_poll_after = [](nutpp_host_ctx *h, uint32_t ms) {
+        guarded_void(h, [&](Device &d) { d.api_request_poll_after(ms); });
+    };
+    a.ready_fds = [](nutpp_host_ctx *h, nutpp_fd_ready *out, uint32_t capacity) {
+        return guarded(h, uint32_t{0}, [&](Device &d) { return d.api_ready_fds(out, capacity); });
+    };
+    static_assert(sizeof a == NUTPP_HOST_API_V1_2_SIZE, "a new host service needs its v1.x size macro");
     return a;
 }
 
@@ -109,10 +125,15 @@ const void *Device::api_get_extension(const char *id) const {
     return nullptr;
 }
 
-bool Device::on_instance_thread(const char *fn) {
-    if (std::this_thread::get_id() == thread_id_ && !in_create_) return true;
-    spdlog::error("device '{}': plugin misbehaving: {}() called {}", cfg_.name, fn,
-                  in_create_ ? "during create()" : "from a thread other than the instance thread");
+bool Device::on_instance_thread(const char *fn, bool allowed_in_create) {
+    const bool in_call = CurrentDevice::get() == this;
+    if (in_call && (allowed_in_create || !in_create_)) return true;
+    // Logged once per service: a plugin that misbehaves in poll() would otherwise flood the log.
+    std::lock_guard lk(misuse_mu_);
+    if (misuse_logged_.insert(fn).second)
+        spdlog::error("device '{}': plugin misbehaving: {}() called {} (ignored; logged once)", cfg_.name, fn,
+                      !in_call ? "outside a call of this instance (another thread or another instance's handle)"
+                               : "during create()");
     return false;
 }
 
@@ -160,7 +181,7 @@ nutpp_status Device::api_declare_var(const nutpp_var_decl *d) {
     store::Declaration decl;
     decl.name = d->name;
     if (d->flags & NUTPP_VAR_WRITABLE) decl.flags |= store::FLAG_RW;
-    switch (d->type) {
+    switch (d->type) { // an int32_t holding a nutpp_type: unknown values are rejected (driver.h)
     case NUTPP_TYPE_STRING:
         decl.flags |= store::FLAG_STRING;
         decl.aux = d->max_length ? d->max_length : store::kMaxValueLength;
@@ -169,7 +190,9 @@ nutpp_status Device::api_declare_var(const nutpp_var_decl *d) {
     case NUTPP_TYPE_INTEGER: decl.flags |= store::FLAG_NUMBER; break;
     case NUTPP_TYPE_BOOL: decl.ranges.push_back({0, 1}); break;
     case NUTPP_TYPE_ENUM: break; // the enum list alone constrains it, as NUT does
-    default: return NUTPP_E_INVALID_ARG;
+    default:
+        last_error_ = fmt::format("declare_var({}): unknown type {}", d->name, d->type);
+        return NUTPP_E_INVALID_ARG;
     }
     if (d->ranges)
         for (uint32_t i = 0; i < d->range_count; ++i) decl.ranges.push_back({d->ranges[i].min, d->ranges[i].max});
@@ -250,11 +273,13 @@ nutpp_status Device::api_watch_fd(int fd, uint32_t events) {
     if (!on_instance_thread("watch_fd")) return NUTPP_E_STATE;
     if (fd < 0 || !(events & (NUTPP_FD_READ | NUTPP_FD_WRITE))) return NUTPP_E_INVALID_ARG;
     watched_fds_[fd] = events;
+    hung_fds_.erase(fd); // re-arms an fd the host stopped watching after a hangup (driver.h ready_fds)
     return NUTPP_OK;
 }
 
 nutpp_status Device::api_unwatch_fd(int fd) {
     if (!on_instance_thread("unwatch_fd")) return NUTPP_E_STATE;
+    hung_fds_.erase(fd);
     return watched_fds_.erase(fd) ? NUTPP_OK : NUTPP_E_INVALID_ARG;
 }
 
@@ -265,18 +290,38 @@ void Device::api_request_poll() {
 
 void Device::api_log(nutpp_log_level level, const char *message) {
     if (!message) return;
-    switch (level) {
+    switch (static_cast<int32_t>(level)) {
     case NUTPP_LOG_ERROR: spdlog::error("device '{}': {}", cfg_.name, message); break;
     case NUTPP_LOG_WARNING: spdlog::warn("device '{}': {}", cfg_.name, message); break;
     case NUTPP_LOG_INFO: spdlog::info("device '{}': {}", cfg_.name, message); break;
-    default: spdlog::debug("device '{}': {}", cfg_.name, message); break;
+    case NUTPP_LOG_DEBUG: spdlog::debug("device '{}': {}", cfg_.name, message); break;
+    default: // a level from a newer plugin: never lose the line (driver.h UNKNOWN VALUES)
+        spdlog::error("device '{}': (unknown level {}) {}", cfg_.name, static_cast<int32_t>(level), message);
+        break;
     }
 }
 
 void Device::api_set_error(const char *message) {
-    // Allowed during create() too, and only meaningful on the instance thread that returns the status.
-    if (std::this_thread::get_id() != thread_id_) return;
+    // Allowed during create() too; only meaningful inside the op that returns the status.
+    if (!on_instance_thread("set_error", true)) return;
     last_error_ = message ? message : "";
+}
+
+uint32_t Device::api_get_poll_interval() {
+    if (!on_instance_thread("get_poll_interval", true)) return 0;
+    return static_cast<uint32_t>(poll_interval_.count());
+}
+
+void Device::api_request_poll_after(uint32_t ms) {
+    if (on_instance_thread("request_poll_after")) oneshot_ = Clock::now() + std::chrono::milliseconds(ms);
+}
+
+uint32_t Device::api_ready_fds(nutpp_fd_ready *out, uint32_t capacity) {
+    if (!on_instance_thread("ready_fds")) return 0;
+    const auto n = static_cast<uint32_t>(poll_fds_.size());
+    if (out)
+        for (uint32_t i = 0; i < n && i < capacity; ++i) out[i] = poll_fds_[i];
+    return n;
 }
 
 } // namespace nutpp::host

@@ -1,6 +1,9 @@
 #include "host/plugin.hpp"
 
 #include "common/file_trust.hpp"
+#include "host/status_map.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -20,15 +23,51 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string type_name(nutpp_type t) {
+// nullptr for a value this host does not know (driver.h UNKNOWN VALUES: the load fails).
+const char *type_name(int32_t t) {
     switch (t) {
     case NUTPP_TYPE_STRING: return "string";
     case NUTPP_TYPE_NUMBER: return "number";
     case NUTPP_TYPE_INTEGER: return "integer";
     case NUTPP_TYPE_BOOL: return "bool";
     case NUTPP_TYPE_ENUM: return "enum";
+    default: return nullptr;
     }
-    return "unknown";
+}
+
+// library_init_ex's host side: the public struct first, so the callbacks find the rest (a cast back
+// from the pointer the plugin got, which is the address of `pub`).
+struct LibraryHost {
+    nutpp_library_host pub;
+    std::string error;
+};
+
+nutpp_library_host make_library_host(const std::string &path) {
+    nutpp_library_host lh{};
+    lh.struct_size = sizeof lh;
+    lh.abi_major = NUTPP_ABI_MAJOR;
+    lh.abi_minor = NUTPP_ABI_MINOR;
+    lh.plugin_path = path.c_str();
+    lh.log = [](const nutpp_library_host *h, nutpp_log_level level, const char *message) noexcept {
+        if (!h || !message) return;
+        try {
+            const auto lvl = static_cast<int32_t>(level);
+            if (lvl == NUTPP_LOG_DEBUG) spdlog::debug("plugin {}: {}", h->plugin_path, message);
+            else if (lvl == NUTPP_LOG_INFO) spdlog::info("plugin {}: {}", h->plugin_path, message);
+            else if (lvl == NUTPP_LOG_WARNING) spdlog::warn("plugin {}: {}", h->plugin_path, message);
+            else if (lvl == NUTPP_LOG_ERROR) spdlog::error("plugin {}: {}", h->plugin_path, message);
+            else spdlog::error("plugin {}: (unknown level {}) {}", h->plugin_path, lvl, message);
+        } catch (...) {
+        }
+    };
+    lh.set_error = [](const nutpp_library_host *h, const char *message) noexcept {
+        if (!h) return;
+        try {
+            reinterpret_cast<LibraryHost *>(const_cast<nutpp_library_host *>(h))->error = message ? message : "";
+        } catch (...) {
+        }
+    };
+    return lh;
 }
 
 bool valid_plugin_name(const char *s) {
@@ -121,8 +160,12 @@ void Plugin::check(const std::string &expected_name) {
     if (d.config_key_count > 0 && d.config_key_size < NUTPP_CONFIG_KEY_V1_0_SIZE)
         throw LoadError(where + "config_key_size " + std::to_string(d.config_key_size) +
                         " is smaller than the v1.0 size " + std::to_string(NUTPP_CONFIG_KEY_V1_0_SIZE));
-    for (const auto *k : config_keys())
+    for (const auto *k : config_keys()) {
         if (!k->name || !*k->name) throw LoadError(where + "a config key has no name");
+        if (!type_name(k->type))
+            throw LoadError(where + "config key '" + k->name + "' has unknown type " + std::to_string(k->type) +
+                            " (built for a newer ABI?)");
+    }
     if (!d.ops) throw LoadError(where + "descriptor has no ops table");
     if (d.ops->struct_size < NUTPP_OPS_V1_0_SIZE)
         throw LoadError(where + "ops struct_size " + std::to_string(d.ops->struct_size) +
@@ -159,11 +202,12 @@ std::vector<config::KeySpec> Plugin::key_specs() const {
     for (const auto *k : config_keys()) {
         config::KeySpec s;
         s.name = k->name;
-        switch (k->type) {
+        switch (k->type) { // check() rejected unknown types at load
         case NUTPP_TYPE_NUMBER: s.type = config::KeySpec::Type::Number; break;
         case NUTPP_TYPE_INTEGER: s.type = config::KeySpec::Type::Integer; break;
         case NUTPP_TYPE_BOOL: s.type = config::KeySpec::Type::Bool; break;
         case NUTPP_TYPE_ENUM: s.type = config::KeySpec::Type::Enum; break;
+        case NUTPP_TYPE_STRING:
         default: s.type = config::KeySpec::Type::String; break;
         }
         s.required = (k->flags & NUTPP_KEY_REQUIRED) != 0;
@@ -180,8 +224,18 @@ bool Plugin::has_setvar() const { return desc_->ops->setvar != nullptr; }
 
 void Plugin::acquire() {
     std::lock_guard lk(mu_);
-    if (users_ == 0 && desc_->library_init && desc_->library_init(path_.c_str()) != 0)
-        throw LoadError("plugin " + path_ + ": library_init failed");
+    if (users_ == 0) {
+        // library_init_ex (v1.2) is read only when the plugin's descriptor is long enough to have it.
+        if (NUTPP_HAS_FIELD(desc_, nutpp_driver_descriptor, library_init_ex) && desc_->library_init_ex) {
+            LibraryHost lh{make_library_host(path_), {}};
+            const nutpp_status st = desc_->library_init_ex(&lh.pub);
+            if (st != NUTPP_OK)
+                throw LoadError("plugin " + path_ + ": library_init failed: " + status_info(st).name +
+                                (lh.error.empty() ? "" : ": " + lh.error));
+        } else if (desc_->library_init && desc_->library_init(path_.c_str()) != 0) {
+            throw LoadError("plugin " + path_ + ": library_init failed");
+        }
+    }
     ++users_;
 }
 
@@ -216,7 +270,7 @@ std::string describe(const Plugin &p) {
       << "file:        " << p.path() << "\n"
       << "config keys:\n";
     for (const auto *k : p.config_keys()) {
-        o << "  " << k->name << " (" << type_name(k->type);
+        o << "  " << k->name << " (" << type_name(k->type);  // known: check() ran
         if (k->flags & NUTPP_KEY_REQUIRED) o << ", required";
         if (k->flags & NUTPP_KEY_SECRET) o << ", secret";
         if (k->flags & NUTPP_KEY_RELOADABLE) o << ", reloadable";

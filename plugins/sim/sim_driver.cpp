@@ -8,18 +8,6 @@
 #endif
 
 namespace nutpp::sim {
-namespace {
-
-constexpr uint32_t kDefaultPollMs = 2000; // NUT's default pollinterval
-
-uint32_t base_poll_ms(const Host &host) {
-    // The host's own key; when it does not expose it, assume NUT's default.
-    if (auto s = host.config_number("pollinterval"); s && *s >= 0.01 && *s <= 86400)
-        return uint32_t(*s * 1000.0 + 0.5);
-    return kDefaultPollMs;
-}
-
-} // namespace
 
 SimDriver::SimDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx)
     : Driver(api, ctx),
@@ -34,7 +22,8 @@ SimDriver::SimDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx)
         throw Error(NUTPP_E_CONFIG, "sim: repeater mode is not available in this build");
 #endif
     } else {
-        mode_ = std::make_unique<FileSim>(host(), config_, base_poll_ms(host()));
+        // The base interval is the one in effect, a global `pollinterval` included (ABI 1.2).
+        mode_ = std::make_unique<FileSim>(host(), config_, host().poll_interval());
     }
 }
 

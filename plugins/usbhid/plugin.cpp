@@ -46,4 +46,5 @@ extern "C" NUTPP_EXPORT const nutpp_driver_descriptor nutpp_driver_v1 = {
     nullptr,
     nullptr,
     &nutpp::driver_ops<nutpp::usbhid::UsbHidDriver>,
+    nullptr, // library_init_ex (ABI 1.2): none
 };

@@ -128,4 +128,5 @@ extern "C" NUTPP_EXPORT const nutpp_driver_descriptor nutpp_driver_v1 = {
     nullptr, // library_init
     nullptr, // library_deinit
     &nutpp::driver_ops<ExampleDriver>,
+    nullptr, // library_init_ex (ABI 1.2): none
 };

@@ -14,19 +14,43 @@
  *     may grow starts with `uint32_t struct_size`, filled by its producer with sizeof() as compiled.
  *     A reader never touches a field at or beyond the size its producer declared; fields missing from
  *     an older producer read as "absent" (NULL / 0). So a v1.0 plugin keeps loading in a v1.7 host,
- *     and a v1.7 plugin checks `api->struct_size` before calling a host service added after v1.0
- *     (see NUTPP_HOST_HAS()).
+ *     and a v1.7 plugin checks `api->struct_size` before calling a host service added after v1.0:
+ *     NUTPP_HOST_HAS(api, fn) is false on an older host (its struct_size ends before `fn`).
+ *     (`api->abi_minor` says the same thing, but struct_size is what makes a read safe.)
  *   - Arrays of structs (config keys) carry their element size separately, so rows can grow too.
+ *     The few structs without struct_size (nutpp_range, nutpp_fd_ready) are frozen: they never grow;
+ *     a richer shape would get a new field or service next to the old one.
+ *   - The sizes of the released layouts are literals (NUTPP_*_V1_0_SIZE, at the end of this file),
+ *     and tests/sdk/abi_layout_check.c asserts every field offset of the v1.0 structs, so an insertion
+ *     fails the build instead of silently moving the "v1.0 size".
+ *   - Enumerations never appear as struct field types: fields are int32_t holding the enum's values
+ *     (an enum's size is the compiler's choice; int32_t is not). Enum types in function signatures
+ *     are int-sized on every supported platform (SysV / AAPCS; asserted below, which also rejects
+ *     -fshort-enums builds).
+ *   - UNKNOWN VALUES are handled the same way everywhere: an unknown enumeration value (a type, a log
+ *     level, a status) from a newer producer is an error where the call can report one (a descriptor
+ *     with one fails to load; a service returns NUTPP_E_INVALID_ARG); log() with an unknown level
+ *     still logs the line, at error level, marked as such. Unknown BITS in a bit set (transports,
+ *     flags, wake reasons, fd events) are ignored, so a newer producer may set bits an older reader
+ *     does not know.
  *
  * THREADING (tags used on every function below)
- *   [any-thread]      may be called from any thread at any time while the instance exists.
- *   [instance-thread] called on / only callable from the thread the host runs this instance on.
- *                     The host never enters one instance concurrently; different instances (even of
- *                     the same plugin) may run in parallel on different threads, so a plugin keeps
- *                     no mutable globals (process-wide library state goes in library_init).
- *   [load-thread]     called once by the host's loading thread, never concurrently with itself.
- *   A host service called from the wrong thread returns NUTPP_E_STATE and the host logs the plugin as
- *   misbehaving; it never crashes the host.
+ *   [instance]    Calls for one instance are serialized, on a host thread. The host never enters one
+ *                 instance concurrently, but successive calls may come from different host threads
+ *                 (a worker pool), so a plugin must not rely on thread identity between calls
+ *                 (no thread_local state, no "the thread that called open()"). Different instances,
+ *                 even of the same plugin, may run in parallel: a plugin keeps no mutable globals
+ *                 (process-wide library state goes in library_init).
+ *                 A host service tagged [instance] may only be called synchronously from inside an
+ *                 op of the SAME instance (same `h`, same thread the host called the op on). The host
+ *                 tracks "the instance this thread is running" in a thread-local and checks it.
+ *   [any-thread]  may be called from any thread at any time while the instance exists (between
+ *                 create() and the return of destroy()).
+ *   [load-thread] called once by the host's loading thread, never concurrently with itself.
+ *   A service called where it is not allowed (another thread, another instance's `h`, or during
+ *   create() when not listed as allowed there) does nothing: a service returning nutpp_status returns
+ *   NUTPP_E_STATE, get_poll_interval/ready_fds return 0, void services return. The host logs the
+ *   first such call per service and instance as "plugin misbehaving"; it never crashes.
  *
  * OWNERSHIP (written again at every pointer)
  *   - Strings and structs the plugin passes to a host service are copied before the call returns.
@@ -46,8 +70,15 @@
  *   dlopen -> descriptor checked -> library_init (once per process, refcounted by the host)
  *   -> create (no I/O) -> open <-> close (reconnect loop, with backoff owned by the host)
  *   -> destroy -> library_deinit (when the last instance of the plugin is gone) -> dlclose.
- *   poll(), instcmd() and setvar() are only called between a successful open() and close().
- *   During create() the plugin may call only config_get, config_get_number, log and set_error.
+ *   - poll(), instcmd() and setvar() are only called between a successful open() and close().
+ *   - close() is called after EVERY open(), also after an open() that FAILED: a failed open() may
+ *     have acquired part of its resources, and close() is the one place that releases them. So an
+ *     open() error path must not free what close() frees (or must reset it: NULL the pointer,
+ *     -1 the fd); close() must cope with a half-open or never-opened state.
+ *   - During create() the plugin may call only: config_get, config_get_number, get_extension, log,
+ *     set_error and (v1.2) get_poll_interval. Everything else returns NUTPP_E_STATE / does nothing.
+ *   - After a failed create() the host calls neither close() nor destroy(): create() frees what it
+ *     allocated before returning an error, and leaves *out untouched or NULL.
  * ---------------------------------------------------------------------------------------------------
  */
 #ifndef NUTPP_DRIVER_H
@@ -61,7 +92,9 @@ extern "C" {
 #endif
 
 #define NUTPP_ABI_MAJOR 1 /* a break gets a new symbol name: nutpp_driver_v2 */
-#define NUTPP_ABI_MINOR 1 /* append-only growth, detected through struct_size; 1.1: host extension ids */
+/* Append-only growth, detected through struct_size. 1.1: host extension ids. 1.2: get_poll_interval,
+ * request_poll_after, ready_fds, library_init_ex; int32_t enum fields; frozen literal v1.0 sizes. */
+#define NUTPP_ABI_MINOR 2
 
 /* The one symbol a plugin exports. Plugins define it with NUTPP_EXPORT. */
 #define NUTPP_DRIVER_SYMBOL "nutpp_driver_v1"
@@ -128,7 +161,9 @@ enum {
 enum {
     NUTPP_KEY_REQUIRED = 1u << 0,  /* the device config must set it                             */
     NUTPP_KEY_SECRET = 1u << 1,    /* never published as driver.parameter.*, never logged        */
-    NUTPP_KEY_RELOADABLE = 1u << 2 /* a change on reload need not restart the instance           */
+    NUTPP_KEY_RELOADABLE = 1u << 2 /* RESERVED: shown by --describe, no effect yet. Today a reload
+                                      that changes any key of a device restarts that device; a
+                                      future nutpp.reload/1 extension will apply these in place.   */
 };
 
 /* Variable declaration flags (nutpp_var_decl.flags). */
@@ -141,11 +176,17 @@ enum {
     NUTPP_WAKE_TIMER = 1u << 0,   /* the poll interval elapsed                                   */
     NUTPP_WAKE_FD = 1u << 1,      /* a watched fd became readable                                 */
     NUTPP_WAKE_REQUEST = 1u << 2, /* request_poll() was called                                    */
-    NUTPP_WAKE_FIRST = 1u << 3    /* first poll after a successful open()                         */
+    NUTPP_WAKE_FIRST = 1u << 3,   /* first poll after a successful open()                         */
+    NUTPP_WAKE_DEFERRED = 1u << 4 /* v1.2: the one-shot timer of request_poll_after() expired      */
 };
 
-/* Events for watch_fd. */
-enum { NUTPP_FD_READ = 1u << 0, NUTPP_FD_WRITE = 1u << 1 };
+/* Events for watch_fd (READ, WRITE) and reported by ready_fds (all four). */
+enum {
+    NUTPP_FD_READ = 1u << 0,
+    NUTPP_FD_WRITE = 1u << 1,
+    NUTPP_FD_HANGUP = 1u << 2, /* v1.2, reported only: peer closed (POLLHUP)                       */
+    NUTPP_FD_ERROR = 1u << 3   /* v1.2, reported only: error or invalid fd (POLLERR, POLLNVAL)      */
+};
 
 typedef struct nutpp_host_ctx nutpp_host_ctx; /* opaque, one per device, owned by the host    */
 typedef struct nutpp_instance nutpp_instance; /* opaque, one per device, owned by the plugin  */
@@ -155,24 +196,32 @@ typedef struct nutpp_instance nutpp_instance; /* opaque, one per device, owned b
  * size is descriptor.config_key_size, so rows may grow in later minor versions. */
 typedef struct nutpp_config_key {
     const char *name;          /* lower case, NUT's option name where NUT has one ("port")   */
-    nutpp_type type;
+    int32_t type;              /* a nutpp_type value; an unknown one fails the plugin's load  */
     const char *default_value; /* NULL: no default                                            */
     const char *description;   /* one line, shown by `upsdrvd --describe`                     */
     uint32_t flags;            /* NUTPP_KEY_*                                                  */
     const char *const *enum_values; /* NUTPP_TYPE_ENUM: NULL-terminated list, else NULL          */
 } nutpp_config_key;
 
+/* FROZEN (no struct_size, arrays of it have no element size): it will never grow. A richer range
+ * would come as a new field of nutpp_var_decl next to `ranges`. */
 typedef struct nutpp_range {
     int64_t min;
     int64_t max;
 } nutpp_range;
+
+/* v1.2, FROZEN like nutpp_range: one fd that woke the current poll(), filled by ready_fds(). */
+typedef struct nutpp_fd_ready {
+    int32_t fd;      /* as passed to watch_fd()                                                   */
+    uint32_t events; /* NUTPP_FD_READ / WRITE / HANGUP / ERROR that were seen                    */
+} nutpp_fd_ready;
 
 /* Runtime declaration of one variable for this device (NUT's SETFLAGS/SETAUX/ADDENUM/ADDRANGE).
  * Copied by the host before declare_var() returns. */
 typedef struct nutpp_var_decl {
     uint32_t struct_size;            /* sizeof(nutpp_var_decl) as compiled by the plugin          */
     const char *name;                /* NUT name, e.g. "ups.delay.shutdown"                       */
-    nutpp_type type;                 /* STRING, NUMBER, INTEGER, BOOL or ENUM                    */
+    int32_t type;                    /* a nutpp_type value; unknown: NUTPP_E_INVALID_ARG         */
     uint32_t flags;                  /* NUTPP_VAR_WRITABLE                                        */
     uint32_t max_length;             /* STRING: longest accepted value in bytes (NUT "aux")      */
     const nutpp_range *ranges;       /* accepted integer ranges (any one matches), or NULL        */
@@ -189,7 +238,9 @@ typedef struct nutpp_cmd_decl {
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Host services, handed to create(). Owned by the host; valid until destroy() returns.
- * Every function is [instance-thread] unless tagged otherwise. `h` is the ctx given to create(). */
+ * Every function is [instance] unless tagged otherwise. `h` is the ctx given to create().
+ * Services after get_extension are v1.2: test NUTPP_HOST_HAS(api, fn) before calling one, since a
+ * v1.0/v1.1 host's table ends before them (its struct_size is NUTPP_HOST_API_V1_0_SIZE). */
 typedef struct nutpp_host_api {
     uint32_t struct_size; /* sizeof(nutpp_host_api) as compiled by the host                        */
     uint16_t abi_major;   /* NUTPP_ABI_MAJOR of the host                                           */
@@ -224,10 +275,13 @@ typedef struct nutpp_host_api {
     void (*report_data_ok)(nutpp_host_ctx *h);
     void (*report_data_stale)(nutpp_host_ctx *h, const char *why); /* why: copied, may be NULL */
 
-    /* This device's config value for `key`, or NULL when unset and without default. The returned
-     * string is owned by the host and stays valid until destroy(). Allowed during create(). */
+    /* [any-thread] This device's config value for `key`, or NULL when unset and without default. The
+     * returned string is owned by the host and stays valid until destroy(). Allowed during create().
+     * Host-wide keys inherited from the global section (pollinterval) are not visible here: use
+     * get_poll_interval(). */
     const char *(*config_get)(nutpp_host_ctx *h, const char *key);
-    /* Same, parsed as a number. NUTPP_E_INVALID_ARG if unset; NUTPP_E_CONVERSION if not a number. */
+    /* [any-thread] Same, parsed as a number. NUTPP_E_INVALID_ARG if unset; NUTPP_E_CONVERSION if not
+     * a number. Allowed during create(). */
     nutpp_status (*config_get_number)(nutpp_host_ctx *h, const char *key, double *out);
 
     /* Change this device's poll interval (milliseconds, >= 10). */
@@ -237,17 +291,40 @@ typedef struct nutpp_host_api {
      * Watching an fd that is already watched replaces its events. */
     nutpp_status (*watch_fd)(nutpp_host_ctx *h, int fd, uint32_t events);
     nutpp_status (*unwatch_fd)(nutpp_host_ctx *h, int fd);
-    /* [any-thread] Ask for a poll() with NUTPP_WAKE_REQUEST soon, on the instance thread. For a
+    /* [any-thread] Ask for a poll() with NUTPP_WAKE_REQUEST soon, as an [instance] call. For a
      * plugin's own helper thread (libusb async, SNMP trap receiver). Coalesces. */
     void (*request_poll)(nutpp_host_ctx *h);
-    /* [any-thread] Log a finished line (no format string; no trailing newline needed). */
+    /* [any-thread] Log a finished line (no format string; no trailing newline needed). Allowed during
+     * create(). An unknown level logs at error level, marked "unknown level". */
     void (*log)(nutpp_host_ctx *h, nutpp_log_level level, const char *message);
     /* Attach a detail to the status about to be returned by the current op. Copied. Allowed
      * during create(). */
     void (*set_error)(nutpp_host_ctx *h, const char *message);
-    /* Optional host capability by id "nutpp.<name>/<rev>"; NULL if not offered. Pointer is static
-     * for the host's lifetime. Defined ids: NUTPP_HOST_EXT_SHUTDOWN_RUN. */
+    /* [any-thread] Optional host capability by id "nutpp.<name>/<rev>"; NULL if not offered. Pointer
+     * is static for the host's lifetime. Allowed during create(). Defined ids:
+     * NUTPP_HOST_EXT_SHUTDOWN_RUN. */
     const void *(*get_extension)(nutpp_host_ctx *h, const char *id);
+
+    /* ---- v1.2 ---------------------------------------------------------------------------------- */
+    /* The poll interval in effect for this device, in ms: the device's or the global `pollinterval`
+     * (default 2 s), or the last set_poll_interval(). Allowed during create(). 0 where not allowed. */
+    uint32_t (*get_poll_interval)(nutpp_host_ctx *h);
+    /* One-shot timer: poll() once with NUTPP_WAKE_DEFERRED about `ms` milliseconds from now (0: on
+     * the next loop), without changing the regular interval. A second call replaces a pending one
+     * (the latest wins); close() cancels it. For deadlines inside a poll interval (a command's
+     * completion, a timed step) without juggling set_poll_interval(). Only while open. */
+    void (*request_poll_after)(nutpp_host_ctx *h, uint32_t ms);
+    /* Which watched fds woke this poll(): copies up to `capacity` entries into `out` (may be NULL
+     * when capacity is 0) and returns how many fds fired (more than capacity: call again with a
+     * bigger buffer). Returns 0 outside poll() and in a poll() without NUTPP_WAKE_FD.
+     * Why a service and not a new `poll_fd(fd, revents)` op: poll() stays the plugin's one entry
+     * point, so a wake by fd + timer + request still arrives as one call with one set of reasons, old
+     * plugins are untouched, and a plugin that watches one fd need not care.
+     * HANGUP/ERROR: an fd reported with NUTPP_FD_HANGUP or NUTPP_FD_ERROR is reported ONCE, then the
+     * host stops watching it (a hung-up fd is readable forever and would otherwise wake the plugin on
+     * every loop). It stays registered: watch_fd() on it again re-arms it, unwatch_fd() forgets it.
+     * v1.0/v1.1 plugins get the same once-only NUTPP_WAKE_FD for such an fd. */
+    uint32_t (*ready_fds)(nutpp_host_ctx *h, nutpp_fd_ready *out, uint32_t capacity);
 } nutpp_host_api;
 
 /* Host extension (v1.1): non-NULL when the instance runs for `upsdrvd -k`, the last step of a system
@@ -257,15 +334,18 @@ typedef struct nutpp_host_api {
 #define NUTPP_HOST_EXT_SHUTDOWN_RUN "nutpp.shutdown-run/1"
 
 /* ------------------------------------------------------------------------------------------------ */
-/* Plugin operations. All [instance-thread] except create (any thread, once per instance). */
+/* Plugin operations. All [instance] (create included: the host may call it on any of its threads).
+ * No ops were added in v1.1 or v1.2. */
 typedef struct nutpp_driver_ops {
     uint32_t struct_size; /* sizeof(nutpp_driver_ops) as compiled by the plugin                   */
 
     /* Make an instance for one device. No I/O: read and check config here, keep `api` and `h`
-     * (both valid until destroy). On success store a plugin-owned pointer in *out. */
+     * (both valid until destroy). On success store a plugin-owned pointer in *out. On failure free
+     * everything: neither close() nor destroy() follows. Allowed services: see LIFECYCLE. */
     nutpp_status (*create)(const nutpp_host_api *api, nutpp_host_ctx *h, nutpp_instance **out);
     /* Connect to the device, identify it, declare variables and commands, set initial values.
-     * May block, but should finish within the host's poll budget. */
+     * May block, but should finish within the host's poll budget. close() follows even when this
+     * fails: release partial resources there, not twice (see LIFECYCLE). */
     nutpp_status (*open)(nutpp_instance *self);
     /* One update pass, bounded in time. `wake_reasons` is a set of NUTPP_WAKE_*. Returning
      * NUTPP_OK means the device answered and its data is fresh. */
@@ -276,7 +356,9 @@ typedef struct nutpp_driver_ops {
      * enum, ranges). Borrowed for the call. On success the plugin publishes the new value itself
      * (set_var) when the device confirms it. */
     nutpp_status (*setvar)(nutpp_instance *self, const char *name, const char *value);
-    /* Drop the device connection; unwatch fds. open() may follow later. */
+    /* Drop the device connection; unwatch fds. open() may follow later. Also called after a failed
+     * open(), so it must accept a half-open state. The host forgets this instance's watched fds and
+     * its pending request_poll_after() when close() returns. */
     void (*close)(nutpp_instance *self);
     /* Free the instance. After this returns, `api` and `h` are gone. */
     void (*destroy)(nutpp_instance *self);
@@ -284,8 +366,21 @@ typedef struct nutpp_driver_ops {
     const void *(*get_extension)(nutpp_instance *self, const char *id);
 } nutpp_driver_ops;
 
+/* v1.2: what library_init_ex() gets. Owned by the host, valid only during that call (do not keep
+ * it for later logging); strings passed to log/set_error are copied. */
+typedef struct nutpp_library_host {
+    uint32_t struct_size; /* sizeof(nutpp_library_host) as compiled by the host                    */
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    const char *plugin_path; /* the .so being loaded; borrowed for the call                         */
+    void (*log)(const struct nutpp_library_host *lh, nutpp_log_level level, const char *message);
+    void (*set_error)(const struct nutpp_library_host *lh, const char *message);
+} nutpp_library_host;
+
 /* ------------------------------------------------------------------------------------------------ */
-/* The exported descriptor. Static data: checked by the host before any plugin code runs. */
+/* The exported descriptor. Static data: checked by the host before any plugin code runs.
+ * Prefer designated initializers (C99, C++20): fields appended by later minor versions then need no
+ * edit; a positional initializer gets -Wmissing-field-initializers for each new field. */
 typedef struct nutpp_driver_descriptor {
     uint32_t struct_size;  /* sizeof(nutpp_driver_descriptor) as compiled by the plugin            */
     uint16_t abi_major;    /* must be NUTPP_ABI_MAJOR                                              */
@@ -306,17 +401,84 @@ typedef struct nutpp_driver_descriptor {
     const char *const *commands;  /* NULL-terminated: instant commands it may declare; may be NULL  */
 
     /* Optional process-wide setup (library contexts), refcounted by the host: init before the first
-     * create(), deinit after the last destroy(). [load-thread]. Return 0 on success. May be NULL. */
+     * create(), deinit after the last destroy(). [load-thread]. Return 0 on success. May be NULL.
+     * Ignored by a v1.2 host when library_init_ex is set. */
     int (*library_init)(const char *plugin_path);
     void (*library_deinit)(void);
 
     const nutpp_driver_ops *ops; /* static                                                           */
+
+    /* ---- v1.2 ---------------------------------------------------------------------------------- */
+    /* Like library_init, but can log and explain a failure: the host logs the set_error() text with
+     * the returned status and does not create any instance of the plugin. [load-thread]. May be
+     * NULL. A v1.2 host calls this INSTEAD of library_init when set; set both to support v1.0/v1.1
+     * hosts too (they never read this field). library_deinit is shared. */
+    nutpp_status (*library_init_ex)(const nutpp_library_host *lh);
 } nutpp_driver_descriptor;
 
-/* Smallest struct sizes a v1 host accepts (the v1.0 layouts). */
-#define NUTPP_DESCRIPTOR_V1_0_SIZE (offsetof(nutpp_driver_descriptor, ops) + sizeof(void *))
-#define NUTPP_OPS_V1_0_SIZE (offsetof(nutpp_driver_ops, get_extension) + sizeof(void *))
-#define NUTPP_CONFIG_KEY_V1_0_SIZE (offsetof(nutpp_config_key, enum_values) + sizeof(void *))
+/* The one symbol a plugin defines (NUTPP_EXPORT const nutpp_driver_descriptor nutpp_driver_v1 = ...).
+ * Declared here so that the definition has a prior declaration (clang -Wmissing-variable-declarations)
+ * and external linkage in C++ (where a namespace-scope const is otherwise internal). */
+NUTPP_EXPORT extern const nutpp_driver_descriptor nutpp_driver_v1;
+
+/* ------------------------------------------------------------------------------------------------ */
+/* FROZEN LAYOUTS. Sizes in bytes of the released structs, written as literals: they are facts about
+ * plugins already built, so they must not follow the structs above if someone inserts a field.
+ * v1.1 changed no layout (its sizes are the v1.0 ones). The host accepts struct_size >= the v1.0 size.
+ * Every field offset of the v1.0 structs is asserted in tests/sdk/abi_layout_check.c. */
+#if UINTPTR_MAX == 0xffffffffffffffffu /* LP64: x86-64, aarch64, ... */
+#define NUTPP_DESCRIPTOR_V1_0_SIZE 112u
+#define NUTPP_DESCRIPTOR_V1_2_SIZE 120u
+#define NUTPP_OPS_V1_0_SIZE 72u
+#define NUTPP_CONFIG_KEY_V1_0_SIZE 48u
+#define NUTPP_VAR_DECL_V1_0_SIZE 56u
+#define NUTPP_CMD_DECL_V1_0_SIZE 24u
+#define NUTPP_HOST_API_V1_0_SIZE 176u
+#define NUTPP_HOST_API_V1_2_SIZE 200u
+#define NUTPP_LIBRARY_HOST_V1_2_SIZE 32u
+#elif UINTPTR_MAX == 0xffffffffu /* ILP32: i386, armhf, ... (int64_t alignment does not matter:
+                                    only nutpp_range holds one, and it is 16 bytes either way) */
+#define NUTPP_DESCRIPTOR_V1_0_SIZE 64u
+#define NUTPP_DESCRIPTOR_V1_2_SIZE 68u
+#define NUTPP_OPS_V1_0_SIZE 36u
+#define NUTPP_CONFIG_KEY_V1_0_SIZE 24u
+#define NUTPP_VAR_DECL_V1_0_SIZE 32u
+#define NUTPP_CMD_DECL_V1_0_SIZE 12u
+#define NUTPP_HOST_API_V1_0_SIZE 92u
+#define NUTPP_HOST_API_V1_2_SIZE 104u
+#define NUTPP_LIBRARY_HOST_V1_2_SIZE 20u
+#else
+#error "nutpp/driver.h: unsupported pointer size (the frozen ABI layouts are defined for ILP32 and LP64)"
+#endif
+#define NUTPP_RANGE_SIZE 16u    /* frozen */
+#define NUTPP_FD_READY_SIZE 8u  /* frozen */
+
+/* Where the language has static assertions (C11, C++11), every user of this header checks that the
+ * structs still match the frozen sizes and that enums are int-sized (they cross the ABI as function
+ * parameters and return values; -fshort-enums would break that). */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define NUTPP_STATIC_ASSERT_(cond, msg) static_assert(cond, msg)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define NUTPP_STATIC_ASSERT_(cond, msg) _Static_assert(cond, msg)
+#endif
+#ifdef NUTPP_STATIC_ASSERT_
+NUTPP_STATIC_ASSERT_(sizeof(nutpp_status) == 4 && sizeof(nutpp_type) == 4 && sizeof(nutpp_log_level) == 4,
+                     "nutpp: enums must be int-sized (do not build plugins with -fshort-enums)");
+NUTPP_STATIC_ASSERT_(offsetof(nutpp_driver_descriptor, ops) + sizeof(void *) == NUTPP_DESCRIPTOR_V1_0_SIZE,
+                     "nutpp: the v1.0 descriptor layout moved");
+NUTPP_STATIC_ASSERT_(sizeof(nutpp_driver_descriptor) == NUTPP_DESCRIPTOR_V1_2_SIZE, "nutpp: descriptor size");
+NUTPP_STATIC_ASSERT_(sizeof(nutpp_driver_ops) == NUTPP_OPS_V1_0_SIZE, "nutpp: ops layout moved");
+NUTPP_STATIC_ASSERT_(sizeof(nutpp_config_key) == NUTPP_CONFIG_KEY_V1_0_SIZE, "nutpp: config key layout moved");
+NUTPP_STATIC_ASSERT_(sizeof(nutpp_var_decl) == NUTPP_VAR_DECL_V1_0_SIZE, "nutpp: var decl layout moved");
+NUTPP_STATIC_ASSERT_(sizeof(nutpp_cmd_decl) == NUTPP_CMD_DECL_V1_0_SIZE, "nutpp: cmd decl layout moved");
+NUTPP_STATIC_ASSERT_(offsetof(nutpp_host_api, get_extension) + sizeof(void *) == NUTPP_HOST_API_V1_0_SIZE,
+                     "nutpp: the v1.0 host API layout moved");
+NUTPP_STATIC_ASSERT_(sizeof(nutpp_host_api) == NUTPP_HOST_API_V1_2_SIZE, "nutpp: host API size");
+NUTPP_STATIC_ASSERT_(sizeof(nutpp_library_host) == NUTPP_LIBRARY_HOST_V1_2_SIZE, "nutpp: library host size");
+NUTPP_STATIC_ASSERT_(sizeof(nutpp_range) == NUTPP_RANGE_SIZE && sizeof(nutpp_fd_ready) == NUTPP_FD_READY_SIZE,
+                     "nutpp: frozen structs changed");
+#undef NUTPP_STATIC_ASSERT_
+#endif
 
 #ifdef __cplusplus
 } /* extern "C" */

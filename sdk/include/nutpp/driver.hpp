@@ -106,6 +106,37 @@ public:
     }
 
     void poll_interval_ms(uint32_t ms) const { api_->set_poll_interval(ctx_, ms); }
+    // The poll interval in effect (v1.2 get_poll_interval). On an older host, which cannot say, the
+    // device's own `pollinterval` key if set, else NUT's default of 2 s (a global pollinterval is
+    // invisible there).
+    uint32_t poll_interval() const {
+        if (NUTPP_HOST_HAS(api_, get_poll_interval)) {
+            if (const uint32_t ms = api_->get_poll_interval(ctx_)) return ms;
+        }
+        if (auto s = config_number("pollinterval"); s && *s >= 0.01 && *s <= 86400.0)
+            return static_cast<uint32_t>(*s * 1000.0 + 0.5);
+        return 2000;
+    }
+    // One poll() with NUTPP_WAKE_DEFERRED in `ms` (v1.2 request_poll_after). False on an older host:
+    // the caller falls back to shortening the interval with poll_interval_ms().
+    bool poll_after(uint32_t ms) const {
+        if (!NUTPP_HOST_HAS(api_, request_poll_after)) return false;
+        api_->request_poll_after(ctx_, ms);
+        return true;
+    }
+    // The fds that woke this poll() (v1.2 ready_fds). Empty on an older host: check every watched fd.
+    std::vector<nutpp_fd_ready> ready_fds() const {
+        std::vector<nutpp_fd_ready> out;
+        if (!NUTPP_HOST_HAS(api_, ready_fds)) return out;
+        // The list is fixed for the duration of one poll(), so a count then a copy is enough.
+        const uint32_t n = api_->ready_fds(ctx_, nullptr, 0);
+        out.resize(n);
+        if (n) {
+            const uint32_t got = api_->ready_fds(ctx_, out.data(), n);
+            if (got < n) out.resize(got);
+        }
+        return out;
+    }
     nutpp_status watch(int fd, uint32_t events = NUTPP_FD_READ) const {
         return api_->watch_fd(ctx_, fd, events);
     }

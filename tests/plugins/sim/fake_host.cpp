@@ -64,7 +64,7 @@ FakeHost::FakeHost() {
         if (!d || d->struct_size < offsetof(nutpp_var_decl, enum_values) + sizeof(void *) || !valid_name(d->name))
             return NUTPP_E_INVALID_ARG;
         Decl decl;
-        decl.type = d->type;
+        decl.type = static_cast<nutpp_type>(d->type); // an int32_t field since ABI 1.2
         decl.flags = d->flags;
         decl.max_length = d->max_length;
         if (d->ranges) decl.ranges.assign(d->ranges, d->ranges + d->range_count);
