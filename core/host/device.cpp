@@ -377,7 +377,9 @@ uint32_t Device::wait_until(Clock::time_point deadline) {
         if (r & POLLHUP) ev |= NUTPP_FD_HANGUP;
         if (r & (POLLERR | POLLNVAL)) ev |= NUTPP_FD_ERROR;
         // A hung-up or broken fd stays "ready" forever: report it once, then stop polling it.
-        if (ev & (NUTPP_FD_HANGUP | NUTPP_FD_ERROR)) hung_fds_.insert(pfds[i].fd);
+        if ((ev & (NUTPP_FD_HANGUP | NUTPP_FD_ERROR)) && hung_fds_.insert(pfds[i].fd).second)
+            spdlog::info("device '{}': fd {} reports {}; told the plugin once, not polled again until it watches "
+                         "the fd anew", cfg_.name, pfds[i].fd, (ev & NUTPP_FD_HANGUP) ? "hang-up" : "an error");
         auto same = std::find_if(fired_.begin(), fired_.end(), [&](const nutpp_fd_ready &f) { return f.fd == pfds[i].fd; });
         if (same == fired_.end())
             fired_.push_back({pfds[i].fd, ev});
