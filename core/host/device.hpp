@@ -73,6 +73,9 @@ public:
     // From the socket thread: an INSTCMD or SET request for this device (validated here first).
     void submit(const driver_socket::Request &r);
 
+    // The plugin op running now ("poll", "open", ...), "" between calls; async-signal-safe to read.
+    const char *current_call() const { return call_name_.load(std::memory_order_relaxed); }
+
     // From the socket thread, periodically: flags a plugin call that overran the poll budget.
     void watchdog_check();
 

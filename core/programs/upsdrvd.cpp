@@ -24,6 +24,7 @@
 #include "daemon/fd_limit.hpp"
 #include "daemon/pid_file.hpp"
 #include "driver_socket/dump_client.hpp"
+#include "host/crash_report.hpp"
 #include "host/driver_host.hpp"
 #include "host/kill_power.hpp"
 #include "host/plugin.hpp"
@@ -234,6 +235,7 @@ int main(int argc, char **argv) {
 
     daemon::block_signals();
     common::init_logging("upsdrvd", o.debug, !o.foreground);
+    host::install_crash_report();
 
     // Everything that needs root or may refuse to start comes before any socket exists: the
     // account, the state directory (0770 root:<group>), the pid file lock (a second instance
