@@ -18,10 +18,6 @@
 #include <stdexcept>
 #include <vector>
 
-#ifndef NUTPP_VERSION
-#define NUTPP_VERSION "0.0.0"
-#endif
-
 namespace nutpp::host {
 
 using namespace std::chrono_literals;
@@ -36,31 +32,11 @@ std::chrono::milliseconds seconds_ms(double s) {
     return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000.0)));
 }
 
-bool flag_set(const std::string &v) {
-    bool b = false;
-    return common::parse_flag(v, b) && b;
-}
-
-// Device keys that configure the host or upsd rather than the driver; NUT does not publish them as
-// driver.parameter.* either.
-bool published_as_parameter(const std::string &key) {
-    static const char *const hidden[] = {"driver", "desc", "sdorder", "maxstartdelay", "user", "group", "nolock"};
-    for (const char *h : hidden)
-        if (key == h) return false;
-    return !common::starts_with_i(key, "override.") && !common::starts_with_i(key, "default.");
-}
-
 } // namespace
 
 Device::Device(config::DeviceConfig cfg, std::shared_ptr<Plugin> plugin, store::VarStore::Notify on_change)
-    : cfg_(std::move(cfg)), plugin_(std::move(plugin)), store_(std::move(on_change)),
+    : cfg_(std::move(cfg)), plugin_(std::move(plugin)), store_(std::move(on_change)), nut_(cfg_, *plugin_, store_),
       poll_interval_(seconds_ms(cfg_.pollinterval)) {
-    for (const auto &[k, s] : cfg_.all_keys) config_values_[k] = s.value;
-    for (const auto *k : plugin_->config_keys()) {
-        if (k->default_value && !config_values_.count(k->name)) config_values_[k->name] = k->default_value;
-        if (k->flags & NUTPP_KEY_SECRET) secret_keys_.insert(k->name);
-    }
-    canonicalise_booleans();
     // Without its eventfd the device could never be woken: not to stop, not for a command.
     wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake_fd_ < 0)
@@ -74,17 +50,6 @@ Device::Device(config::DeviceConfig cfg, std::shared_ptr<Plugin> plugin, store::
 Device::~Device() {
     if (thread_.joinable()) thread_.join();
     if (wake_fd_ >= 0) close(wake_fd_);
-}
-
-// The loader accepted any NUT spelling ("True", "off", a bare flag); plugins see one: "true" or
-// "false", so no plugin needs its own parser (and none can disagree with the host's check).
-void Device::canonicalise_booleans() {
-    for (const auto *k : plugin_->config_keys()) {
-        if (k->type != NUTPP_TYPE_BOOL) continue;
-        auto it = config_values_.find(k->name);
-        bool b = false;
-        if (it != config_values_.end() && common::parse_flag(it->second, b)) it->second = b ? "true" : "false";
-    }
 }
 
 std::string Device::socket_name() const { return config::driver_socket_name(cfg_.driver, cfg_.name); }
@@ -165,64 +130,8 @@ void Device::watchdog_check() {
     store_.set_data_ok(false);
 }
 
-void Device::publish_driver_vars() {
-    store_.set("driver.name", plugin_->name());
-    store_.set("driver.version", NUTPP_VERSION);
-    store_.set("driver.version.internal", plugin_->descriptor().version);
-    std::map<std::string, std::string> params{{"pollinterval", fmt::format("{:g}", cfg_.pollinterval)},
-                                              {"synchronous", cfg_.synchronous}};
-    for (const auto &[k, s] : cfg_.all_keys)
-        if (published_as_parameter(k)) params[k] = s.value;
-    for (const auto &[k, v] : params) {
-        if (secret_keys_.count(k)) continue; // NUT's VAR_SENSITIVE: never published
-        if (is_flag_key(k)) {
-            // NUT publishes a flag (an option without a value) as driver.flag.<name>, only when set.
-            if (flag_set(v)) store_.set("driver.flag." + k, "enabled");
-            continue;
-        }
-        store_.set("driver.parameter." + k, v);
-    }
-}
-
-bool Device::is_flag_key(const std::string &key) const {
-    static const char *const host_flags[] = {"ignorelb", "allow_killpower"};
-    for (const char *f : host_flags)
-        if (key == f) return true;
-    const nutpp_config_key *k = plugin_->config_key(key);
-    return k && k->type == NUTPP_TYPE_BOOL;
-}
-
-// NUT mirrors ups.mfr/model/serial to device.* unless the driver sets device.* itself. The mirror
-// takes the stored value, not the one just offered: an override.ups.* wins over the plugin there too.
-void Device::mirror_to_device(const std::string &name) {
-    for (const char *mirrored : {"mfr", "model", "serial"}) {
-        if (!common::iequals(name, std::string("ups.") + mirrored)) continue;
-        const std::string dev = std::string("device.") + mirrored;
-        if (explicit_device_vars_.count(dev)) continue;
-        if (auto v = store_.value(name)) store_.set(dev, *v);
-    }
-}
-
-void Device::apply_overrides() {
-    for (const auto &[var, s] : cfg_.overrides) {
-        if (common::starts_with_i(var, "device.")) explicit_device_vars_.insert(var);
-        store_.set_immutable(var, s.value);
-        mirror_to_device(var);
-    }
-}
-
-void Device::apply_defaults() {
-    for (const auto &[var, s] : cfg_.defaults) {
-        if (store_.get(var)) continue;
-        store_.set(var, s.value);
-        mirror_to_device(var);
-    }
-    if (!store_.get("device.type")) store_.set("device.type", "ups");
-}
-
 void Device::run() {
-    publish_driver_vars();
-    apply_overrides();
+    nut_.publish_start();
 
     in_create_ = true;
     const nutpp_status created = timed_call("create", [&] { return plugin_->ops().create(&api_, ctx_.get(), &instance_); });
@@ -302,7 +211,7 @@ bool Device::try_open() {
         if (open_attempts_ > 1) spdlog::info("device '{}': device opened after {} attempts", cfg_.name, open_attempts_);
         open_attempts_ = 0;
         last_logged_failure_.clear();
-        apply_defaults();
+        nut_.apply_defaults();
         return true;
     }
     log_status(open_attempts_ == 1 ? NUTPP_LOG_ERROR : NUTPP_LOG_DEBUG, "open failed", st);
@@ -416,28 +325,12 @@ void Device::run_command(const driver_socket::Request &r) {
         spdlog::warn("device '{}': {} {} refused: device not open", cfg_.name, is_set ? "SET" : "INSTCMD", r.name);
         return answer(TrackingResult::Failed);
     }
-    nutpp_status st;
-    if (is_set) {
-        // The store applies NUT's checks (READONLY, TOO-LONG, enum, range) before the plugin sees it.
-        const auto check = store_.check_set(r.name, r.value.value_or(""));
-        if (check != store::SetCheck::Ok) {
-            spdlog::warn("device '{}': SET {} rejected: {}", cfg_.name, r.name, store::to_string(check));
-            return answer(check == store::SetCheck::NotSupported || check == store::SetCheck::ReadOnly
-                              ? TrackingResult::Unknown
-                              : TrackingResult::Invalid);
-        }
-        if (!plugin_->has_setvar()) return answer(TrackingResult::Unknown);
-        st = timed_call("setvar", [&] { return plugin_->ops().setvar(instance_, r.name.c_str(), r.value->c_str()); });
-    } else {
-        if (!store_.has_cmd(r.name)) {
-            spdlog::warn("device '{}': INSTCMD {} rejected: not supported", cfg_.name, r.name);
-            return answer(TrackingResult::Unknown);
-        }
-        if (!plugin_->has_instcmd()) return answer(TrackingResult::Unknown);
-        st = timed_call("instcmd", [&] {
-            return plugin_->ops().instcmd(instance_, r.name.c_str(), r.value ? r.value->c_str() : nullptr);
-        });
-    }
+    if (const auto refused = nut_.check_request(r)) return answer(*refused);
+    const nutpp_status st =
+        is_set ? timed_call("setvar", [&] { return plugin_->ops().setvar(instance_, r.name.c_str(), r.value->c_str()); })
+               : timed_call("instcmd", [&] {
+                     return plugin_->ops().instcmd(instance_, r.name.c_str(), r.value ? r.value->c_str() : nullptr);
+                 });
     if (st == NUTPP_OK)
         spdlog::info("device '{}': {} {} done", cfg_.name, is_set ? "SET" : "INSTCMD", r.name);
     else

@@ -23,6 +23,7 @@
 
 #include "config/config.hpp"
 #include "driver_socket/request.hpp"
+#include "host/nut_normalizer.hpp"
 #include "host/plugin.hpp"
 #include "store/status.hpp"
 #include "store/var_store.hpp"
@@ -119,12 +120,6 @@ private:
     void finish(); // marks the thread finished and wakes join_until()
     // A random duration in [lo, hi] of `d` (jitter); instance thread only.
     std::chrono::milliseconds jittered(std::chrono::milliseconds d, double lo, double hi);
-    void canonicalise_booleans();
-    void publish_driver_vars();
-    void apply_overrides();
-    void apply_defaults();
-    void mirror_to_device(const std::string &name);
-    bool is_flag_key(const std::string &key) const; // published as driver.flag.<key>
     bool try_open();
     void do_poll(uint32_t reasons);
     void fail_and_close(const std::string &what);
@@ -141,8 +136,7 @@ private:
     config::DeviceConfig cfg_;
     std::shared_ptr<Plugin> plugin_;
     store::VarStore store_;
-    std::map<std::string, std::string> config_values_; // key -> value (config, then plugin defaults)
-    std::set<std::string, common::ILess> secret_keys_;
+    NutNormalizer nut_; // NUT's publishing rules over store_ (after it: built from it)
 
     std::unique_ptr<nutpp_host_ctx> ctx_;
     nutpp_host_api api_{};
@@ -167,7 +161,6 @@ private:
     std::vector<nutpp_fd_ready> poll_fds_; // what ready_fds() reports during the current poll()
     std::optional<Clock::time_point> oneshot_; // request_poll_after() deadline
     store::StatusBatch status_;
-    std::set<std::string, common::ILess> explicit_device_vars_; // device.* the plugin set itself
     int failures_ = 0;
     int open_attempts_ = 0;
     std::string last_error_; // set_error() text of the current plugin call only (timed_call clears it)

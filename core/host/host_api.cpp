@@ -152,10 +152,7 @@ nutpp_status Device::api_set_var(const char *name, const char *value) {
         api_status_commit();
         return NUTPP_OK;
     }
-    const std::string n(name);
-    if (common::starts_with_i(n, "device.")) explicit_device_vars_.insert(n);
-    store_.set(n, value);
-    mirror_to_device(n);
+    nut_.plugin_set(name, value);
     return NUTPP_OK;
 }
 
@@ -254,9 +251,7 @@ void Device::api_report_data_stale(const char *why) {
 }
 
 const char *Device::api_config_get(const char *key) const {
-    if (!key) return nullptr;
-    auto it = config_values_.find(key);
-    return it == config_values_.end() ? nullptr : it->second.c_str();
+    return key ? nut_.config_value(key) : nullptr;
 }
 
 nutpp_status Device::api_config_get_number(const char *key, double *out) const {
