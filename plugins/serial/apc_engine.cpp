@@ -1,12 +1,14 @@
 #include "apc_engine.hpp"
 
-#include "text.hpp"
+#include <nutpp/support/text.hpp>
 
 #include <nutpp/driver.hpp>
 
 #include <algorithm>
 
 namespace nutpp::serial::apc {
+
+using support::printable;
 
 namespace {
 
@@ -170,18 +172,18 @@ void Engine::poll_status() {
     const auto status = parse_status(r.text, error);
     if (!status) throw Error(NUTPP_E_IO, error);
     status_bits_ = status->bits;
-    std::vector<std::string> tokens = status->tokens;
-    std::string alarm;
-    for (const char reg : kStateRegisters) {
+    support::StatusSet set = status->set;
+    for (const auto &state : kStateRegisters) {
+        const char reg = state.query;
         if (!have_command_set_ || !command_set_.count(reg)) continue; // asked only when listed in 'a'
         const Reply rr = ask(reg);
         if (rr.status == ReadStatus::Gone) fail_on(rr, "state register " + cmd_name(reg));
         if (const auto v = rr.status == ReadStatus::Ok ? parse_register(rr.text) : std::nullopt)
-            apply_register(reg, *v, tokens, alarm);
+            apply_register(state, *v, set);
         else
             sink_.log_debug("state register " + cmd_name(reg) + ": no usable reply");
     }
-    sink_.status(tokens, alarm);
+    sink_.status(set.tokens(), set.alarm());
 }
 
 void Engine::expect_ok(const std::string &what, std::optional<std::chrono::milliseconds> wait) {

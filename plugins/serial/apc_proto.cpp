@@ -1,24 +1,18 @@
 #include "apc_proto.hpp"
 
-#include "text.hpp"
+#include <nutpp/support/numbers.hpp>
+#include <nutpp/support/text.hpp>
 
 #include <algorithm>
 #include <cstdlib>
 
 namespace nutpp::serial::apc {
 
+using support::is_digits;
+using support::printable;
+using support::trim;
+
 namespace {
-
-bool all_digits(std::string_view s) {
-    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
 
 bool printable_ascii(std::string_view s) {
     for (unsigned char c : s)
@@ -43,56 +37,42 @@ std::optional<std::string> convert(const Query &q, std::string_view reply) {
     case Format::Minutes: {
         std::string_view m = v;
         if (m.back() == ':') m.remove_suffix(1); // 'j' ends with ':'
-        if (!all_digits(m) || m.size() > 6) return std::nullopt;
+        if (!is_digits(m) || m.size() > 6) return std::nullopt;
         return std::to_string(std::atol(std::string(m).c_str()) * 60);
     }
     case Format::Hours:
         if (v == "OFF") return std::string("0");
-        if (!all_digits(v) || v.size() > 6) return std::string(v); // "ON": at power-on only, kept as the UPS says
+        if (!is_digits(v) || v.size() > 6) return std::string(v); // "ON": at power-on only, kept as the UPS says
         return std::to_string(std::atol(std::string(v).c_str()) * 3600);
     case Format::TransferReason:
-        for (const auto &t : kTransferReasons)
-            if (v.size() == 1 && v[0] == t.code) return std::string(t.text);
+        if (v.size() == 1)
+            if (const char *text = support::text_for(kTransferReasons, v[0])) return std::string(text);
         return std::string(v);
     }
     return std::nullopt;
 }
 
 std::optional<Status> parse_status(std::string_view reply, std::string &error) {
-    const std::string_view v = trim(reply);
-    if (v.size() != 2 || hex_value(v[0]) < 0 || hex_value(v[1]) < 0) {
+    const auto byte = support::hex_byte(reply);
+    if (!byte) {
         error = "bad status reply \"" + printable(reply) + "\"";
         return std::nullopt;
     }
-    const int bits = hex_value(v[0]) * 16 + hex_value(v[1]);
+    const int bits = *byte;
     if ((bits & 0x18) == 0x18) {
-        error = "impossible status 0x" + std::string(v) + " (on line and on battery)";
+        error = "impossible status 0x" + std::string(trim(reply)) + " (on line and on battery)";
         return std::nullopt;
     }
     Status s;
     s.bits = bits;
-    for (const auto &b : kStatusBits)
-        if (bits & b.mask) s.tokens.emplace_back(b.token);
-    if (!(bits & 0x18)) s.tokens.emplace_back("OFF"); // neither on line nor on battery: output off
+    s.set.apply(kStatusBits, uint32_t(bits));
+    if (!(bits & 0x18)) s.set.add_token("OFF"); // neither on line nor on battery: output off
     return s;
 }
 
-std::optional<uint8_t> parse_register(std::string_view reply) {
-    const std::string_view v = trim(reply);
-    if (v.size() != 2 || hex_value(v[0]) < 0 || hex_value(v[1]) < 0) return std::nullopt;
-    return static_cast<uint8_t>(hex_value(v[0]) * 16 + hex_value(v[1]));
-}
+std::optional<uint8_t> parse_register(std::string_view reply) { return support::hex_byte(reply); }
 
-void apply_register(char reg, uint8_t value, std::vector<std::string> &tokens, std::string &alarm) {
-    for (const auto &b : kRegisterBits) {
-        if (b.reg != reg || !(value & b.mask)) continue;
-        if (b.token && std::find(tokens.begin(), tokens.end(), b.token) == tokens.end()) tokens.emplace_back(b.token);
-        if (b.alarm) {
-            if (!alarm.empty()) alarm += ", ";
-            alarm += b.alarm;
-        }
-    }
-}
+void apply_register(const StateRegister &reg, uint8_t value, support::StatusSet &out) { out.apply(reg.bits, value); }
 
 std::optional<std::set<char>> parse_protocol_info(std::string_view reply) {
     const size_t first = reply.find('.');
@@ -153,7 +133,7 @@ std::optional<ShutdownMethod> parse_sdtype(std::string_view v) {
 }
 
 std::optional<std::vector<AdvMethod>> parse_advorder(std::string_view v) {
-    if (v.size() == 2 && (v[0] == 'n' || v[0] == 'N') && (v[1] == 'o' || v[1] == 'O')) return std::vector<AdvMethod>{};
+    if (support::iequals(v, "no")) return std::vector<AdvMethod>{};
     if (v.empty() || v.size() > 5) return std::nullopt;
     static constexpr AdvMethod kByDigit[] = {AdvMethod::Soft, AdvMethod::Hard, AdvMethod::DelayedOff,
                                              AdvMethod::InstantOff, AdvMethod::CsHack};
@@ -166,7 +146,7 @@ std::optional<std::vector<AdvMethod>> parse_advorder(std::string_view v) {
 }
 
 std::optional<std::string> hard_hibernate_digits(std::string_view awd) {
-    if (awd.empty() || awd.size() > 3 || !all_digits(awd)) return std::nullopt;
+    if (awd.empty() || awd.size() > 3 || !is_digits(awd)) return std::nullopt;
     const size_t width = awd.size() == 2 ? 2 : 3;
     return std::string(width - awd.size(), '0') + std::string(awd);
 }
@@ -177,7 +157,7 @@ std::optional<double> parse_cshdelay(std::string_view v) {
     const std::string_view whole = v.substr(0, dot);
     const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : v.substr(dot + 1);
     if (whole.size() > 1 || frac.size() > 1 || (whole.empty() && frac.empty())) return std::nullopt;
-    if ((!whole.empty() && !all_digits(whole)) || (!frac.empty() && !all_digits(frac))) return std::nullopt;
+    if ((!whole.empty() && !is_digits(whole)) || (!frac.empty() && !is_digits(frac))) return std::nullopt;
     return std::atof(std::string(v).c_str());
 }
 
@@ -186,7 +166,7 @@ std::optional<std::pair<unsigned, unsigned>> parse_confirm_window(std::string_vi
     const size_t dash = v.find('-');
     if (dash == std::string_view::npos) return std::nullopt;
     const std::string_view lo = v.substr(0, dash), hi = v.substr(dash + 1);
-    if (lo.empty() || hi.empty() || lo.size() > 4 || hi.size() > 4 || !all_digits(lo) || !all_digits(hi))
+    if (lo.empty() || hi.empty() || lo.size() > 4 || hi.size() > 4 || !is_digits(lo) || !is_digits(hi))
         return std::nullopt;
     const unsigned a = unsigned(std::atoi(std::string(lo).c_str())), b = unsigned(std::atoi(std::string(hi).c_str()));
     if (a == 0 || a > b || b > 3600) return std::nullopt;
@@ -195,9 +175,8 @@ std::optional<std::pair<unsigned, unsigned>> parse_confirm_window(std::string_vi
 
 std::optional<ReturnArg> parse_return_arg(std::string_view arg) {
     if (arg.empty()) return ReturnArg{ReturnArg::Soft, ""};
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (arg.size() == 2 && lower(arg[0]) == 'c' && lower(arg[1]) == 's') return ReturnArg{ReturnArg::CsHack, ""};
-    if (arg.size() >= 4 && lower(arg[0]) == 'a' && lower(arg[1]) == 't' && arg[2] == ':')
+    if (support::iequals(arg, "cs")) return ReturnArg{ReturnArg::CsHack, ""};
+    if (arg.size() >= 4 && support::istarts_with(arg, "at:"))
         if (const auto d = hard_hibernate_digits(arg.substr(3))) return ReturnArg{ReturnArg::Hard, *d};
     return std::nullopt;
 }

@@ -5,11 +5,15 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nutpp/support/enum_text.hpp>
+#include <nutpp/support/status_bits.hpp>
 
 namespace nutpp::serial::apc {
 
@@ -78,11 +82,7 @@ inline constexpr char kCapabilitiesQuery = '\x1a';
 inline constexpr char kNextValue = '-';
 inline constexpr size_t kStringLength = 8; // ups.id, battery.date: padded with CR on the wire
 
-struct StatusBit {
-    uint8_t mask;
-    const char *token;
-};
-inline constexpr StatusBit kStatusBits[] = {
+inline constexpr support::StatusBit kStatusBits[] = {
     {0x01, "CAL"}, {0x02, "TRIM"}, {0x04, "BOOST"}, {0x08, "OL"},
     {0x10, "OB"},  {0x20, "OVER"}, {0x40, "LB"},    {0x80, "RB"},
 };
@@ -90,38 +90,37 @@ inline constexpr StatusBit kStatusBits[] = {
 // The state registers ('~' register 1, '\'' register 2, '8' register 3: two hex digits each), read
 // when the unit lists them in 'a'. NUT's apcsmart never asks; their bits say what 'Q' cannot: the
 // unit in bypass, the output cut, a failed fan, relay, charger or battery connection.
-struct RegisterBit {
-    char reg;          // the query letter
-    uint8_t mask;
-    const char *token; // ups.status token, or nullptr
-    const char *alarm; // ups.alarm text, or nullptr
+inline constexpr support::StatusBit kRegister1Bits[] = {
+    {0x02, "BYPASS", nullptr, "Bypass: internal fault"},
+    {0x08, "BYPASS"}, // bypass on command
+    {0x20, "BYPASS"}, // manual bypass switch
 };
-inline constexpr RegisterBit kRegisterBits[] = {
-    {'~', 0x02, "BYPASS", "Bypass: internal fault"},
-    {'~', 0x08, "BYPASS", nullptr}, // bypass on command
-    {'~', 0x20, "BYPASS", nullptr}, // manual bypass switch
-    {'\'', 0x01, "BYPASS", "Electronics fan failed"},
-    {'\'', 0x02, nullptr, "Isolation unit fan failed"},
-    {'\'', 0x04, nullptr, "Bypass supply failed"},
-    {'\'', 0x08, "BYPASS", "Output voltage selection failed"},
-    {'\'', 0x10, "BYPASS", "DC imbalance"},
-    {'\'', 0x20, nullptr, "Battery disconnected"},
-    {'\'', 0x40, nullptr, "Trim/boost relay fault"},
-    {'\'', 0x80, nullptr, "Bad output voltage"},
-    {'8', 0x01, "OFF", "Output off after a low-battery shutdown"},
-    {'8', 0x02, nullptr, "Overload: cannot transfer to battery"},
-    {'8', 0x04, "OFF", "Main relay failed"},
-    {'8', 0x20, nullptr, "Battery charger failed"},
-    {'8', 0x40, nullptr, "Bypass relay failed"},
-    {'8', 0x80, nullptr, "Temperature too high"},
+inline constexpr support::StatusBit kRegister2Bits[] = {
+    {0x01, "BYPASS", nullptr, "Electronics fan failed"},
+    {0x02, nullptr, nullptr, "Isolation unit fan failed"},
+    {0x04, nullptr, nullptr, "Bypass supply failed"},
+    {0x08, "BYPASS", nullptr, "Output voltage selection failed"},
+    {0x10, "BYPASS", nullptr, "DC imbalance"},
+    {0x20, nullptr, nullptr, "Battery disconnected"},
+    {0x40, nullptr, nullptr, "Trim/boost relay fault"},
+    {0x80, nullptr, nullptr, "Bad output voltage"},
 };
-inline constexpr char kStateRegisters[] = {'~', '\'', '8'};
+inline constexpr support::StatusBit kRegister3Bits[] = {
+    {0x01, "OFF", nullptr, "Output off after a low-battery shutdown"},
+    {0x02, nullptr, nullptr, "Overload: cannot transfer to battery"},
+    {0x04, "OFF", nullptr, "Main relay failed"},
+    {0x20, nullptr, nullptr, "Battery charger failed"},
+    {0x40, nullptr, nullptr, "Bypass relay failed"},
+    {0x80, nullptr, nullptr, "Temperature too high"},
+};
+struct StateRegister {
+    char query;
+    std::span<const support::StatusBit> bits;
+};
+inline constexpr StateRegister kStateRegisters[] = {
+    {'~', kRegister1Bits}, {'\'', kRegister2Bits}, {'8', kRegister3Bits}};
 
-struct TransferReason {
-    char code;
-    const char *text;
-};
-inline constexpr TransferReason kTransferReasons[] = {
+inline constexpr support::EnumText kTransferReasons[] = {
     {'R', "unacceptable utility voltage rate of change"},
     {'H', "high utility voltage"},
     {'L', "low utility voltage"},
@@ -229,7 +228,7 @@ std::optional<std::string> convert(const Query &q, std::string_view reply);
 // Capability values are in device units too: convert() each of them for the enum NUT shows.
 
 struct Status {
-    std::vector<std::string> tokens;
+    support::StatusSet set; // tokens of the 'Q' bits (no alarm: 'Q' has none)
     int bits = 0;
 };
 inline constexpr int kStatusOnLine = 0x08;
@@ -239,8 +238,8 @@ inline constexpr int kStatusLowBattery = 0x40;
 std::optional<Status> parse_status(std::string_view reply, std::string &error);
 // One state register reply ("0A"): the value, or nullopt when it is not two hex digits.
 std::optional<uint8_t> parse_register(std::string_view reply);
-// Adds the tokens (once each) and alarm texts (joined by ", ") the register bits call for.
-void apply_register(char reg, uint8_t value, std::vector<std::string> &tokens, std::string &alarm);
+// Adds the tokens (once each) and alarm texts (joined by ", ") the bits of `reg` call for.
+void apply_register(const StateRegister &reg, uint8_t value, support::StatusSet &out);
 
 // 'a' reply "<version>.<alerts>.<commands>": the set of command characters the UPS knows.
 std::optional<std::set<char>> parse_protocol_info(std::string_view reply);

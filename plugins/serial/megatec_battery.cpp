@@ -1,6 +1,6 @@
 #include "megatec_battery.hpp"
 
-#include "text.hpp"
+#include <nutpp/support/numbers.hpp>
 
 #include <nutpp/driver.hpp>
 
@@ -10,6 +10,9 @@
 #include <cstdlib>
 
 namespace nutpp::serial::megatec {
+
+using support::to_number;
+using support::format_fixed;
 
 namespace {
 

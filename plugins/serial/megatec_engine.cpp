@@ -1,6 +1,7 @@
 #include "megatec_engine.hpp"
 
-#include "text.hpp"
+#include <nutpp/support/numbers.hpp>
+#include <nutpp/support/text.hpp>
 
 #include <nutpp/driver.hpp>
 
@@ -9,6 +10,10 @@
 #include <ctime>
 
 namespace nutpp::serial::megatec {
+
+using support::printable;
+using support::trim;
+using support::to_number;
 
 namespace {
 

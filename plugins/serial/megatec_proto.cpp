@@ -1,25 +1,18 @@
 #include "megatec_proto.hpp"
 
-#include "text.hpp"
+#include <nutpp/support/numbers.hpp>
+#include <nutpp/support/text.hpp>
 
 #include <algorithm>
 #include <cstdio>
 
 namespace nutpp::serial::megatec {
 
-namespace {
+using support::printable;
+using support::trim;
+using support::to_number;
 
-std::vector<std::string_view> split_spaces(std::string_view s) {
-    std::vector<std::string_view> out;
-    size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && s[i] == ' ') ++i;
-        const size_t start = i;
-        while (i < s.size() && s[i] != ' ') ++i;
-        if (i > start) out.push_back(s.substr(start, i - start));
-    }
-    return out;
-}
+namespace {
 
 // A field made only of '-' and '.' is the unit's way of saying "not measured".
 bool is_placeholder(std::string_view f) {
@@ -46,7 +39,7 @@ std::optional<Q1Reading> parse_q1(std::string_view reply, std::string &error) {
                 std::to_string(kQ1ReplyLength) + ": \"" + printable(reply) + "\"";
         return std::nullopt;
     }
-    const auto fields = split_spaces(reply.substr(1));
+    const auto fields = support::split(reply.substr(1), " ");
     if (fields.size() != kQ1FieldCount + 1) {
         error = "reply to Q1 has " + std::to_string(fields.size()) + " fields, expected " +
                 std::to_string(kQ1FieldCount + 1) + ": \"" + printable(reply) + "\"";
@@ -70,40 +63,41 @@ std::optional<Q1Reading> parse_q1(std::string_view reply, std::string &error) {
         }
         numbers[i] = *v;
         have[i] = true;
-        r.values.emplace_back(kQ1Fields[i].variable, format_fixed(*v, kQ1Fields[i].decimals));
+        r.values.emplace_back(kQ1Fields[i].variable, support::format(kQ1Fields[i], *v));
     }
 
     if (have[kQ1LoadField]) r.load = numbers[kQ1LoadField];
     if (have[kQ1BatteryVoltageField]) r.battery_voltage = numbers[kQ1BatteryVoltageField];
 
-    const auto bit = [&](uint8_t pos) { return bits[pos] == '1'; };
-    r.standby_type = bit(kQ1TypeBit);
-    r.online = !bit(0);
-    r.beeper_on = bit(7);
-    for (const auto &bv : kQ1BitVariables) r.values.emplace_back(bv.variable, bit(bv.position) ? bv.value_if_set : bv.value_if_clear);
+    uint32_t byte = 0;
+    for (size_t i = 0; i < 8; ++i)
+        if (bits[i] == '1') byte |= 0x80u >> i;
+    r.standby_type = byte & kQ1StandbyType;
+    r.online = !(byte & kQ1UtilityFail);
+    r.beeper_on = byte & kQ1BeeperOn;
+    for (const auto &bv : kQ1BitVariables) r.values.emplace_back(bv.variable, (byte & bv.mask) ? bv.value_if_set : bv.value_if_clear);
 
-    for (const auto &sb : kQ1StatusBits) {
-        const bool set = bit(sb.position);
-        const char *token = set ? ((r.standby_type && sb.standby_token_if_set) ? sb.standby_token_if_set : sb.token_if_set)
-                                : sb.token_if_clear;
-        if (set && sb.alarm_if_set) r.alarm = sb.alarm_if_set;
-        if (!token) continue;
-        std::string t = token;
-        // A standby unit raising the output voltage boosts, lowering it trims (bucks).
-        if (t == "BOOST" && have[0] && have[2] && numbers[0] > numbers[2]) t = "TRIM";
-        r.status.push_back(t);
+    support::StatusSet status;
+    status.apply(kQ1StatusBits, byte);
+    // A standby unit raising the output voltage boosts, lowering it trims (bucks).
+    if (r.standby_type && status.has("BYPASS")) {
+        const bool trims = have[0] && have[2] && numbers[0] > numbers[2];
+        std::replace(status.tokens().begin(), status.tokens().end(), std::string("BYPASS"),
+                     std::string(trims ? "TRIM" : "BOOST"));
     }
+    r.status = status.tokens();
+    r.alarm = status.alarm();
     return r;
 }
 
 Values parse_rating(std::string_view reply) {
     Values out;
     if (reply.empty() || reply.front() != '#') return out;
-    const auto fields = split_spaces(reply.substr(1));
+    const auto fields = support::split(reply.substr(1), " ");
     const size_t n = std::min(fields.size(), sizeof kRatingFields / sizeof kRatingFields[0]);
     for (size_t i = 0; i < n; ++i)
         if (const auto v = to_number(fields[i]))
-            out.emplace_back(kRatingFields[i].variable, format_fixed(*v, kRatingFields[i].decimals));
+            out.emplace_back(kRatingFields[i].variable, support::format(kRatingFields[i], *v));
     return out;
 }
 

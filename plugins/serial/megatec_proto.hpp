@@ -11,15 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include <nutpp/support/numbers.hpp>
+#include <nutpp/support/status_bits.hpp>
+
 namespace nutpp::serial::megatec {
 
-// One numeric field of the Q1 reply, in wire order.
-struct Q1Field {
-    const char *variable; // NUT name
-    int decimals;         // how NUT's blazer driver prints it
-};
-
-inline constexpr Q1Field kQ1Fields[] = {
+// The numeric fields of the Q1 reply in wire order, printed as NUT's blazer driver prints them.
+inline constexpr support::NumberFormat kQ1Fields[] = {
     {"input.voltage", 1},   {"input.voltage.fault", 1}, {"output.voltage", 1}, {"ups.load", 0},
     {"input.frequency", 1}, {"battery.voltage", 2},     {"ups.temperature", 1},
 };
@@ -30,44 +28,38 @@ static_assert(std::string_view(kQ1Fields[kQ1LoadField].variable) == "ups.load");
 static_assert(std::string_view(kQ1Fields[kQ1BatteryVoltageField].variable) == "battery.voltage");
 inline constexpr size_t kQ1ReplyLength = 46; // without the CR, with the '('
 
-// One status bit (position 0 is b7, the first character). Tokens depend on the UPS type (b3):
-// the same "bypass/boost/buck" bit means BYPASS on an on-line unit and BOOST/TRIM on a standby one.
-struct Q1StatusBit {
-    uint8_t position;
-    const char *meaning;
-    const char *token_if_set;          // on-line units (and both kinds when standby_token is null)
-    const char *standby_token_if_set;  // standby / line-interactive units, or null = same as above
-    const char *token_if_clear;
-    const char *alarm_if_set;          // text for ups.alarm, or null
-};
+// The status bits "b7..b0" as a byte: the first character is b7 (mask 0x80).
+inline constexpr uint32_t kQ1UtilityFail = 0x80;
+inline constexpr uint32_t kQ1BypassBoostBuck = 0x20;
+inline constexpr uint32_t kQ1StandbyType = 0x08; // 1 = standby / line-interactive, 0 = on-line
+inline constexpr uint32_t kQ1BeeperOn = 0x01;
 
-inline constexpr Q1StatusBit kQ1StatusBits[] = {
-    {0, "utility fail", "OB", nullptr, "OL", nullptr},
-    {1, "battery low", "LB", nullptr, nullptr, nullptr},
-    // Standby units do not say whether they boost or buck; the voltages decide (see parse_q1).
-    {2, "bypass/boost/buck active", "BYPASS", "BOOST", nullptr, nullptr},
-    {3, "UPS failed", nullptr, nullptr, nullptr, "UPS failure"},
-    {5, "test in progress", "CAL", nullptr, nullptr, nullptr},
-    {6, "shutdown active", "FSD", nullptr, nullptr, nullptr},
+// The bypass/boost/buck bit means BYPASS on an on-line unit; a standby unit does not say whether
+// it boosts or bucks, the voltages decide (see parse_q1).
+inline constexpr support::StatusBit kQ1StatusBits[] = {
+    {kQ1UtilityFail, "OB", "OL"},
+    {0x40, "LB"}, // battery low
+    {kQ1BypassBoostBuck, "BYPASS"},
+    {0x10, nullptr, nullptr, "UPS failure"},
+    {0x04, "CAL"}, // test in progress
+    {0x02, "FSD"}, // shutdown active
 };
 
 // Status bits that are variables rather than ups.status tokens.
 struct Q1BitVariable {
-    uint8_t position;
+    uint32_t mask;
     const char *variable;
     const char *value_if_set;
     const char *value_if_clear;
 };
-
-inline constexpr uint8_t kQ1TypeBit = 4; // b3: 1 = standby / line-interactive, 0 = on-line
 inline constexpr Q1BitVariable kQ1BitVariables[] = {
-    {kQ1TypeBit, "ups.type", "offline / line interactive", "online"},
-    {7, "ups.beeper.status", "enabled", "disabled"},
+    {kQ1StandbyType, "ups.type", "offline / line interactive", "online"},
+    {kQ1BeeperOn, "ups.beeper.status", "enabled", "disabled"},
 };
 
 // The 'F' rating reply "#MMM.M QQQ SS.SS RR.R", whitespace separated (some units leave blanks or
 // "." placeholders, which are skipped).
-inline constexpr Q1Field kRatingFields[] = {
+inline constexpr support::NumberFormat kRatingFields[] = {
     {"input.voltage.nominal", 0},
     {"input.current.nominal", 1},
     {"battery.voltage.nominal", 1},

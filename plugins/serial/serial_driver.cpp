@@ -1,8 +1,20 @@
 #include "serial_driver.hpp"
 
-#include "text.hpp"
+#include <nutpp/support/config_range.hpp>
+#include <nutpp/support/numbers.hpp>
 
 namespace nutpp::serial {
+
+using support::to_number;
+
+namespace {
+// Checked in create(); the host cannot yet (nutpp_config_key has no min/max in ABI 1.x).
+constexpr support::ConfigRange kConfigRanges[] = {
+    {"reply_timeout", 0.05, 3, "s"},
+    {"offdelay", 12, 600, "s"},
+    {"ondelay", 0, 9999, "min"},
+};
+} // namespace
 
 namespace {
 
@@ -28,18 +40,17 @@ SerialDriver::SerialDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Dri
     cable_ = h.config_or("cable", "");
     (void)cable_lines(baud_, true, cablepower_, cable_); // reject unknown names now, not at open
     read_apc_settings();
+    if (auto e = support::check_ranges(kConfigRanges, [&](const char *key) { return h.config_number(key); }))
+        throw Error(NUTPP_E_CONFIG, *e);
     if (auto t = h.config_number("reply_timeout")) {
-        if (*t < 0.05 || *t > 3) throw Error(NUTPP_E_CONFIG, "reply_timeout must be 0.05..3 s");
         reply_timeout_ = std::chrono::milliseconds(static_cast<long>(*t * 1000));
     }
     megatec_options_.reply_timeout = reply_timeout_;
     apc_options_.reply_timeout = reply_timeout_;
     if (auto d = h.config_number("offdelay")) {
-        if (*d < 12 || *d > 600) throw Error(NUTPP_E_CONFIG, "offdelay must be 12..600 s");
         megatec_options_.offdelay_s = static_cast<unsigned>(*d);
     }
     if (auto d = h.config_number("ondelay")) {
-        if (*d < 0 || *d > 9999) throw Error(NUTPP_E_CONFIG, "ondelay must be 0..9999 min");
         megatec_options_.ondelay_min = static_cast<unsigned>(*d);
     }
     if (auto v = h.config("norating")) megatec_options_.norating = truthy(*v);

@@ -1,6 +1,6 @@
 #include "dev_file.hpp"
 
-#include "text.hpp"
+#include <nutpp/support/text.hpp>
 
 #include <cerrno>
 #include <cmath>
@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 namespace nutpp::sim {
+
+using support::iequals;
 namespace {
 
 bool is_space(char c) {

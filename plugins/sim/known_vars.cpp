@@ -1,8 +1,10 @@
 #include "known_vars.hpp"
 
-#include "text.hpp"
+#include <nutpp/support/text.hpp>
 
 namespace nutpp::sim {
+
+using support::iequals;
 namespace {
 
 struct KnownVar {

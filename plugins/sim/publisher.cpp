@@ -1,6 +1,9 @@
 #include "publisher.hpp"
 
 namespace nutpp::sim {
+
+using support::iequals;
+using support::split_words;
 namespace {
 
 // NUT's ST_MAX_VALUE_LEN - 1; the host refuses longer values, so they are cut (dummy-ups cuts at 127).
@@ -18,21 +21,6 @@ bool VarDecl::operator==(const VarDecl &o) const {
     for (size_t i = 0; i < ranges.size(); ++i)
         if (ranges[i].min != o.ranges[i].min || ranges[i].max != o.ranges[i].max) return false;
     return true;
-}
-
-std::vector<std::string> split_words(const std::string &s) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : s) {
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
-            if (!cur.empty()) out.push_back(std::move(cur));
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    if (!cur.empty()) out.push_back(std::move(cur));
-    return out;
 }
 
 Publisher::Publisher(Host host, ShapeFn shape_for) : host_(host), shape_for_(std::move(shape_for)) {}

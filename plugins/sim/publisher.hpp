@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "text.hpp"
+#include <nutpp/support/text.hpp>
 
 namespace nutpp::sim {
 
@@ -54,26 +54,23 @@ public:
     void reset();
 
     // Values published so far (without ups.status / ups.alarm), by NUT name.
-    const std::map<std::string, std::string, ILess> &values() const { return values_; }
+    const std::map<std::string, std::string, support::ILess> &values() const { return values_; }
     const std::vector<std::string> &status_tokens() const { return status_; }
     const std::string &alarm() const { return alarm_; }
 
-    static bool is_driver_var(const std::string &name) { return istarts_with(name, "driver."); }
+    static bool is_driver_var(const std::string &name) { return support::istarts_with(name, "driver."); }
 
 private:
     void ensure_declared(const std::string &name);
 
     Host host_;
     ShapeFn shape_for_;
-    std::map<std::string, std::string, ILess> values_;
-    std::map<std::string, VarDecl, ILess> declared_;
+    std::map<std::string, std::string, support::ILess> values_;
+    std::map<std::string, VarDecl, support::ILess> declared_;
     std::vector<std::string> status_;
     std::string alarm_;
     bool status_dirty_ = false;
     std::optional<std::pair<std::vector<std::string>, std::string>> committed_;
 };
-
-// Splits on ASCII whitespace (ups.status tokens).
-std::vector<std::string> split_words(const std::string &s);
 
 } // namespace nutpp::sim

@@ -1,24 +1,22 @@
 #include "repeater.hpp"
 
+#include <nutpp/support/numbers.hpp>
+
 #include <chrono>
-#include <cstdlib>
 #include <stdexcept>
 
 namespace nutpp::sim {
+
+using support::iequals;
+using support::istarts_with;
+using support::ILess;
+
 namespace {
 
 // Per request; a poll makes a few round trips, so this stays well inside a poll budget.
 constexpr std::chrono::milliseconds kTimeout{3000};
 
 bool is_driver_name(const std::string &n) { return istarts_with(n, "driver."); }
-
-std::optional<int64_t> parse_int(const std::string &s) {
-    if (s.empty()) return std::nullopt;
-    char *end = nullptr;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (*end != '\0') return std::nullopt;
-    return int64_t(v);
-}
 
 } // namespace
 
@@ -47,7 +45,7 @@ VarDecl Repeater::decl_from_type(const std::vector<std::string> &words) {
         if (iequals(w, "RW")) d.writable = true;
         else if (istarts_with(w, "STRING:")) {
             d.type = NUTPP_TYPE_STRING;
-            const auto n = parse_int(w.substr(7));
+            const auto n = support::to_integer(w.substr(7));
             d.max_length = n && *n > 0 && *n < 65536 ? uint32_t(*n) : 0;
         } else if (iequals(w, "STRING")) {
             d.type = NUTPP_TYPE_STRING;
@@ -108,7 +106,7 @@ void Repeater::refresh_types() {
             if (iequals(w, "ENUM")) d.enums = conn_->list_enum(ep_.ups, name);
             if (iequals(w, "RANGE"))
                 for (const auto &[lo, hi] : conn_->list_range(ep_.ups, name)) {
-                    auto a = parse_int(lo), b = parse_int(hi);
+                    auto a = support::to_integer(lo), b = support::to_integer(hi);
                     if (a && b) d.ranges.push_back({*a, *b});
                 }
         }

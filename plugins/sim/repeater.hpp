@@ -57,9 +57,9 @@ private:
     std::optional<client::Connection> conn_;
     bool credentials_sent_ = false;
     Publisher pub_;
-    std::map<std::string, VarDecl, ILess> rw_;   // remote writable variables
-    std::set<std::string, ILess> names_;         // remote variable names at the last refresh
-    std::set<std::string, ILess> cmds_;          // commands declared to the host
+    std::map<std::string, VarDecl, support::ILess> rw_;   // remote writable variables
+    std::set<std::string, support::ILess> names_;         // remote variable names at the last refresh
+    std::set<std::string, support::ILess> cmds_;          // commands declared to the host
     bool outage_logged_ = false;
 };
 

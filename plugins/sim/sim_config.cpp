@@ -2,9 +2,11 @@
 
 #include <nutpp/driver.hpp>
 
-#include "text.hpp"
+#include <nutpp/support/text.hpp>
 
 namespace nutpp::sim {
+
+using support::iequals;
 namespace {
 
 bool ends_with(const std::string &s, const char *suffix) {

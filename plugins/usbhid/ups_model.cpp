@@ -5,6 +5,10 @@
 #include <set>
 #include <string_view>
 
+#include <nutpp/support/enum_text.hpp>
+#include <nutpp/support/numbers.hpp>
+#include <nutpp/support/status_bits.hpp>
+
 #include "hid_report.hpp"
 #include "hid_usage_names.hpp"
 
@@ -12,14 +16,14 @@ namespace nutpp::usbhid {
 
 namespace {
 
-const char *const kBeeper[] = {nullptr, "disabled", "enabled", "muted"};
-const char *const kTestResults[] = {nullptr, "Done and passed", "Done and warning", "Done and error",
-                                    "Aborted", "In progress", "No test initiated"};
+// HID AudibleAlarmControl and Test values -> NUT's texts (usbhid-ups' beeper and test_read_info).
+constexpr support::EnumText kBeeper[] = {{1, "disabled"}, {2, "enabled"}, {3, "muted"}};
+constexpr support::EnumText kTestResults[] = {{1, "Done and passed"}, {2, "Done and warning"}, {3, "Done and error"},
+                                              {4, "Aborted"},         {5, "In progress"},      {6, "No test initiated"}};
 
-template <size_t N> std::optional<std::string> enum_text(const char *const (&texts)[N], double v) {
-    const long i = std::lround(v);
-    if (i <= 0 || size_t(i) >= N) return std::nullopt;
-    return std::string(texts[i]);
+std::optional<std::string> enum_text(std::span<const support::EnumText> table, double v) {
+    const char *text = support::text_for(table, std::lround(v));
+    return text ? std::optional<std::string>(text) : std::nullopt;
 }
 
 } // namespace
@@ -175,33 +179,21 @@ void UpsModel::apply_scale_quirks(std::vector<NutValue> &values) const {
 }
 
 std::vector<std::string> UpsModel::status_tokens() const {
-    std::vector<std::string> tokens;
+    support::StatusSet set;
     for (const auto &b : statuses_) {
         const auto v = value(b.row->hid_path);
-        if (!v || std::lround(*v) != b.row->status_when) continue;
-        if (std::find(tokens.begin(), tokens.end(), b.row->nut_name) == tokens.end())
-            tokens.push_back(b.row->nut_name);
+        if (v && std::lround(*v) == b.row->status_when) set.add_token(b.row->nut_name);
     }
-    const bool on_line = std::find(tokens.begin(), tokens.end(), "OL") != tokens.end();
-    if (quirks_ && quirks_->ignore_discharging_on_line && on_line)
-        std::erase(tokens, std::string("DISCHRG"));
-    return tokens;
+    if (quirks_ && quirks_->ignore_discharging_on_line && set.has("OL")) set.remove_token("DISCHRG");
+    return set.tokens();
 }
 
 std::optional<double> UpsModel::parse_setting(const Binding &b, const std::string &text) const {
     if (b.row->conversion == Conversion::BeeperStatus) {
-        for (int i = 1; i <= 3; ++i)
-            if (text == kBeeper[i]) return i;
-        return std::nullopt;
+        const auto v = support::value_for(kBeeper, text);
+        return v ? std::optional<double>(double(*v)) : std::nullopt;
     }
-    try {
-        size_t used = 0;
-        const double v = std::stod(text, &used);
-        if (used != text.size()) return std::nullopt;
-        return v;
-    } catch (const std::exception &) {
-        return std::nullopt;
-    }
+    return support::to_number(text);
 }
 
 std::optional<std::vector<uint8_t>> UpsModel::set_report_buffer(const HidField &field, double value) const {

@@ -15,14 +15,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (const auto &q : kQueries) (void)convert(q, reply);
     std::string error;
     if (const auto s = parse_status(reply, error)) {
-        if (s->tokens.empty()) std::abort(); // every accepted byte yields at least OL, OB or OFF
+        if (s->set.tokens().empty()) std::abort(); // every accepted byte yields at least OL, OB or OFF
     }
     (void)parse_protocol_info(reply);
     if (const auto v = parse_register(reply)) {
-        std::vector<std::string> tokens;
-        std::string alarm;
-        for (const char reg : kStateRegisters) apply_register(reg, *v, tokens, alarm);
-        if (tokens.size() > 2) std::abort(); // BYPASS and OFF, each at most once
+        nutpp::support::StatusSet set;
+        for (const auto &reg : kStateRegisters) apply_register(reg, *v, set);
+        if (set.tokens().size() > 2) std::abort(); // BYPASS and OFF, each at most once
     }
     for (char locale : {'D', 'I', 'A', 'M', '\0'}) {
         std::string cap_error;

@@ -17,7 +17,7 @@ std::string conv(const char *var, const char *reply) {
 std::vector<std::string> status(const char *reply) {
     std::string error;
     auto s = parse_status(reply, error);
-    return s ? s->tokens : std::vector<std::string>{"<error: " + error + ">"};
+    return s ? s->set.tokens() : std::vector<std::string>{"<error: " + error + ">"};
 }
 } // namespace
 
@@ -148,18 +148,17 @@ TEST(ApcRegisters, BitsGiveTokensOnceAndAlarmsInOrder) {
     EXPECT_EQ(parse_register("0A"), std::optional<uint8_t>(0x0a));
     EXPECT_FALSE(parse_register("NA"));
     EXPECT_FALSE(parse_register("0"));
-    std::vector<std::string> tokens{"OL"};
-    std::string alarm;
-    apply_register('~', 0x0a, tokens, alarm);      // internal fault + bypass on command
-    apply_register('\'', 0x11, tokens, alarm);    // fan (bypass) + DC imbalance (bypass)
-    EXPECT_EQ(tokens, (std::vector<std::string>{"OL", "BYPASS"}));
-    EXPECT_EQ(alarm, "Bypass: internal fault, Electronics fan failed, DC imbalance");
-    apply_register('8', 0xc0, tokens, alarm);
-    EXPECT_EQ(alarm, "Bypass: internal fault, Electronics fan failed, DC imbalance, Bypass relay failed, "
-                     "Temperature too high");
-    std::vector<std::string> none;
-    std::string quiet;
-    apply_register('~', 0xc1, none, quiet); // wake-up and "ready to power the load": not conditions
-    EXPECT_TRUE(none.empty());
-    EXPECT_TRUE(quiet.empty());
+    nutpp::support::StatusSet set;
+    set.add_token("OL");
+    apply_register(kStateRegisters[0], 0x0a, set); // '~': internal fault + bypass on command
+    apply_register(kStateRegisters[1], 0x11, set); // '\'': fan (bypass) + DC imbalance (bypass)
+    EXPECT_EQ(set.tokens(), (std::vector<std::string>{"OL", "BYPASS"}));
+    EXPECT_EQ(set.alarm(), "Bypass: internal fault, Electronics fan failed, DC imbalance");
+    apply_register(kStateRegisters[2], 0xc0, set); // '8'
+    EXPECT_EQ(set.alarm(), "Bypass: internal fault, Electronics fan failed, DC imbalance, Bypass relay failed, "
+                           "Temperature too high");
+    nutpp::support::StatusSet quiet;
+    apply_register(kStateRegisters[0], 0xc1, quiet); // wake-up and "ready to power the load": not conditions
+    EXPECT_TRUE(quiet.tokens().empty());
+    EXPECT_TRUE(quiet.alarm().empty());
 }

@@ -20,21 +20,6 @@ bool iequal(const std::string &a, const std::string &b) {
 
 bool valid_name(const char *n) { return n && *n && std::strlen(n) < 128; }
 
-std::vector<std::string> split(const std::string &s) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : s) {
-        if (c == ' ' || c == '\t') {
-            if (!cur.empty()) out.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    if (!cur.empty()) out.push_back(cur);
-    return out;
-}
-
 } // namespace
 
 bool CaseLess::operator()(const std::string &a, const std::string &b) const {
@@ -51,7 +36,10 @@ FakeHost::FakeHost() {
         if (decimals < 0 || decimals > 6) return NUTPP_E_INVALID_ARG;
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-        return from(h).do_set(n, buf);
+        std::string s = buf;
+        // As core/host's api_set_var_number: a value that rounds to zero prints as "0.0", never "-0.0".
+        if (s.rfind("-0", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+        return from(h).do_set(n, s.c_str());
     };
     api_.delete_var = [](nutpp_host_ctx *h, const char *n) {
         auto &self = from(h);
@@ -85,23 +73,12 @@ FakeHost::FakeHost() {
         self.calls.push_back(std::string("remove_cmd ") + (n ? n : ""));
         return n && self.cmds.erase(n) ? NUTPP_OK : NUTPP_E_INVALID_ARG;
     };
-    api_.status_begin = [](nutpp_host_ctx *h) {
-        auto &self = from(h);
-        self.batch_open_ = true;
-        self.batch_tokens_.clear();
-        self.batch_alarm_.clear();
-    };
+    api_.status_begin = [](nutpp_host_ctx *h) { from(h).batch_.begin(); };
     api_.status_set = [](nutpp_host_ctx *h, const char *t) {
-        auto &self = from(h);
-        for (auto &w : split(t ? t : ""))
-            if (std::find(self.batch_tokens_.begin(), self.batch_tokens_.end(), w) == self.batch_tokens_.end())
-                self.batch_tokens_.push_back(w);
+        if (t) from(h).batch_.set(t);
     };
     api_.alarm_set = [](nutpp_host_ctx *h, const char *t) {
-        auto &self = from(h);
-        if (!t || !*t) return;
-        if (!self.batch_alarm_.empty()) self.batch_alarm_ += ' ';
-        self.batch_alarm_ += t;
+        if (t) from(h).batch_.alarm(t);
     };
     api_.status_commit = [](nutpp_host_ctx *h) { from(h).do_commit(); };
     api_.report_data_ok = [](nutpp_host_ctx *h) { ++from(h).data_ok_reports; };
@@ -147,9 +124,14 @@ nutpp_status FakeHost::do_set(const char *name, const char *value) {
     if (std::strlen(value) > kMaxValue) return NUTPP_E_INVALID_ARG;
     calls.push_back(std::string("set_var ") + name + "=" + value);
     const std::string n(name);
-    if (iequal(n, "ups.status")) { // the real host turns this into a one-line status batch
-        api_.status_begin(ctx());
-        api_.status_set(ctx(), value);
+    // core/host's api_set_var: both names belong to the status batch.
+    if (iequal(n, "ups.alarm")) {
+        if (*value) vars[n] = value; else vars.erase(n);
+        return NUTPP_OK;
+    }
+    if (iequal(n, "ups.status")) {
+        batch_.begin();
+        batch_.set(value);
         do_commit();
         return NUTPP_OK;
     }
@@ -157,19 +139,14 @@ nutpp_status FakeHost::do_set(const char *name, const char *value) {
     return NUTPP_OK;
 }
 
+// core/host's api_status_commit, on the same StatusBatch (no ignorelb: the fake has no device config).
 void FakeHost::do_commit() {
-    std::vector<std::string> tokens;
-    for (const auto &t : batch_tokens_)
-        if (t != "ALARM") tokens.push_back(t);
-    if (!batch_alarm_.empty()) tokens.insert(tokens.begin(), "ALARM");
-    std::string status;
-    for (const auto &t : tokens) status += (status.empty() ? "" : " ") + t;
-    vars["ups.status"] = status;
-    if (batch_alarm_.empty()) vars.erase("ups.alarm");
-    else vars["ups.alarm"] = batch_alarm_;
-    status_history.push_back(status);
-    calls.push_back("status_commit " + status + (batch_alarm_.empty() ? "" : " [" + batch_alarm_ + "]"));
-    batch_open_ = false;
+    const auto r = batch_.commit(false, {});
+    vars["ups.status"] = r.status;
+    if (r.alarm) vars["ups.alarm"] = *r.alarm;
+    else vars.erase("ups.alarm");
+    status_history.push_back(r.status);
+    calls.push_back("status_commit " + r.status + (r.alarm ? " [" + *r.alarm + "]" : ""));
 }
 
 std::optional<std::string> FakeHost::value(const std::string &name) const {

@@ -3,12 +3,14 @@
 // variables, declarations, commands and status the way the host's store would, logs every call in
 // `calls`, and serves config values from a map. Single-threaded: the test is the instance thread.
 //
-// Deliberately small and dependency-free (SDK + std only) so it can move to tests/support.
-// Simplifications: ups.status is the tokens in the order set (duplicates dropped), with ALARM put
-// first when an alarm text is set and removed otherwise; no ignorelb.
+// ups.status and ups.alarm follow the real host's rules: the status batch is core/store's StatusBatch
+// (NUT's token order, ALARM, alarm texts joined), and a plain set of ups.status / ups.alarm is
+// handled as core/host does (a one-line batch / a direct set). Not modelled: ignorelb (no config).
 #pragma once
 
 #include <nutpp/driver.h>
+
+#include "store/status.hpp"
 
 #include <cstdint>
 #include <map>
@@ -82,9 +84,7 @@ private:
 
     nutpp_host_api api_{};
     std::map<std::string, std::string> config_;
-    bool batch_open_ = false;
-    std::vector<std::string> batch_tokens_;
-    std::string batch_alarm_;
+    store::StatusBatch batch_;
 };
 
 } // namespace nutpp::test
