@@ -52,6 +52,11 @@ Device::~Device() {
     if (wake_fd_ >= 0) close(wake_fd_);
 }
 
+std::unique_ptr<DeviceRunner> make_runner(config::DeviceConfig cfg, std::shared_ptr<Plugin> plugin,
+                                          store::VarStore::Notify on_change) {
+    return std::make_unique<Device>(std::move(cfg), std::move(plugin), std::move(on_change));
+}
+
 std::string Device::socket_name() const { return config::driver_socket_name(cfg_.driver, cfg_.name); }
 
 void Device::start() { thread_ = std::thread([this] { run(); }); }
@@ -298,10 +303,10 @@ uint32_t Device::wait_until(Clock::time_point deadline) {
     return reasons;
 }
 
-void Device::submit(const driver_socket::Request &r) {
+void Device::submit(const driver_socket::Request &r, Completion done) {
     {
         std::lock_guard lk(pending_mu_);
-        pending_.push_back({r});
+        pending_.push_back({r, std::move(done)});
     }
     wake();
 }
@@ -312,13 +317,14 @@ void Device::handle_pending() {
         std::lock_guard lk(pending_mu_);
         batch.swap(pending_);
     }
-    for (const auto &p : batch) run_command(p.request);
+    for (const auto &p : batch) run_command(p.request, p.done);
 }
 
-void Device::run_command(const driver_socket::Request &r) {
+void Device::run_command(const driver_socket::Request &r, const Completion &done) {
     using driver_socket::TrackingResult;
     auto answer = [&](TrackingResult res) {
         if (r.tracking) store_.emit(driver_socket::tracking_line(*r.tracking, res));
+        if (done) done(res);
     };
     const bool is_set = r.kind == driver_socket::Request::Kind::Set;
     if (phase_ != Phase::Open || !instance_) {

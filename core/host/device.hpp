@@ -25,6 +25,7 @@
 #include "driver_socket/request.hpp"
 #include "host/nut_normalizer.hpp"
 #include "host/plugin.hpp"
+#include "host/runner.hpp"
 #include "store/status.hpp"
 #include "store/var_store.hpp"
 
@@ -32,16 +33,13 @@ struct nutpp_host_ctx; // defined in host_api.cpp: points back at the Device
 
 namespace nutpp::host {
 
-class Device {
+class Device final : public DeviceRunner {
 public:
-    using Clock = std::chrono::steady_clock;
     // Reconnect backoff: from retrydelay, doubled after each failed open, capped here (unless
     // retrydelay itself is longer), each wait jittered by +-20% so devices that lost their link
     // together (a switch, a USB hub) do not retry in step. The cap bounds how late a device
     // notices that an outage has ended: at most ~36 s after its end.
     static constexpr std::chrono::milliseconds kMaxBackoff{30'000};
-
-    enum class StartState { Starting, Running, Failed };
 
     // Throws std::runtime_error when the device cannot be set up (no descriptor for its eventfd).
     Device(config::DeviceConfig cfg, std::shared_ptr<Plugin> plugin, store::VarStore::Notify on_change);
@@ -51,34 +49,32 @@ public:
 
     // Before start(): this instance only exists to send shutdown commands (upsdrvd -k); plugins
     // see it as the NUTPP_HOST_EXT_SHUTDOWN_RUN extension.
-    void set_shutdown_run() { shutdown_run_ = true; }
-    void start();
+    void set_shutdown_run() override { shutdown_run_ = true; }
+    void start() override;
     // Waits until create() has returned (or `deadline`): Running, or Failed when create() refused
     // (then failure() says why and the thread has ended); Starting if create() is still busy.
-    StartState wait_started(Clock::time_point deadline);
-    std::string failure() const;
-    void request_stop();
+    StartState wait_started(Clock::time_point deadline) override;
+    std::string failure() const override;
+    void request_stop() override;
     // Waits until the thread has finished; false if it is still stuck in a plugin call at the
     // deadline. Wakes as soon as the thread ends (no polling), so many devices stop in parallel:
     // request_stop() all of them, then join each against one deadline.
-    bool join_until(Clock::time_point deadline);
-    bool join(std::chrono::milliseconds timeout) { return join_until(Clock::now() + timeout); }
+    bool join_until(Clock::time_point deadline) override;
 
-    const std::string &name() const { return cfg_.name; }
-    const config::DeviceConfig &config() const { return cfg_; }
-    const Plugin &plugin() const { return *plugin_; }
-    store::VarStore &store() { return store_; }
+    const config::DeviceConfig &config() const override { return cfg_; }
+    const Plugin &plugin() const override { return *plugin_; }
+    store::VarStore &store() override { return store_; }
     // "<driver>-<device>": NUT's driver socket name, from the configured driver (config/socket_name.hpp).
-    std::string socket_name() const;
+    std::string socket_name() const override;
 
     // From the socket thread: an INSTCMD or SET request for this device (validated here first).
-    void submit(const driver_socket::Request &r);
+    void submit(const driver_socket::Request &r, Completion done = {}) override;
 
     // The plugin op running now ("poll", "open", ...), "" between calls; async-signal-safe to read.
     const char *current_call() const { return call_name_.load(std::memory_order_relaxed); }
 
     // From the socket thread, periodically: flags a plugin call that overran the poll budget.
-    void watchdog_check();
+    void watchdog_check() override;
 
     // --- host API implementation ([instance-thread] unless noted) ---
     nutpp_status api_set_var(const char *name, const char *value);
@@ -113,6 +109,7 @@ private:
     enum class Phase { Created, Open, Closed };
     struct Pending {
         driver_socket::Request request;
+        Completion done;
     };
 
     void run();
@@ -124,7 +121,7 @@ private:
     void do_poll(uint32_t reasons);
     void fail_and_close(const std::string &what);
     void handle_pending();
-    void run_command(const driver_socket::Request &r);
+    void run_command(const driver_socket::Request &r, const Completion &done);
     // Blocks until `deadline`, a watched fd, a wake-up or stop; returns NUTPP_WAKE_* bits seen.
     uint32_t wait_until(Clock::time_point deadline);
     void wake();

@@ -25,7 +25,7 @@ DriverHost::~DriverHost() {
     for (auto &d : stuck_) (void)d.release();
 }
 
-Device *DriverHost::device(const std::string &name) {
+DeviceRunner *DriverHost::device(const std::string &name) {
     auto it = slots_.find(name);
     return it == slots_.end() ? nullptr : it->second.device.get();
 }
@@ -98,16 +98,16 @@ int DriverHost::check_started(const std::vector<std::string> &names) {
     // create() does no I/O (driver.h), so it returns at once; the bound is for a plugin that hangs.
     double budget_s = 0;
     for (const auto &n : names) budget_s = std::max(budget_s, slots_.at(n).device->config().poll_timeout);
-    const auto deadline = Device::Clock::now() + std::chrono::milliseconds(static_cast<long long>(budget_s * 1000)) + 1s;
+    const auto deadline = DeviceRunner::Clock::now() + std::chrono::milliseconds(static_cast<long long>(budget_s * 1000)) + 1s;
     std::vector<std::string> refused;
     for (const auto &n : names) {
-        Device &dev = *slots_.at(n).device;
+        DeviceRunner &dev = *slots_.at(n).device;
         switch (dev.wait_started(deadline)) {
-        case Device::StartState::Running: break;
-        case Device::StartState::Starting:
+        case DeviceRunner::StartState::Running: break;
+        case DeviceRunner::StartState::Starting:
             spdlog::warn("device '{}': plugin create() has not returned yet; counted as running", n);
             break;
-        case Device::StartState::Failed:
+        case DeviceRunner::StartState::Failed:
             spdlog::error("device '{}': not started: {} (fix the configuration and reload)", n, dev.failure());
             failed_[n] = dev.failure();
             refused.push_back(n);
@@ -142,9 +142,9 @@ bool DriverHost::start_device(const config::DeviceConfig &dc, const config::Conf
                 if (it != slots_.end() && it->second.server) it->second.server->broadcast_pending();
             });
         };
-        slot.device = std::make_unique<Device>(dc, plugin, notify);
+        slot.device = make_runner(dc, plugin, notify);
         const std::string path = (fs::path(state_dir_) / slot.device->socket_name()).string();
-        Device *dev = slot.device.get();
+        DeviceRunner *dev = slot.device.get();
         slot.server = std::make_unique<driver_socket::Server>(loop_, path, dev->store(),
                                                               [dev](const driver_socket::Request &r) { dev->submit(r); });
         slot.device->start();
@@ -169,7 +169,7 @@ DriverHost::Stopping DriverHost::begin_stop(const std::string &name) {
     slot.server.reset(); // unlinks the socket: clients see the driver go away
     slot.device->request_stop();
     const auto budget = std::chrono::milliseconds(static_cast<long long>(slot.device->config().poll_timeout * 1000)) + 1s;
-    out.deadline = Device::Clock::now() + budget;
+    out.deadline = DeviceRunner::Clock::now() + budget;
     out.device = std::move(slot.device);
     return out;
 }

@@ -1,5 +1,5 @@
 // The supervisor of upsdrvd: turns a Config into running devices, each with its plugin instance
-// (Device) and its driver socket (driver_socket::Server), applies reloads as a diff (only added,
+// (a DeviceRunner, host/runner.hpp) and its driver socket (driver_socket::Server), applies reloads as a diff (only added,
 // removed and changed devices are touched), and runs the watchdog.
 #pragma once
 
@@ -11,7 +11,7 @@
 #include "common/event_loop.hpp"
 #include "config/config.hpp"
 #include "driver_socket/server.hpp"
-#include "host/device.hpp"
+#include "host/runner.hpp"
 #include "host/plugin.hpp"
 
 namespace nutpp::host {
@@ -37,19 +37,19 @@ public:
     size_t running() const { return slots_.size(); }
     // Devices of the last apply() that are not running, with the reason (for logs and status).
     const std::map<std::string, std::string> &failed() const { return failed_; }
-    Device *device(const std::string &name);
+    DeviceRunner *device(const std::string &name);
     std::string socket_path(const std::string &name) const;
 
 private:
     struct Slot {
-        std::unique_ptr<Device> device;
+        std::unique_ptr<DeviceRunner> device;
         std::unique_ptr<driver_socket::Server> server;
         std::shared_ptr<bool> alive; // guards posted broadcasts against a stopped slot
     };
     struct Stopping {
         std::string name;
-        std::unique_ptr<Device> device;
-        Device::Clock::time_point deadline;
+        std::unique_ptr<DeviceRunner> device;
+        DeviceRunner::Clock::time_point deadline;
     };
     std::shared_ptr<Plugin> plugin_for(const std::string &driver, const std::string &dir);
     bool start_device(const config::DeviceConfig &dc, const config::Config &cfg);
@@ -68,7 +68,7 @@ private:
     std::map<std::string, config::DeviceConfig> configs_;
     std::map<std::string, std::string> failed_;
     std::map<std::string, std::weak_ptr<Plugin>> plugins_; // by path: one dlopen per .so
-    std::vector<std::unique_ptr<Device>> stuck_;           // threads stuck in a plugin call at stop
+    std::vector<std::unique_ptr<DeviceRunner>> stuck_;     // runners stuck in a plugin call at stop
     common::EventLoop::TimerId watchdog_timer_ = 0;
 };
 

@@ -1,11 +1,15 @@
 #include "host/kill_power.hpp"
 
-#include "host/device.hpp"
+#include "host/runner.hpp"
 #include "host/plugin.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <chrono>
 #include <thread>
 
@@ -16,16 +20,31 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// The result of one tracked INSTCMD, from the lines the device's store queued for socket clients.
-std::optional<int> wait_tracking(Device &dev, const std::string &id, Clock::time_point deadline) {
-    const std::string prefix = "TRACKING " + id + " ";
-    while (Clock::now() < deadline) {
-        for (const auto &line : dev.store().drain())
-            if (line.rfind(prefix, 0) == 0) return std::atoi(line.c_str() + prefix.size());
-        std::this_thread::sleep_for(20ms);
+// The typed result of one submitted command (the runner's completion). The state is shared with
+// the completion: a command that outlives our wait may still complete later, harmlessly.
+class CommandResult {
+public:
+    DeviceRunner::Completion completion() {
+        return [st = state_](driver_socket::TrackingResult r) {
+            std::lock_guard lk(st->mu);
+            st->result = r;
+            st->cv.notify_all();
+        };
     }
-    return std::nullopt;
-}
+    std::optional<driver_socket::TrackingResult> wait_until(Clock::time_point deadline) {
+        std::unique_lock lk(state_->mu);
+        state_->cv.wait_until(lk, deadline, [&] { return state_->result.has_value(); });
+        return state_->result;
+    }
+
+private:
+    struct State {
+        std::mutex mu;
+        std::condition_variable cv;
+        std::optional<driver_socket::TrackingResult> result;
+    };
+    std::shared_ptr<State> state_ = std::make_shared<State>();
+};
 
 bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir, Clock::time_point deadline) {
     std::shared_ptr<Plugin> plugin;
@@ -37,7 +56,7 @@ bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir,
         spdlog::error("device '{}': {}", d.name, e.what());
         return false;
     }
-    auto dev = std::make_unique<Device>(d, plugin, [] {});
+    auto dev = make_runner(d, plugin, [] {});
     dev->set_shutdown_run();
     dev->start();
     const auto candidates = shutdown_commands(d);
@@ -61,17 +80,18 @@ bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir,
         spdlog::error("device '{}': {} within {} s; none of its shutdown commands ({}) is available",
                       d.name, dev->store().data_ok() ? "up" : "not up", d.maxstartdelay, fmt::join(candidates, ", "));
     }
-    int n = 0;
     for (const auto &cmd : usable) {
         driver_socket::Request r;
         r.kind = driver_socket::Request::Kind::InstCmd;
         r.name = cmd;
-        r.tracking = "kill-power-" + std::to_string(++n);
-        dev->submit(r);
+        // Results come through the completion; the store would only queue a TRACKING line for a
+        // socket client, and there is none.
+        CommandResult outcome;
+        dev->submit(r, outcome.completion());
         // A command is one exchange with the UPS: the plugin's own timeouts end it well before this.
         const auto wait = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(d.poll_timeout + 10));
-        const auto result = wait_tracking(*dev, *r.tracking, std::min(deadline, Clock::now() + wait));
-        if (result && *result == 0) {
+        const auto result = outcome.wait_until(std::min(deadline, Clock::now() + wait));
+        if (result == driver_socket::TrackingResult::Handled) {
             spdlog::info("device '{}': UPS shutdown sent ({})", d.name, cmd);
             done = true;
             break;

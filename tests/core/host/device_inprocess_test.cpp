@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <optional>
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -119,4 +122,31 @@ TEST(DeviceInProcess, EventfdFailureRefusesTheDevice) {
     setrlimit(RLIMIT_NOFILE, &old);
     EXPECT_NE(what.find("cannot create the device's wake-up eventfd"), std::string::npos) << what;
     EXPECT_NE(what.find("ulimit -n"), std::string::npos) << what;
+}
+
+// Commands report their outcome as a typed completion (upsdrvd -k reads it), with or without a
+// TRACKING id; one the device does not offer is answered without reaching the plugin.
+TEST(DeviceInProcess, CommandsCompleteWithATypedResult) {
+    HostDir d;
+    const std::string port = std::string(NUTPP_SIM_DATA_DIR) + "/cp1000avrlcd.dev";
+    const auto cfg = d.load("  u:\n    driver: sim\n    port: " + port + "\n    pollinterval: 0.2\n");
+    RunningDevice r(cfg.devices.at(0), "sim");
+    r.start();
+    for (int i = 0; i < 100 && !r.dev->store().data_ok(); ++i) std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(r.dev->store().data_ok());
+    auto run = [&](const std::string &name, std::optional<std::string> value) {
+        std::promise<driver_socket::TrackingResult> got;
+        auto fut = got.get_future();
+        driver_socket::Request req;
+        req.kind = value ? driver_socket::Request::Kind::Set : driver_socket::Request::Kind::InstCmd;
+        req.name = name;
+        req.value = value;
+        r.dev->submit(req, [&got](driver_socket::TrackingResult res) { got.set_value(res); });
+        EXPECT_EQ(fut.wait_for(5s), std::future_status::ready) << name;
+        return fut.get();
+    };
+    EXPECT_EQ(run("no.such.command", std::nullopt), driver_socket::TrackingResult::Unknown);
+    // The sim plugin takes a SET of any variable it publishes, as NUT's dummy-ups does.
+    EXPECT_EQ(run("ups.model", std::string("Changed")), driver_socket::TrackingResult::Handled);
+    EXPECT_EQ(r.dev->store().value("ups.model").value_or(""), "Changed");
 }
