@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -209,6 +210,7 @@ struct KeySpec {
     bool required = false;
     std::vector<std::string> enum_values;
     bool secret = false; // value never shown in error messages
+    std::optional<std::pair<double, double>> range; // Number/Integer: allowed [min, max]
 };
 
 // Validates a device's plugin-specific keys: every key in driver_keys must be declared (else

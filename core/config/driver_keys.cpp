@@ -2,6 +2,8 @@
 // has loaded the plugin, which is the first moment the set of valid keys is known.
 #include "config/config.hpp"
 
+#include <fmt/format.h>
+
 #include "common/strings.hpp"
 
 #include <cmath>
@@ -23,6 +25,12 @@ const char *type_text(KeySpec::Type t) {
 
 std::string path_of(const DeviceConfig &d, const std::string &key) { return "devices." + d.name + "." + key; }
 
+// " from 1 to 247" for a key with a range (the plugin declared it: NUTPP_KEY_RANGE), else "".
+std::string range_text(const KeySpec &spec) {
+    if (!spec.range) return "";
+    return fmt::format(" from {:g} to {:g}", spec.range->first, spec.range->second);
+}
+
 void check_type(const DeviceConfig &d, const std::string &key, const Setting &s, const KeySpec &spec) {
     const std::string &v = s.value;
     const auto bad = [&](std::string expected, std::string suggestion = {}) {
@@ -34,12 +42,15 @@ void check_type(const DeviceConfig &d, const std::string &key, const Setting &s,
     case KeySpec::Type::String: return;
     case KeySpec::Type::Number: {
         double x = 0;
-        if (!common::parse_double(v, x) || !std::isfinite(x)) bad("a number");
+        if (!common::parse_double(v, x) || !std::isfinite(x)) bad("a number" + range_text(spec));
+        if (spec.range && (x < spec.range->first || x > spec.range->second)) bad("a number" + range_text(spec));
         return;
     }
     case KeySpec::Type::Integer: {
         long long x = 0;
-        if (!common::parse_int(v, x)) bad("a whole number");
+        if (!common::parse_int(v, x)) bad("a whole number" + range_text(spec));
+        if (spec.range && (double(x) < spec.range->first || double(x) > spec.range->second))
+            bad("a whole number" + range_text(spec));
         return;
     }
     case KeySpec::Type::Bool: {

@@ -5,6 +5,8 @@
 
 #include "common/strings.hpp"
 
+#include <fmt/format.h>
+
 #include <sstream>
 #include <stdexcept>
 
@@ -56,6 +58,8 @@ std::string serialize_key_specs(const std::string &plugin, const std::vector<Key
             out += "\t" + e;
         }
         out += "\n";
+        // Exact doubles: the reader must judge a value as the plugin's own table would.
+        if (k.range) out += fmt::format("range\t{}\t{:.17g}\t{:.17g}\n", k.name, k.range->first, k.range->second);
     }
     return out;
 }
@@ -69,6 +73,13 @@ std::vector<KeySpec> parse_key_specs(const std::string &text, std::string &plugi
         const auto f = split_tabs(line);
         if (f[0] == "plugin" && f.size() == 2) {
             plugin = f[1];
+            continue;
+        }
+        if (f[0] == "range" && f.size() == 4 && !keys.empty() && keys.back().name == f[1]) {
+            double lo = 0, hi = 0;
+            if (!common::parse_double(f[2], lo) || !common::parse_double(f[3], hi))
+                throw std::runtime_error("malformed range line '" + line + "'");
+            keys.back().range = std::pair{lo, hi};
             continue;
         }
         if (f[0] != "key" || f.size() < 5 || f[1].empty()) throw std::runtime_error("malformed key line '" + line + "'");

@@ -165,6 +165,12 @@ void Plugin::check(const std::string &expected_name) {
         if (!type_name(k->type))
             throw LoadError(where + "config key '" + k->name + "' has unknown type " + std::to_string(k->type) +
                             " (built for a newer ABI?)");
+        if (const auto r = range_of(k)) {
+            if (k->type != NUTPP_TYPE_NUMBER && k->type != NUTPP_TYPE_INTEGER)
+                throw LoadError(where + "config key '" + k->name + "' has a range but is not a number");
+            if (!(r->first <= r->second))
+                throw LoadError(where + "config key '" + k->name + "' has an empty range (min > max, or NaN)");
+        }
     }
     if (!d.ops) throw LoadError(where + "descriptor has no ops table");
     if (d.ops->struct_size < NUTPP_OPS_V1_0_SIZE)
@@ -191,6 +197,12 @@ std::vector<const nutpp_config_key *> Plugin::config_keys() const {
     return out;
 }
 
+std::optional<std::pair<double, double>> Plugin::range_of(const nutpp_config_key *k) const {
+    // A v1.0/1.1 row ends before min/max: the flag bit alone must not make us read past it.
+    if (desc_->config_key_size < NUTPP_CONFIG_KEY_V1_2_SIZE || !(k->flags & NUTPP_KEY_RANGE)) return std::nullopt;
+    return std::pair{k->min, k->max};
+}
+
 const nutpp_config_key *Plugin::config_key(const std::string &name) const {
     for (const auto *k : config_keys())
         if (name == k->name) return k;
@@ -214,6 +226,7 @@ std::vector<config::KeySpec> Plugin::key_specs() const {
         s.secret = (k->flags & NUTPP_KEY_SECRET) != 0;
         if (k->enum_values)
             for (const char *const *e = k->enum_values; *e; ++e) s.enum_values.emplace_back(*e);
+        s.range = range_of(k);
         out.push_back(std::move(s));
     }
     return out;

@@ -5,6 +5,7 @@
 #include <nutpp/driver.h>
 
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -45,6 +46,8 @@ public:
     // Config keys in declaration order (rows read with the plugin's own stride).
     std::vector<const nutpp_config_key *> config_keys() const;
     const nutpp_config_key *config_key(const std::string &name) const;
+    // A key's [min, max] (ABI 1.2, NUTPP_KEY_RANGE), read only from rows long enough to hold it.
+    std::optional<std::pair<double, double>> range_of(const nutpp_config_key *k) const;
     std::vector<config::KeySpec> key_specs() const;
     // Plugin's op table has this op (size-checked and non-NULL).
     bool has_instcmd() const;

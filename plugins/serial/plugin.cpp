@@ -22,12 +22,13 @@ const nutpp_config_key kKeys[] = {
      "Modem lines that power the cable: normal (DTR on, RTS off), reverse, both, none; default normal for "
      "megatec, none for apcsmart",
      0, kCablePower},
-    {"reply_timeout", NUTPP_TYPE_NUMBER, "1", "Seconds to wait for one reply before the poll fails (nutpp)", 0,
-     nullptr},
+    // Ranges (NUTPP_KEY_RANGE) are checked by the host, with the config file's line, before create().
+    {"reply_timeout", NUTPP_TYPE_NUMBER, "1", "Seconds to wait for one reply before the poll fails (nutpp)",
+     NUTPP_KEY_RANGE, nullptr, 0.05, 3},
     {"offdelay", NUTPP_TYPE_INTEGER, "30", "Megatec: seconds before shutdown.return/stayoff cut the output (12..600)",
-     0, nullptr},
-    {"ondelay", NUTPP_TYPE_INTEGER, "3", "Megatec: minutes before shutdown.return restores the output (0..9999)", 0,
-     nullptr},
+     NUTPP_KEY_RANGE, nullptr, 12, 600},
+    {"ondelay", NUTPP_TYPE_INTEGER, "3", "Megatec: minutes before shutdown.return restores the output (0..9999)",
+     NUTPP_KEY_RANGE, nullptr, 0, 9999},
     {"norating", NUTPP_TYPE_BOOL, "false", "Megatec: do not ask for rating information ('F')", 0, nullptr},
     {"novendor", NUTPP_TYPE_BOOL, "false", "Megatec: do not ask for vendor information ('I')", 0, nullptr},
     {"runtimecal", NUTPP_TYPE_STRING, nullptr,

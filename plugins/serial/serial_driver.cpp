@@ -1,20 +1,10 @@
 #include "serial_driver.hpp"
 
-#include <nutpp/support/config_range.hpp>
 #include <nutpp/support/numbers.hpp>
 
 namespace nutpp::serial {
 
 using support::to_number;
-
-namespace {
-// Checked in create(); the host cannot yet (nutpp_config_key has no min/max in ABI 1.x).
-constexpr support::ConfigRange kConfigRanges[] = {
-    {"reply_timeout", 0.05, 3, "s"},
-    {"offdelay", 12, 600, "s"},
-    {"ondelay", 0, 9999, "min"},
-};
-} // namespace
 
 namespace {
 
@@ -40,8 +30,6 @@ SerialDriver::SerialDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Dri
     cable_ = h.config_or("cable", "");
     (void)cable_lines(baud_, true, cablepower_, cable_); // reject unknown names now, not at open
     read_apc_settings();
-    if (auto e = support::check_ranges(kConfigRanges, [&](const char *key) { return h.config_number(key); }))
-        throw Error(NUTPP_E_CONFIG, *e);
     if (auto t = h.config_number("reply_timeout")) {
         reply_timeout_ = std::chrono::milliseconds(static_cast<long>(*t * 1000));
     }

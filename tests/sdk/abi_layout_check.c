@@ -27,7 +27,9 @@ OFF(nutpp_config_key, default_value, 16, 8);
 OFF(nutpp_config_key, description, 24, 12);
 OFF(nutpp_config_key, flags, 32, 16);
 OFF(nutpp_config_key, enum_values, 40, 20);
+#if NUTPP_ABI_MINOR < 2 /* 1.2 appends min/max (below) */
 SIZE(nutpp_config_key, 48, 24);
+#endif
 
 OFF(nutpp_range, min, 0, 0);
 OFF(nutpp_range, max, 8, 8);
@@ -124,6 +126,10 @@ OFF(nutpp_library_host, abi_minor, 6, 6);
 OFF(nutpp_library_host, plugin_path, 8, 8);
 OFF(nutpp_library_host, log, 16, 12);
 OFF(nutpp_library_host, set_error, 24, 16);
+OFF(nutpp_config_key, min, 48, 24);
+OFF(nutpp_config_key, max, 56, 32);
+SIZE(nutpp_config_key, 64, 40);
+_Static_assert(NUTPP_CONFIG_KEY_V1_2_SIZE == AT(64, 40), "NUTPP_CONFIG_KEY_V1_2_SIZE");
 OFF(nutpp_fd_ready, fd, 0, 0);
 OFF(nutpp_fd_ready, events, 4, 4);
 #endif

@@ -161,9 +161,10 @@ enum {
 enum {
     NUTPP_KEY_REQUIRED = 1u << 0,  /* the device config must set it                             */
     NUTPP_KEY_SECRET = 1u << 1,    /* never published as driver.parameter.*, never logged        */
-    NUTPP_KEY_RELOADABLE = 1u << 2 /* RESERVED: shown by --describe, no effect yet. Today a reload
-                                      that changes any key of a device restarts that device; a
-                                      future nutpp.reload/1 extension will apply these in place.   */
+    NUTPP_KEY_RELOADABLE = 1u << 2, /* RESERVED: shown by --describe, no effect yet. Today a reload
+                                       that changes any key of a device restarts that device; a
+                                       future nutpp.reload/1 extension will apply these in place.  */
+    NUTPP_KEY_RANGE = 1u << 3       /* v1.2: min/max of the row apply (NUMBER and INTEGER keys)  */
 };
 
 /* Variable declaration flags (nutpp_var_decl.flags). */
@@ -201,6 +202,12 @@ typedef struct nutpp_config_key {
     const char *description;   /* one line, shown by `upsdrvd --describe`                     */
     uint32_t flags;            /* NUTPP_KEY_*                                                  */
     const char *const *enum_values; /* NUTPP_TYPE_ENUM: NULL-terminated list, else NULL          */
+    /* v1.2. With NUTPP_KEY_RANGE in flags, a value outside [min, max] is a configuration error that
+     * every daemon reports (file:line:column, the key, the range) before anything starts, so the
+     * plugin never sees it. The host reads these only from rows of config_key_size >=
+     * NUTPP_CONFIG_KEY_V1_2_SIZE; a row with the flag on another type, or min > max, fails the load. */
+    double min;
+    double max;
 } nutpp_config_key;
 
 /* FROZEN (no struct_size, arrays of it have no element size): it will never grow. A richer range
@@ -431,6 +438,7 @@ NUTPP_EXPORT extern const nutpp_driver_descriptor nutpp_driver_v1;
 #define NUTPP_DESCRIPTOR_V1_2_SIZE 120u
 #define NUTPP_OPS_V1_0_SIZE 72u
 #define NUTPP_CONFIG_KEY_V1_0_SIZE 48u
+#define NUTPP_CONFIG_KEY_V1_2_SIZE 64u
 #define NUTPP_VAR_DECL_V1_0_SIZE 56u
 #define NUTPP_CMD_DECL_V1_0_SIZE 24u
 #define NUTPP_HOST_API_V1_0_SIZE 176u
@@ -442,6 +450,7 @@ NUTPP_EXPORT extern const nutpp_driver_descriptor nutpp_driver_v1;
 #define NUTPP_DESCRIPTOR_V1_2_SIZE 68u
 #define NUTPP_OPS_V1_0_SIZE 36u
 #define NUTPP_CONFIG_KEY_V1_0_SIZE 24u
+#define NUTPP_CONFIG_KEY_V1_2_SIZE 40u
 #define NUTPP_VAR_DECL_V1_0_SIZE 32u
 #define NUTPP_CMD_DECL_V1_0_SIZE 12u
 #define NUTPP_HOST_API_V1_0_SIZE 92u
@@ -468,7 +477,9 @@ NUTPP_STATIC_ASSERT_(offsetof(nutpp_driver_descriptor, ops) + sizeof(void *) == 
                      "nutpp: the v1.0 descriptor layout moved");
 NUTPP_STATIC_ASSERT_(sizeof(nutpp_driver_descriptor) == NUTPP_DESCRIPTOR_V1_2_SIZE, "nutpp: descriptor size");
 NUTPP_STATIC_ASSERT_(sizeof(nutpp_driver_ops) == NUTPP_OPS_V1_0_SIZE, "nutpp: ops layout moved");
-NUTPP_STATIC_ASSERT_(sizeof(nutpp_config_key) == NUTPP_CONFIG_KEY_V1_0_SIZE, "nutpp: config key layout moved");
+NUTPP_STATIC_ASSERT_(offsetof(nutpp_config_key, enum_values) + sizeof(void *) == NUTPP_CONFIG_KEY_V1_0_SIZE,
+                     "nutpp: the v1.0 config key layout moved");
+NUTPP_STATIC_ASSERT_(sizeof(nutpp_config_key) == NUTPP_CONFIG_KEY_V1_2_SIZE, "nutpp: config key size");
 NUTPP_STATIC_ASSERT_(sizeof(nutpp_var_decl) == NUTPP_VAR_DECL_V1_0_SIZE, "nutpp: var decl layout moved");
 NUTPP_STATIC_ASSERT_(sizeof(nutpp_cmd_decl) == NUTPP_CMD_DECL_V1_0_SIZE, "nutpp: cmd decl layout moved");
 NUTPP_STATIC_ASSERT_(offsetof(nutpp_host_api, get_extension) + sizeof(void *) == NUTPP_HOST_API_V1_0_SIZE,

@@ -233,3 +233,17 @@ TEST(SerialMegatec, BatteryEstimateSurvivesAReopen) {
     const int after = std::atoi(st.vars.at("battery.charge").c_str());
     EXPECT_LE(after, 60) << "restarted from the voltage instead of going on\n" << p.log();
 }
+
+// The serial plugin declares its ranges in its descriptor (ABI 1.2 NUTPP_KEY_RANGE): a value outside
+// is refused by the host with the file's place, in every program, before the plugin runs.
+TEST(SerialMegatec, OutOfRangeKeysAreConfigErrorsWithTheirPlace) {
+    UpsdrvdProcess p;
+    p.write_config(serial_device("u", "/dev/null", "    offdelay: 5\n"));
+    std::string out;
+    EXPECT_EQ(UpsdrvdProcess::run_sync("--check-config -f " + p.config_path(), out), 78) << out;
+    EXPECT_NE(out.find("devices.u.offdelay"), std::string::npos) << out;
+    EXPECT_NE(out.find("a whole number from 12 to 600"), std::string::npos) << out;
+    EXPECT_NE(out.find(p.config_path() + ":"), std::string::npos) << out; // file:line:column
+    p.write_config(serial_device("u", "/dev/null", "    offdelay: 12\n    ondelay: 9999\n"));
+    EXPECT_EQ(UpsdrvdProcess::run_sync("--check-config -f " + p.config_path(), out), 0) << out;
+}
