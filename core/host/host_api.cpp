@@ -157,12 +157,8 @@ nutpp_status Device::api_set_var(const char *name, const char *value) {
 }
 
 nutpp_status Device::api_set_var_number(const char *name, double v, int decimals) {
-    if (!std::isfinite(v)) return NUTPP_E_INVALID_ARG;
-    decimals = std::clamp(decimals, 0, 6);
-    std::string s = fmt::format("{:.{}f}", v, decimals);
-    // A value that rounds to zero prints as "0.0", never "-0.0".
-    if (s.rfind("-0", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
-    return api_set_var(name, s.c_str());
+    const auto s = store::format_number(v, decimals);
+    return s ? api_set_var(name, s->c_str()) : NUTPP_E_INVALID_ARG;
 }
 
 nutpp_status Device::api_delete_var(const char *name) {

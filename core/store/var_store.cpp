@@ -3,9 +3,21 @@
 #include "common/parseconf.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace nutpp::store {
+
+std::optional<std::string> format_number(double v, int decimals) {
+    if (!std::isfinite(v)) return std::nullopt;
+    decimals = std::clamp(decimals, 0, 6);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    std::string s = buf;
+    if (s.rfind("-0", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+    return s;
+}
 
 using common::quote;
 

@@ -55,6 +55,10 @@ const char *to_string(SetCheck c);
 // NUT's ST_MAX_VALUE_LEN - 1: longest value a state entry may hold.
 inline constexpr size_t kMaxValueLength = 255;
 
+// A number as a variable's value (set_var_number): `decimals` clamped to 0..6, and a value that
+// rounds to zero prints "0.0", never "-0.0". nullopt for NaN and infinities.
+std::optional<std::string> format_number(double v, int decimals);
+
 class VarStore {
 public:
     // Called (without the store lock held) whenever lines were queued, e.g. to wake an event loop.

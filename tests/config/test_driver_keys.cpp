@@ -14,6 +14,11 @@ const std::vector<KeySpec> usb_keys = {
     {"offdelay", KeySpec::Type::Number, false, {}},
     {"subdriver", KeySpec::Type::Enum, false, {"apc", "cyberpower", "mge"}},
     {"community", KeySpec::Type::String, false, {}, true},
+};
+
+// Keys with a declared range (ABI 1.2 NUTPP_KEY_RANGE).
+const std::vector<KeySpec> ranged_keys = {
+    {"port", KeySpec::Type::String, true, {}},
     {"slaveid", KeySpec::Type::Integer, false, {}, false, std::pair{1.0, 247.0}},
     {"reply_timeout", KeySpec::Type::Number, false, {}, false, std::pair{0.05, 3.0}},
 };
@@ -136,22 +141,26 @@ TEST(ConfigKeySpecText, RoundTripsEveryField) {
         EXPECT_EQ(back[i].required, usb_keys[i].required);
         EXPECT_EQ(back[i].secret, usb_keys[i].secret);
         EXPECT_EQ(back[i].enum_values, usb_keys[i].enum_values);
-        EXPECT_EQ(back[i].range, usb_keys[i].range) << back[i].name; // exact doubles (0.05)
     }
 }
 
 // A declared range (ABI 1.2 NUTPP_KEY_RANGE) is checked with the file's place, before the plugin runs.
 TEST(ConfigDriverKeys, RangesAreCheckedWithThePlace) {
     EXPECT_NO_THROW(check_driver_keys(device("    port: auto\n    slaveid: 247\n    reply_timeout: 0.05\n"),
-                                      "usbhid-ups", usb_keys));
-    auto e = check_error(device("    port: auto\n    slaveid: 248\n"), usb_keys);
+                                      "usbhid-ups", ranged_keys));
+    auto e = check_error(device("    port: auto\n    slaveid: 248\n"), ranged_keys);
     EXPECT_EQ(e.where.str(), "t.yaml:5:14");
     EXPECT_EQ(e.key, "devices.ups1.slaveid");
     EXPECT_EQ(e.expected, "a whole number from 1 to 247");
-    e = check_error(device("    port: auto\n    reply_timeout: 0.01\n"), usb_keys);
+    e = check_error(device("    port: auto\n    reply_timeout: 0.01\n"), ranged_keys);
     EXPECT_EQ(e.expected, "a number from 0.05 to 3");
-    e = check_error(device("    port: auto\n    slaveid: x\n"), usb_keys);
+    e = check_error(device("    port: auto\n    slaveid: x\n"), ranged_keys);
     EXPECT_EQ(e.expected, "a whole number from 1 to 247");
+    // The text form the other programs read keeps the ranges, as exact doubles (0.05).
+    std::string plugin;
+    const auto back = parse_key_specs(serialize_key_specs("p", ranged_keys), plugin);
+    ASSERT_EQ(back.size(), ranged_keys.size());
+    for (size_t i = 0; i < back.size(); ++i) EXPECT_EQ(back[i].range, ranged_keys[i].range) << back[i].name;
 }
 
 TEST(ConfigKeySpecText, RefusesMalformedText) {

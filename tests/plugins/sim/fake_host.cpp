@@ -1,5 +1,7 @@
 #include "fake_host.hpp"
 
+#include "store/var_store.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
@@ -33,13 +35,8 @@ FakeHost::FakeHost() {
     api_.abi_minor = NUTPP_ABI_MINOR;
     api_.set_var = [](nutpp_host_ctx *h, const char *n, const char *v) { return from(h).do_set(n, v); };
     api_.set_var_number = [](nutpp_host_ctx *h, const char *n, double v, int decimals) {
-        if (decimals < 0 || decimals > 6) return NUTPP_E_INVALID_ARG;
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-        std::string s = buf;
-        // As core/host's api_set_var_number: a value that rounds to zero prints as "0.0", never "-0.0".
-        if (s.rfind("-0", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
-        return from(h).do_set(n, s.c_str());
+        const auto s = nutpp::store::format_number(v, decimals); // the real host's rule
+        return s ? from(h).do_set(n, s->c_str()) : NUTPP_E_INVALID_ARG;
     };
     api_.delete_var = [](nutpp_host_ctx *h, const char *n) {
         auto &self = from(h);
