@@ -27,7 +27,7 @@ constexpr size_t kMaxLine = 64 * 1024;
 constexpr size_t kMaxListItems = 100000;
 
 [[noreturn]] void bad_spec(std::string_view spec, std::string_view why) {
-    throw std::invalid_argument("invalid UPS specification '" + std::string(spec) + "': " + std::string(why));
+    throw std::invalid_argument("invalid UPS/host specification '" + std::string(spec) + "': " + std::string(why));
 }
 
 uint16_t parse_port(std::string_view spec, std::string_view text) {
@@ -42,6 +42,32 @@ bool has_space(std::string_view s) {
     for (const char c : s)
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return true;
     return false;
+}
+
+// "host[:port]" / "[v6][:port]" / "v6" -> host and port (ups left empty).
+NutEndpoint parse_hostport(std::string_view spec, std::string_view hp) {
+    NutEndpoint ep;
+    if (!hp.empty() && hp.front() == '[') {
+        const auto close = hp.find(']');
+        if (close == std::string_view::npos) bad_spec(spec, "missing ']' after IPv6 address");
+        ep.host = std::string(hp.substr(1, close - 1));
+        const auto rest = hp.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') bad_spec(spec, "unexpected text after ']'");
+            ep.port = parse_port(spec, rest.substr(1));
+        }
+    } else {
+        const auto colon = hp.find(':');
+        if (colon != std::string_view::npos && hp.find(':', colon + 1) != std::string_view::npos) {
+            ep.host = std::string(hp); // several colons: a bare IPv6 address, no port
+        } else {
+            ep.host = std::string(hp.substr(0, colon));
+            if (colon != std::string_view::npos) ep.port = parse_port(spec, hp.substr(colon + 1));
+        }
+    }
+    if (ep.host.empty()) bad_spec(spec, "empty host name");
+    if (has_space(ep.host)) bad_spec(spec, "host name contains whitespace or control characters");
+    return ep;
 }
 
 std::string errno_text(std::string_view prefix, int errnum) { return std::string(prefix) + std::strerror(errnum); }
@@ -108,36 +134,25 @@ NutEndpoint NutEndpoint::parse(std::string_view spec) {
     const auto ups = spec.substr(0, at);
     if (ups.empty()) bad_spec(spec, "empty UPS name");
     if (has_space(ups)) bad_spec(spec, "UPS name contains whitespace or control characters");
-    ep.ups = std::string(ups);
-    if (at == std::string_view::npos) return ep;
-    const auto hp = spec.substr(at + 1);
-    if (hp.find('@') != std::string_view::npos) bad_spec(spec, "more than one '@'");
-    if (!hp.empty() && hp.front() == '[') {
-        const auto close = hp.find(']');
-        if (close == std::string_view::npos) bad_spec(spec, "missing ']' after IPv6 address");
-        ep.host = std::string(hp.substr(1, close - 1));
-        const auto rest = hp.substr(close + 1);
-        if (!rest.empty()) {
-            if (rest.front() != ':') bad_spec(spec, "unexpected text after ']'");
-            ep.port = parse_port(spec, rest.substr(1));
-        }
-    } else {
-        const auto colon = hp.find(':');
-        if (colon != std::string_view::npos && hp.find(':', colon + 1) != std::string_view::npos) {
-            ep.host = std::string(hp); // several colons: a bare IPv6 address, no port
-        } else {
-            ep.host = std::string(hp.substr(0, colon));
-            if (colon != std::string_view::npos) ep.port = parse_port(spec, hp.substr(colon + 1));
-        }
+    if (at != std::string_view::npos) {
+        const auto hp = spec.substr(at + 1);
+        if (hp.find('@') != std::string_view::npos) bad_spec(spec, "more than one '@'");
+        ep = parse_hostport(spec, hp);
     }
-    if (ep.host.empty()) bad_spec(spec, "empty host name");
-    if (has_space(ep.host)) bad_spec(spec, "host name contains whitespace or control characters");
+    ep.ups = std::string(ups);
     return ep;
+}
+
+NutEndpoint NutEndpoint::parse_host(std::string_view spec) {
+    if (spec.empty()) return {};
+    if (spec.find('@') != std::string_view::npos) bad_spec(spec, "'@' in a host name");
+    return parse_hostport(spec, spec);
 }
 
 std::string NutEndpoint::to_string() const {
     const bool v6 = host.find(':') != std::string::npos;
-    std::string r = ups + '@' + (v6 ? "[" + host + "]" : host);
+    std::string r = ups.empty() ? std::string() : ups + '@';
+    r += v6 ? "[" + host + "]" : host;
     if (port != 3493) r += ':' + std::to_string(port);
     return r;
 }

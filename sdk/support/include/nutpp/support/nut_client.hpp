@@ -39,7 +39,11 @@ struct NutEndpoint {
 
     // Throws std::invalid_argument saying what is wrong.
     static NutEndpoint parse(std::string_view spec);
-    // "ups@host[:port]" as NUT prints it (port omitted when 3493, IPv6 bracketed).
+    // "host[:port]", "[v6][:port]" or a bare "::1" (upsc -l's argument); ups stays empty, "" is
+    // localhost. Throws std::invalid_argument.
+    static NutEndpoint parse_host(std::string_view spec);
+    // "ups@host[:port]" as NUT prints it (port omitted when 3493, IPv6 bracketed; no "ups@" when
+    // ups is empty).
     std::string to_string() const;
 };
 
