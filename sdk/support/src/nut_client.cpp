@@ -3,10 +3,9 @@
 // plugin's log reads like NUT's.
 #include <nutpp/support/nut_client.hpp>
 
+#include <nutpp/support/socket_wait.hpp>
 #include <nutpp/support/text.hpp>
 
-#include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,7 +13,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <memory>
 
 namespace nutpp::support {
 
@@ -71,33 +69,6 @@ NutEndpoint parse_hostport(std::string_view spec, std::string_view hp) {
 }
 
 std::string errno_text(std::string_view prefix, int errnum) { return std::string(prefix) + std::strerror(errnum); }
-
-int ms_until(Clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    return left <= 0 ? 0 : left > 1000000 ? 1000000 : static_cast<int>(left);
-}
-
-// false on timeout; EINTR is retried, other poll errors are left to the next syscall to report.
-bool wait_for(int fd, short events, Clock::time_point deadline) {
-    for (;;) {
-        pollfd p{fd, events, 0};
-        const int r = ::poll(&p, 1, ms_until(deadline));
-        if (r > 0) return true;
-        if (r == 0) return false;
-        if (errno != EINTR) return true;
-    }
-}
-
-// 0 or an errno value.
-int connect_by(int fd, const sockaddr *addr, socklen_t len, Clock::time_point deadline) {
-    if (::connect(fd, addr, len) == 0) return 0;
-    if (errno != EINPROGRESS && errno != EAGAIN) return errno;
-    if (!wait_for(fd, POLLOUT, deadline)) return ETIMEDOUT;
-    int err = 0;
-    socklen_t elen = sizeof err;
-    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0) return errno;
-    return err;
-}
 
 bool is_err_line(std::string_view line) { return line == "ERR" || line.starts_with("ERR "); }
 
@@ -217,28 +188,11 @@ std::optional<std::vector<std::string>> split_nut_line(std::string_view line) {
 }
 
 NutClient NutClient::connect(const std::string &host, uint16_t port, std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_protocol = IPPROTO_TCP;
-    addrinfo *res = nullptr;
-    if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 || !res)
-        throw NutClientError("No such host: " + host);
-    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(res, &::freeaddrinfo);
-    int last = ECONNREFUSED;
-    for (const addrinfo *ai = res; ai; ai = ai->ai_next) {
-        const int fd = ::socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            last = errno;
-            continue;
-        }
-        last = connect_by(fd, ai->ai_addr, ai->ai_addrlen, deadline);
-        if (last == 0) return NutClient(fd, timeout);
-        ::close(fd);
-        if (last == ETIMEDOUT) break; // the whole budget is spent
-    }
-    throw NutClientError(errno_text("Connection failure: ", last));
+    int err = 0;
+    const int fd = connect_tcp(host, port, Clock::now() + timeout, err);
+    if (fd >= 0) return NutClient(fd, timeout);
+    if (err == 0) throw NutClientError("No such host");
+    throw NutClientError(errno_text("Connection failure: ", err));
 }
 
 NutClient::NutClient(NutClient &&o) noexcept : fd_(o.fd_), timeout_(o.timeout_), rbuf_(std::move(o.rbuf_)) {
@@ -284,7 +238,7 @@ void NutClient::send_line(std::string_view line) {
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (!wait_for(fd_, POLLOUT, deadline)) fail(errno_text("Write error: ", ETIMEDOUT));
+            if (!wait_fd(fd_, POLLOUT, deadline)) fail(errno_text("Write error: ", ETIMEDOUT));
         } else {
             fail(errno_text("Write error: ", n < 0 ? errno : EIO));
         }
@@ -310,7 +264,7 @@ std::string NutClient::read_line() {
         } else if (n == 0) {
             fail("Server disconnected"); // mid-line or between lines: the reply is lost either way
         } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (!wait_for(fd_, POLLIN, deadline)) fail(errno_text("Read error: ", ETIMEDOUT));
+            if (!wait_fd(fd_, POLLIN, deadline)) fail(errno_text("Read error: ", ETIMEDOUT));
         } else if (errno != EINTR) {
             fail(errno_text("Read error: ", errno));
         }
