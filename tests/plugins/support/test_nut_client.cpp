@@ -231,10 +231,15 @@ TEST(SupportNutClient, ServerClosingMidReplyIsADisconnect) {
 }
 
 TEST(SupportNutClient, MismatchedListEchoIsAProtocolError) {
-    FakeUpsd s(FakeUpsd::answering({"BEGIN LIST VAR other\nEND LIST VAR other\n"}));
-    ASSERT_TRUE(s.ok());
-    EXPECT_NE(std::string(list_var_error(s).what()).find("Protocol error"), std::string::npos);
-    s.finish();
+    // Each reply is otherwise well formed, so only the echo check can reject it.
+    for (const char *reply : {"BEGIN LIST VAR other\nEND LIST VAR ups\n",            // wrong BEGIN
+                              "BEGIN LIST VAR ups\nVAR other a \"1\"\nEND LIST VAR ups\n", // wrong item
+                              "BEGIN LIST VAR ups\nEND LIST VAR other\n"}) {          // wrong END
+        FakeUpsd s(FakeUpsd::answering({reply}));
+        ASSERT_TRUE(s.ok());
+        EXPECT_NE(std::string(list_var_error(s).what()).find("Protocol error"), std::string::npos) << reply;
+        s.finish();
+    }
 }
 
 TEST(SupportNutClient, ActionsQuoteTheirWords) {
