@@ -6,6 +6,8 @@
 #include "common/parseconf.hpp"
 #include "common/strings.hpp"
 
+#include <nutpp/support/nut_client.hpp>
+
 #include <cerrno>
 
 namespace nutpp::client {
@@ -28,14 +30,8 @@ bool words_match(const std::vector<std::string> &got, size_t offset, const std::
 
 } // namespace
 
-std::string wire_word(std::string_view word) {
-    bool safe = !word.empty();
-    for (const char c : word) {
-        const auto uc = static_cast<unsigned char>(c);
-        if (uc <= 0x20 || uc >= 0x7f || c == '"' || c == '\\' || c == '#' || c == '=') safe = false;
-    }
-    return safe ? std::string(word) : common::quote(word);
-}
+// The plugin-support client's rule (bare when plain, else quoted with \ " # escaped): one spelling.
+std::string wire_word(std::string_view word) { return support::nut_word(word); }
 
 Connection Connection::tcp(const std::string &host, uint16_t port, std::chrono::milliseconds timeout) {
     return Connection(Socket::connect_tcp(host, port, timeout), timeout);

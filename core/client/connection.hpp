@@ -1,5 +1,5 @@
 // Blocking NUT network-protocol client (the role of NUT's libupsclient), shared by upsc, upscmd,
-// upsrw, upsmon and the sim plugin's repeater mode; usable by third parties.
+// upsrw and upsmon. (Plugins use the TLS-less nutpp/support/nut_client.hpp instead.)
 //
 //   auto c = Connection::tcp("127.0.0.1", 3493);
 //   c.try_starttls();                          // like upsc: go on in clear text when refused

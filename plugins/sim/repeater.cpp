@@ -30,7 +30,7 @@ Repeater::Repeater(Host host, SimConfig config)
           return it->second;
       }) {
     try {
-        ep_ = client::Endpoint::parse(config_.port);
+        ep_ = support::NutEndpoint::parse(config_.port);
     } catch (const std::exception &e) {
         throw Error(NUTPP_E_CONFIG, "sim: repeater port '" + config_.port + "' is not ups@host[:port]: " + e.what());
     }
@@ -54,7 +54,7 @@ VarDecl Repeater::decl_from_type(const std::vector<std::string> &words) {
     return d;
 }
 
-nutpp_status Repeater::status_for(const client::Error &e) {
+nutpp_status Repeater::status_for(const support::NutClientError &e) {
     const std::string &c = e.code;
     if (c.empty()) return NUTPP_E_IO; // connection or protocol failure
     if (c == "USERNAME-REQUIRED" || c == "PASSWORD-REQUIRED" || c == "ACCESS-DENIED" ||
@@ -68,23 +68,20 @@ nutpp_status Repeater::status_for(const client::Error &e) {
     return NUTPP_E_IO;
 }
 
-nutpp_status Repeater::failed(const client::Error &e, const std::string &what) {
+nutpp_status Repeater::failed(const support::NutClientError &e, const std::string &what) {
     if (!e.from_server()) { // the socket is unusable: reconnect on the next poll
         conn_.reset();
         credentials_sent_ = false;
     }
-    return host_.fail(status_for(e), "sim: repeater " + ep_.to_string() + ": " + what + ": " + e.what() +
-                                         (e.code.empty() ? "" : " (" + e.code + ")"));
+    return host_.fail(status_for(e), "sim: repeater " + ep_.to_string() + ": " + what + ": " + e.what());
 }
 
 void Repeater::connect() {
     conn_.reset();
     credentials_sent_ = false;
-    // Plain text: the client library has no TLS yet, and upsd never insists on it (NUT's repeater
+    // Plain text: a plugin cannot carry a TLS library, and upsd never insists on it (NUT's repeater
     // tries STARTTLS and goes on in clear text when refused, which stock upsd always does).
-    auto c = client::Connection::connect(ep_, kTimeout);
-    c.set_timeout(kTimeout);
-    conn_.emplace(std::move(c));
+    conn_.emplace(support::NutClient::connect(ep_.host, ep_.port, kTimeout));
 }
 
 void Repeater::login_if_needed() {
@@ -164,7 +161,7 @@ nutpp_status Repeater::open() {
     try {
         connect();
         refresh(true);
-    } catch (const client::Error &e) {
+    } catch (const support::NutClientError &e) {
         conn_.reset();
         const nutpp_status st = failed(e, "cannot mirror the remote UPS");
         if (config_.strict_start || e.code == "UNKNOWN-UPS") return st;
@@ -183,7 +180,7 @@ nutpp_status Repeater::poll(uint32_t) {
         if (outage_logged_) host_.info("sim: repeater " + ep_.to_string() + " reachable again");
         outage_logged_ = false;
         return NUTPP_OK;
-    } catch (const client::Error &e) {
+    } catch (const support::NutClientError &e) {
         const nutpp_status st = failed(e, "poll failed");
         if (!outage_logged_) host_.warn("sim: repeater " + ep_.to_string() + ": " + e.what());
         outage_logged_ = true;
@@ -197,7 +194,7 @@ nutpp_status Repeater::instcmd(const char *cmd, const char *arg) {
         login_if_needed();
         conn_->instcmd(ep_.ups, cmd, arg ? std::optional<std::string>(arg) : std::nullopt);
         return NUTPP_OK;
-    } catch (const client::Error &e) {
+    } catch (const support::NutClientError &e) {
         return failed(e, std::string("INSTCMD ") + cmd);
     }
 }
@@ -210,19 +207,13 @@ nutpp_status Repeater::setvar(const char *name, const char *value) {
         login_if_needed();
         conn_->set_var(ep_.ups, name, value ? value : "");
         return NUTPP_OK; // upsd applies it asynchronously; the next poll mirrors the new value
-    } catch (const client::Error &e) {
+    } catch (const support::NutClientError &e) {
         return failed(e, std::string("SET VAR ") + name);
     }
 }
 
 void Repeater::close() {
-    if (conn_) {
-        try {
-            conn_->logout();
-        } catch (const client::Error &) {
-            // closing anyway
-        }
-    }
+    if (conn_) conn_->logout(); // never throws: a server gone already is fine
     conn_.reset();
     credentials_sent_ = false;
 }

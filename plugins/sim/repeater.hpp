@@ -1,5 +1,5 @@
 // Repeater mode (port = ups@host[:port]): mirrors a UPS served by a remote NUT upsd, as dummy-ups'
-// repeater does, through the nutpp NUT client library (core/client).
+// repeater does, through the plugin-support NUT client (nutpp/support/nut_client.hpp).
 //
 // open():  connects (in clear text, see connect()), then mirrors everything. With repeater_disable_strict_start an unreachable server does
 //          not fail open(): poll() keeps trying and reports the data as unavailable meanwhile.
@@ -14,13 +14,13 @@
 #pragma once
 
 #include <nutpp/driver.hpp>
+#include <nutpp/support/nut_client.hpp>
 
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 
-#include "client/client.hpp"
 #include "publisher.hpp"
 #include "sim_config.hpp"
 #include "sim_mode.hpp"
@@ -41,20 +41,20 @@ public:
     // "RW ENUM STRING:8" words (after the variable name) -> declaration (exposed for tests).
     static VarDecl decl_from_type(const std::vector<std::string> &type_words);
     // A remote ERR code -> the nutpp status the host reports.
-    static nutpp_status status_for(const client::Error &e);
+    static nutpp_status status_for(const support::NutClientError &e);
 
 private:
-    void connect();                 // throws client::Error
-    void refresh(bool full);        // throws client::Error
+    void connect();                 // throws support::NutClientError
+    void refresh(bool full);        // throws support::NutClientError
     void refresh_types();
     void refresh_commands();
     void login_if_needed();
-    nutpp_status failed(const client::Error &e, const std::string &what);
+    nutpp_status failed(const support::NutClientError &e, const std::string &what);
 
     Host host_;
     SimConfig config_;
-    client::Endpoint ep_;
-    std::optional<client::Connection> conn_;
+    support::NutEndpoint ep_;
+    std::optional<support::NutClient> conn_;
     bool credentials_sent_ = false;
     Publisher pub_;
     std::map<std::string, VarDecl, support::ILess> rw_;   // remote writable variables

@@ -3,9 +3,7 @@
 #include <cstdlib>
 
 #include "file_sim.hpp"
-#ifdef NUTPP_SIM_HAVE_REPEATER
 #include "repeater.hpp"
-#endif
 
 namespace nutpp::sim {
 
@@ -16,11 +14,7 @@ SimDriver::SimDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx)
                            host().config("password")},
                           std::getenv("NUTPP_CONFDIR"))) {
     if (config_.mode == SimConfig::Mode::Repeater) {
-#ifdef NUTPP_SIM_HAVE_REPEATER
         mode_ = std::make_unique<Repeater>(host(), config_);
-#else
-        throw Error(NUTPP_E_CONFIG, "sim: repeater mode is not available in this build");
-#endif
     } else {
         // The base interval is the one in effect, a global `pollinterval` included (ABI 1.2).
         mode_ = std::make_unique<FileSim>(host(), config_, host().poll_interval());

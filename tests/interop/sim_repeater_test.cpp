@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -48,7 +49,12 @@ TEST(SimRepeater, MirrorsARealNutUpsd) {
     auto lines = nutpp::driver_socket::exchange(p.socket("sim", "mirror"), "SET ups.delay.shutdown \"77\" TRACKING rep-1",
                                                 "TRACKING", 10s);
     EXPECT_EQ(lines.back(), "TRACKING rep-1 0") << p.log();
-    EXPECT_EQ(nut.query("GET VAR dummy ups.delay.shutdown"), "VAR dummy ups.delay.shutdown \"77\"");
+    // upsd answers SET VAR once it has passed the request on; dummy-ups applies it a moment later.
+    std::string remote;
+    for (const auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(50ms))
+        if ((remote = nut.query("GET VAR dummy ups.delay.shutdown")) == "VAR dummy ups.delay.shutdown \"77\"") break;
+    EXPECT_EQ(remote, "VAR dummy ups.delay.shutdown \"77\"");
     st = wait_state(p, [](const auto &s) { return s.vars.count("ups.delay.shutdown") && s.vars.at("ups.delay.shutdown") == "77"; });
     EXPECT_EQ(st.vars.at("ups.delay.shutdown"), "77");
 
