@@ -27,6 +27,13 @@ struct Setting {
 };
 using Settings = std::vector<std::pair<std::string, Setting>>; // file order
 
+// Where a device's plugin runs (nutpp). InProcess: a thread of upsdrvd (cheapest; a crash in the
+// plugin ends upsdrvd and every device with it). Process: a supervised worker process of its own,
+// restarted when it crashes, hangs or runs out of memory (host/process_runner.hpp). Auto: InProcess
+// for plugins found in plugin_dir, Process for one named by a path outside it.
+enum class Isolation { Auto, InProcess, Process };
+const char *to_string(Isolation i);
+
 // ups.conf globals: defaults every device inherits unless it sets its own value.
 struct DriverDefaults {
     double pollinterval = 2;     // seconds between polls
@@ -37,6 +44,8 @@ struct DriverDefaults {
     std::string synchronous = "auto"; // "auto" | "yes" | "no"
     std::string user, group;     // drop privileges to these (empty: keep)
     int debug_min = 0;
+    Isolation isolation = Isolation::Auto;
+    uint64_t memory_limit = 0;   // bytes a `process`-isolated device's worker may allocate; 0 = none
 };
 
 // One device (a ups.conf section).
@@ -59,6 +68,8 @@ struct DeviceConfig {
     std::string synchronous = "auto"; // "auto" | "yes" | "no"
     std::string user, group;
     int debug_min = 0;
+    Isolation isolation = Isolation::Auto;
+    uint64_t memory_limit = 0;        // bytes (Process isolation only); 0 = no limit
     Settings overrides;   // "override.ups.mfr: X" -> {"ups.mfr", X}
     Settings defaults;    // "default.ups.mfr: X"  -> {"ups.mfr", X}
     Settings driver_keys; // keys the host does not consume (plugin-specific), checked by check_driver_keys

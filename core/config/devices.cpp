@@ -18,6 +18,36 @@ int maxstartdelay(const Entry &e) { return int(integer(e, 0)); }
 double poll_timeout(const Entry &e) { return number(e, 0.1, 3600); }
 int debug_min(const Entry &e) { return int(integer(e, 0, 100)); }
 
+Isolation isolation(const Entry &e) {
+    static const std::string expected = "auto, in-process or process";
+    const std::string s = text(e, expected);
+    if (s == "auto") return Isolation::Auto;
+    if (s == "in-process") return Isolation::InProcess;
+    if (s == "process") return Isolation::Process;
+    fail(e, "'" + s.substr(0, 40) + "' is not valid", expected);
+}
+
+// Bytes, with an optional binary suffix: 512M, 1G, 65536K (also KiB/MiB/GiB). At least 16 MiB: a
+// worker needs a few MiB for itself before the plugin allocates anything.
+uint64_t memory_limit(const Entry &e) {
+    static const std::string expected = "a size in bytes with an optional K, M or G suffix (at least 16M), e.g. 256M";
+    const std::string s = text(e, expected);
+    size_t used = 0;
+    unsigned long long n = 0;
+    try {
+        n = std::stoull(s, &used);
+    } catch (const std::exception &) {
+        fail(e, "'" + s.substr(0, 40) + "' is not a size", expected);
+    }
+    std::string unit = s.substr(used);
+    if (unit.size() == 3 && unit.substr(1) == "iB") unit.resize(1);
+    const uint64_t mult = unit.empty() ? 1 : unit == "K" ? 1ull << 10 : unit == "M" ? 1ull << 20 : unit == "G" ? 1ull << 30 : 0;
+    if (mult == 0 || s.front() == '-' || s.front() == '+') fail(e, "'" + s.substr(0, 40) + "' is not a size", expected);
+    if (n > (1ull << 50) / mult) fail(e, "is too large", expected);
+    if (n * mult < (16ull << 20)) fail(e, "is below 16M", expected);
+    return n * mult;
+}
+
 // NUT accepts auto, yes or no; any NUT boolean is taken for yes/no.
 std::string synchronous(const Entry &e) {
     static const std::string expected = "auto, yes or no";
@@ -85,6 +115,8 @@ std::vector<Field> device_fields(const Reader &r, DeviceConfig &d) {
         {"user", [&d](const Entry &e) { d.user = parse_account(e); }},
         {"group", [&d](const Entry &e) { d.group = parse_account(e); }},
         {"debug_min", [&d](const Entry &e) { d.debug_min = debug_min(e); }},
+        {"isolation", [&d](const Entry &e) { d.isolation = isolation(e); }},
+        {"memory_limit", [&d](const Entry &e) { d.memory_limit = memory_limit(e); }},
     };
 }
 
@@ -126,6 +158,8 @@ DeviceConfig parse_device(const Reader &r, const Entry &dev, const DriverDefault
     d.user = g.user;
     d.group = g.group;
     d.debug_min = g.debug_min;
+    d.isolation = g.isolation;
+    d.memory_limit = g.memory_limit;
 
     const auto fields = device_fields(r, d);
     std::map<std::string, Location> seen_override, seen_default;
@@ -183,6 +217,8 @@ std::vector<Field> driver_default_fields(DriverDefaults &d) {
         {"user", [&d](const Entry &e) { d.user = parse_account(e); }},
         {"group", [&d](const Entry &e) { d.group = parse_account(e); }},
         {"debug_min", [&d](const Entry &e) { d.debug_min = debug_min(e); }},
+        {"isolation", [&d](const Entry &e) { d.isolation = isolation(e); }},
+        {"memory_limit", [&d](const Entry &e) { d.memory_limit = memory_limit(e); }},
     };
 }
 
@@ -207,6 +243,15 @@ const std::vector<std::string> &host_device_keys() {
         return names;
     }();
     return keys;
+}
+
+const char *to_string(Isolation i) {
+    switch (i) {
+    case Isolation::Auto: return "auto";
+    case Isolation::InProcess: return "in-process";
+    case Isolation::Process: return "process";
+    }
+    return "auto";
 }
 
 const Setting *DeviceConfig::find(std::string_view key) const {

@@ -45,6 +45,20 @@ Server::Server(common::EventLoop &loop, std::string path, store::VarStore &store
     loop_.watch(listen_fd_, EPOLLIN, [this](uint32_t) { on_accept(); });
 }
 
+Server::Server(common::EventLoop &loop, int connected_fd, std::string label, store::VarStore &store,
+               CommandHandler on_command, std::function<void()> on_closed)
+    : loop_(loop), path_(std::move(label)), store_(store), on_command_(std::move(on_command)),
+      on_closed_(std::move(on_closed)) {
+    const int flags = fcntl(connected_fd, F_GETFL);
+    if (flags < 0 || fcntl(connected_fd, F_SETFL, flags | O_NONBLOCK) != 0)
+        throw std::runtime_error(path_ + ": fcntl(): " + strerror(errno));
+    auto c = std::make_unique<Client>();
+    c->serial = next_serial_++;
+    c->fd = connected_fd;
+    clients_[connected_fd] = std::move(c);
+    loop_.watch(connected_fd, EPOLLIN, [this, connected_fd](uint32_t ev) { on_client(connected_fd, ev); });
+}
+
 Server::~Server() {
     for (auto &[fd, c] : clients_) {
         loop_.unwatch(fd);
@@ -182,6 +196,9 @@ void Server::drop(int fd) {
     close(fd);
     clients_.erase(it);
     spdlog::debug("{}: client disconnected", path_);
+    if (on_closed_ && clients_.empty()) loop_.post([alive = std::weak_ptr<bool>(alive_), cb = on_closed_] {
+        if (!alive.expired()) cb();
+    });
 }
 
 } // namespace nutpp::driver_socket

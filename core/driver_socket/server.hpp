@@ -23,6 +23,11 @@ public:
     // Creates and listens on `path` (an existing stale socket file is replaced; mode 0660).
     // Throws std::runtime_error with the path and errno text on failure.
     Server(common::EventLoop &loop, std::string path, store::VarStore &store, CommandHandler on_command);
+    // Serves one already-connected stream instead of listening on a path: an isolated device's worker
+    // speaks to its upsdrvd this way (host/worker.hpp). `label` names it in logs; `on_closed` runs on
+    // the loop thread once the peer has gone.
+    Server(common::EventLoop &loop, int connected_fd, std::string label, store::VarStore &store,
+           CommandHandler on_command, std::function<void()> on_closed);
     ~Server();
     Server(const Server &) = delete;
     Server &operator=(const Server &) = delete;
@@ -55,9 +60,10 @@ private:
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
     common::EventLoop &loop_;
-    std::string path_;
+    std::string path_; // the socket file, or the label of an adopted stream
     store::VarStore &store_;
     CommandHandler on_command_;
+    std::function<void()> on_closed_; // adopted stream only
     int listen_fd_ = -1;
     std::unordered_map<int, std::unique_ptr<Client>> clients_;
 };

@@ -23,6 +23,8 @@ void put(const char *s) {
     }
 }
 
+CrashScope g_scope = CrashScope::Host;
+
 const char *signal_name(int sig) {
     switch (sig) {
     case SIGSEGV: return "SIGSEGV";
@@ -47,7 +49,9 @@ void on_fatal_signal(int sig) {
         put(d->name().c_str());
         put("', during ");
         put(d->current_call());
-        put("(): every device of this upsdrvd stops with it\n");
+        put(g_scope == CrashScope::Worker ? "(): only this device's worker process stops; upsdrvd restarts it\n"
+                                          : "(): every device of this upsdrvd stops with it "
+                                            "(isolation: process would keep the others running)\n");
     }
     // SA_RESETHAND restored the default action: raising again ends the process as the signal would.
     raise(sig);
@@ -55,7 +59,8 @@ void on_fatal_signal(int sig) {
 
 } // namespace
 
-void install_crash_report() {
+void install_crash_report(CrashScope scope) {
+    g_scope = scope;
     struct sigaction sa {};
     sa.sa_handler = on_fatal_signal;
     sigemptyset(&sa.sa_mask);

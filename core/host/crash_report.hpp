@@ -10,7 +10,11 @@
 
 namespace nutpp::host {
 
+// Host: upsdrvd itself (every in-process device ends with it). Worker: one isolated device's worker
+// process (host/worker.hpp), which upsdrvd restarts.
+enum class CrashScope { Host, Worker };
+
 // Installs the handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT. Call once, in main().
-void install_crash_report();
+void install_crash_report(CrashScope scope = CrashScope::Host);
 
 } // namespace nutpp::host

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/rate_limit.hpp"
 #include "config/config.hpp"
 #include "driver_socket/request.hpp"
 #include "host/nut_normalizer.hpp"
@@ -40,6 +41,9 @@ public:
     // together (a switch, a USB hub) do not retry in step. The cap bounds how late a device
     // notices that an outage has ended: at most ~36 s after its end.
     static constexpr std::chrono::milliseconds kMaxBackoff{30'000};
+    // Plugin log lines: a burst of kLogBurst, then kLogLinesPerSecond; the rest are counted.
+    static constexpr int kLogLinesPerSecond = 20;
+    static constexpr int kLogBurst = 200;
 
     // Throws std::runtime_error when the device cannot be set up (no descriptor for its eventfd).
     Device(config::DeviceConfig cfg, std::shared_ptr<Plugin> plugin, store::VarStore::Notify on_change);
@@ -62,7 +66,7 @@ public:
     bool join_until(Clock::time_point deadline) override;
 
     const config::DeviceConfig &config() const override { return cfg_; }
-    const Plugin &plugin() const override { return *plugin_; }
+    const Plugin &plugin() const { return *plugin_; }
     store::VarStore &store() override { return store_; }
     // "<driver>-<device>": NUT's driver socket name, from the configured driver (config/socket_name.hpp).
     std::string socket_name() const override;
@@ -75,6 +79,8 @@ public:
 
     // From the socket thread, periodically: flags a plugin call that overran the poll budget.
     void watchdog_check() override;
+    // The current plugin call has overrun poll_timeout (watchdog_check flagged it, not yet returned).
+    bool call_overran() const { return overrun_flagged_.load() && call_started_ns_.load() != 0; }
 
     // --- host API implementation ([instance-thread] unless noted) ---
     nutpp_status api_set_var(const char *name, const char *value);
@@ -173,6 +179,7 @@ private:
     std::atomic<bool> overrun_flagged_{false};
     std::mutex misuse_mu_;
     std::set<std::string> misuse_logged_; // services already logged as misused
+    common::RateLimiter log_limit_{kLogLinesPerSecond, kLogBurst};
 };
 
 } // namespace nutpp::host

@@ -49,7 +49,7 @@ bool DriverHost::same_device_config(const config::DeviceConfig &a, const config:
         if (a.all_keys[i].first != b.all_keys[i].first || a.all_keys[i].second.value != b.all_keys[i].second.value)
             return false;
     return a.pollinterval == b.pollinterval && a.maxretry == b.maxretry && a.retrydelay == b.retrydelay &&
-           a.poll_timeout == b.poll_timeout;
+           a.poll_timeout == b.poll_timeout && a.isolation == b.isolation && a.memory_limit == b.memory_limit;
 }
 
 int DriverHost::apply(const config::Config &cfg) {
@@ -123,10 +123,6 @@ bool DriverHost::start_device(const config::DeviceConfig &dc, const config::Conf
                             : !cfg.plugin_dir.empty() ? cfg.plugin_dir
                                                       : default_plugin_dir();
     try {
-        auto plugin = plugin_for(dc.driver, dir);
-        config::check_driver_keys(dc, plugin->name(), plugin->key_specs());
-        plugin->acquire();
-
         Slot slot;
         slot.alive = std::make_shared<bool>(true);
         auto pending = std::make_shared<std::atomic<bool>>(false);
@@ -142,13 +138,23 @@ bool DriverHost::start_device(const config::DeviceConfig &dc, const config::Conf
                 if (it != slots_.end() && it->second.server) it->second.server->broadcast_pending();
             });
         };
-        slot.device = make_runner(dc, plugin, notify);
+        auto prepared = prepare_runner(dc, RunnerSetup{dir, opts_.worker_exe, opts_.debug},
+                                       [this](const std::string &d, const std::string &p) { return plugin_for(d, p); },
+                                       notify);
+        slot.device = std::move(prepared.runner);
+        slot.plugin = prepared.plugin;
         const std::string path = (fs::path(state_dir_) / slot.device->socket_name()).string();
         DeviceRunner *dev = slot.device.get();
-        slot.server = std::make_unique<driver_socket::Server>(loop_, path, dev->store(),
-                                                              [dev](const driver_socket::Request &r) { dev->submit(r); });
+        try {
+            slot.server = std::make_unique<driver_socket::Server>(loop_, path, dev->store(),
+                                                                  [dev](const driver_socket::Request &r) { dev->submit(r); });
+        } catch (...) {
+            if (slot.plugin) slot.plugin->release();
+            throw;
+        }
         slot.device->start();
-        spdlog::info("device '{}': driver {} ({}), socket {}", dc.name, plugin->name(), plugin->path(), path);
+        spdlog::info("device '{}': driver {} ({}{}), socket {}", dc.name, slot.plugin ? slot.plugin->name() : dc.driver,
+                     prepared.plugin_path, slot.plugin ? "" : ", in a worker process", path);
         slots_[dc.name] = std::move(slot);
         configs_[dc.name] = dc;
         return true;
@@ -161,7 +167,7 @@ bool DriverHost::start_device(const config::DeviceConfig &dc, const config::Conf
 
 DriverHost::Stopping DriverHost::begin_stop(const std::string &name) {
     configs_.erase(name);
-    Stopping out{name, nullptr, {}};
+    Stopping out{name, nullptr, nullptr, {}};
     auto it = slots_.find(name);
     if (it == slots_.end()) return out;
     Slot slot = std::move(it->second);
@@ -171,21 +177,21 @@ DriverHost::Stopping DriverHost::begin_stop(const std::string &name) {
     const auto budget = std::chrono::milliseconds(static_cast<long long>(slot.device->config().poll_timeout * 1000)) + 1s;
     out.deadline = DeviceRunner::Clock::now() + budget;
     out.device = std::move(slot.device);
+    out.plugin = std::move(slot.plugin);
     return out;
 }
 
 void DriverHost::finish_stop(Stopping &s) {
     if (!s.device) return;
-    auto *plugin = const_cast<Plugin *>(&s.device->plugin());
     if (s.device->join_until(s.deadline)) {
-        plugin->release();
         s.device.reset();
+        if (s.plugin) s.plugin->release();
         return;
     }
     // The thread is inside a plugin call that ignores its budget. It cannot be killed in-process;
     // keep its Device alive so the thread stays valid, and let it finish whenever it returns.
     spdlog::error("device '{}': plugin {} did not return within its poll_timeout + 1 s; leaving its thread behind",
-                  s.name, plugin->name());
+                  s.name, s.plugin ? s.plugin->name() : s.device->config().driver);
     stuck_.push_back(std::move(s.device));
 }
 

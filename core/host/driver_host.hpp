@@ -19,6 +19,8 @@ namespace nutpp::host {
 struct HostOptions {
     std::string plugin_dir;   // empty: config's plugin_dir, else default_plugin_dir()
     std::string only_device;  // -a NAME: run just this device
+    std::string worker_exe;   // upsdrvd's binary, for isolated devices (empty: /proc/self/exe)
+    int debug = 0;            // -D count, passed to workers
 };
 
 class DriverHost {
@@ -43,12 +45,14 @@ public:
 private:
     struct Slot {
         std::unique_ptr<DeviceRunner> device;
+        std::shared_ptr<Plugin> plugin; // in-process devices: acquired, released after the join
         std::unique_ptr<driver_socket::Server> server;
         std::shared_ptr<bool> alive; // guards posted broadcasts against a stopped slot
     };
     struct Stopping {
         std::string name;
         std::unique_ptr<DeviceRunner> device;
+        std::shared_ptr<Plugin> plugin;
         DeviceRunner::Clock::time_point deadline;
     };
     std::shared_ptr<Plugin> plugin_for(const std::string &driver, const std::string &dir);

@@ -281,6 +281,12 @@ void Device::api_request_poll() {
 
 void Device::api_log(nutpp_log_level level, const char *message) {
     if (!message) return;
+    // A plugin logging in a loop must not fill the disk or drown the other devices' lines.
+    uint64_t dropped = 0;
+    if (!log_limit_.allow(dropped)) return;
+    if (dropped)
+        spdlog::warn("device '{}': {} log line(s) of the plugin suppressed (more than {} per second)", cfg_.name,
+                     dropped, kLogLinesPerSecond);
     switch (static_cast<int32_t>(level)) {
     case NUTPP_LOG_ERROR: spdlog::error("device '{}': {}", cfg_.name, message); break;
     case NUTPP_LOG_WARNING: spdlog::warn("device '{}': {}", cfg_.name, message); break;

@@ -46,17 +46,16 @@ private:
     std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
-bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir, Clock::time_point deadline) {
-    std::shared_ptr<Plugin> plugin;
+bool shut_down_one(const config::DeviceConfig &d, const RunnerSetup &setup, Clock::time_point deadline) {
+    PreparedRunner prepared;
     try {
-        plugin = Plugin::load(d.driver, plugin_dir);
-        config::check_driver_keys(d, plugin->name(), plugin->key_specs());
-        plugin->acquire();
+        prepared = prepare_runner(d, setup, Plugin::load, [] {});
     } catch (const std::exception &e) {
         spdlog::error("device '{}': {}", d.name, e.what());
         return false;
     }
-    auto dev = make_runner(d, plugin, [] {});
+    auto dev = std::move(prepared.runner);
+    auto plugin = prepared.plugin;
     dev->set_shutdown_run();
     dev->start();
     const auto candidates = shutdown_commands(d);
@@ -101,7 +100,7 @@ bool shut_down_one(const config::DeviceConfig &d, const std::string &plugin_dir,
     dev->request_stop();
     if (dev->join(10s)) {
         dev.reset();
-        plugin->release();
+        if (plugin) plugin->release();
     } else {
         // A plugin stuck in a call: leave it; the process ends right after.
         spdlog::warn("device '{}': the plugin did not stop", d.name);
@@ -140,7 +139,7 @@ int kill_power(const config::Config &cfg, const KillPowerOptions &opt) {
             continue;
         }
         spdlog::info("device '{}': shutting the UPS down", d->name);
-        if (!shut_down_one(*d, dir, deadline)) ++failed;
+        if (!shut_down_one(*d, RunnerSetup{dir, opt.worker_exe, opt.debug}, deadline)) ++failed;
     }
     if (!opt.only_device.empty() && order.empty()) {
         spdlog::error("no device '{}'", opt.only_device);

@@ -39,7 +39,6 @@ public:
     bool join(std::chrono::milliseconds timeout) { return join_until(Clock::now() + timeout); }
 
     virtual const config::DeviceConfig &config() const = 0;
-    virtual const Plugin &plugin() const = 0;
     // What the device publishes; the driver socket serves it.
     virtual store::VarStore &store() = 0;
     // "<driver>-<device>" (config/socket_name.hpp).
@@ -53,9 +52,33 @@ public:
     virtual void watchdog_check() = 0;
 };
 
-// Today's runner: the device's own thread in this process (host/device.hpp). Throws
+// The in-process runner: the device's own thread in this process (host/device.hpp). Throws
 // std::runtime_error when the device cannot be set up.
 std::unique_ptr<DeviceRunner> make_runner(config::DeviceConfig cfg, std::shared_ptr<Plugin> plugin,
                                           store::VarStore::Notify on_change);
+
+// Whether a device runs in a worker process (host/process_runner.hpp): its `isolation`, and for
+// `auto`, a plugin named by a path outside `plugin_dir` (someone else's code) runs isolated while
+// the plugins installed in plugin_dir run in-process.
+bool runs_isolated(const config::DeviceConfig &d, const std::string &plugin_dir);
+
+// What starting a device needs besides its config, for upsdrvd and upsdrvd -k alike.
+struct RunnerSetup {
+    std::string plugin_dir;
+    std::string worker_exe; // upsdrvd's binary, for isolated devices
+    int debug = 0;
+};
+struct PreparedRunner {
+    std::unique_ptr<DeviceRunner> runner;
+    std::shared_ptr<Plugin> plugin; // in-process only (acquired: release() after the runner is joined)
+    std::string plugin_path;
+};
+// Loads (in-process) or locates (isolated) the device's plugin and builds its runner, not started.
+// `load` loads a plugin by name and dir (a cache, or Plugin::load). Throws LoadError, ConfigError
+// (bad plugin keys of an in-process device; an isolated one's worker checks them itself) or
+// std::runtime_error.
+using PluginLoader = std::function<std::shared_ptr<Plugin>(const std::string &driver, const std::string &dir)>;
+PreparedRunner prepare_runner(const config::DeviceConfig &d, const RunnerSetup &setup, const PluginLoader &load,
+                              store::VarStore::Notify on_change);
 
 } // namespace nutpp::host

@@ -28,6 +28,7 @@
 #include "host/driver_host.hpp"
 #include "host/kill_power.hpp"
 #include "host/plugin.hpp"
+#include "host/worker.hpp"
 #include "validate/validate.hpp"
 
 #ifndef NUTPP_VERSION
@@ -161,6 +162,12 @@ void warn_unreachable(const daemon::Account &acct, const config::Config &cfg, co
 } // namespace
 
 int main(int argc, char **argv) {
+    // An isolated device's worker (host/worker.hpp): started by upsdrvd itself, never by hand.
+    if (argc == 2 && std::string_view(argv[1]).starts_with("--worker=")) return host::run_worker();
+    // Our own binary, for starting workers later: after the switch to the service account,
+    // /proc/self/exe may no longer be readable.
+    std::error_code exe_ec;
+    const std::string self_exe = std::filesystem::read_symlink("/proc/self/exe", exe_ec).string();
     Options o;
     CLI::App app{"upsdrvd - nutpp driver host: runs UPS driver plugins and serves them to upsd"};
     app.add_option("-f,--config", o.config_file, "configuration file")->capture_default_str();
@@ -227,7 +234,12 @@ int main(int argc, char **argv) {
         std::error_code ec;
         const auto dir = std::filesystem::absolute(o.config_file, ec).parent_path();
         if (!ec) ::setenv("NUTPP_CONFDIR", dir.c_str(), 0);
-        const int failed = host::kill_power(cfg, host::KillPowerOptions{o.plugin_dir, o.only_device});
+        host::KillPowerOptions kp;
+        kp.plugin_dir = o.plugin_dir;
+        kp.only_device = o.only_device;
+        kp.worker_exe = self_exe;
+        kp.debug = o.debug;
+        const int failed = host::kill_power(cfg, kp);
         if (failed) spdlog::error("{} UPS(es) could not be shut down", failed);
         return failed ? 1 : 0;
     }
@@ -287,7 +299,7 @@ int main(int argc, char **argv) {
     spdlog::debug("descriptor limit {}", fd_limit);
 
     common::EventLoop loop;
-    host::DriverHost drivers(loop, host::HostOptions{o.plugin_dir, o.only_device});
+    host::DriverHost drivers(loop, host::HostOptions{o.plugin_dir, o.only_device, self_exe, o.debug});
     const int failed = drivers.apply(cfg);
     // Every device failed (its plugin missing, or refusing its configuration): nothing to serve, and
     // a service manager should see it, so exit 1. With some running, stay up; a reload retries the rest.

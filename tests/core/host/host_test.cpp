@@ -171,7 +171,7 @@ TEST(Upsdrvd, CppExceptionInPollBecomesAnError) {
 // the process dies of the real signal (exit status 128+11), so supervisors and core dumps see it.
 TEST(Upsdrvd, PluginCrashNamesThePluginDeviceAndCall) {
     UpsdrvdProcess p;
-    p.write_config("  bad:\n    driver: " + fixture("segv_in_poll") + "\n    port: none\n    pollinterval: 0.2\n"
+    p.write_config("  bad:\n    driver: " + fixture("segv_in_poll") + "\n    port: none\n    pollinterval: 0.2\n    isolation: in-process\n"
                    "    segv_on_poll: 2\n");
     p.start();
     // The fixture must really crash (an optimiser once deleted its null write): the exit says so.
