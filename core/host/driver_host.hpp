@@ -19,7 +19,7 @@ namespace nutpp::host {
 struct HostOptions {
     std::string plugin_dir;   // empty: config's plugin_dir, else default_plugin_dir()
     std::string only_device;  // -a NAME: run just this device
-    std::string worker_exe;   // upsdrvd's binary, for isolated devices (empty: /proc/self/exe)
+    std::string worker_exe;   // upsdrvd's binary, for isolated devices (required for them)
     int debug = 0;            // -D count, passed to workers
 };
 

@@ -15,7 +15,7 @@ namespace nutpp::host {
 struct KillPowerOptions {
     std::string plugin_dir;  // overrides the config's plugin_dir
     std::string only_device; // one device only (NUT: upsdrvctl shutdown <ups>)
-    std::string worker_exe;  // upsdrvd's binary, for isolated devices (empty: /proc/self/exe)
+    std::string worker_exe;  // upsdrvd's binary, for isolated devices (required for them)
     int debug = 0;
     // All devices together: systemd gives a system-shutdown hook 90 s, and a UPS that is slow to
     // open must not use up the time of the ones after it in sdorder.

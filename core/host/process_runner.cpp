@@ -404,7 +404,7 @@ ProcessRunner::Outcome ProcessRunner::supervise(Worker &w, bool first) {
             send(w, "PING");
             last_ping = now;
         }
-        if (now - last_sample >= 1s) {
+        if (cfg_.memory_limit && now - last_sample >= 250ms) {
             if (const uint64_t kib = vm_data_kib(w.pid)) w.vm_data_kib = kib;
             last_sample = now;
         }
@@ -493,7 +493,8 @@ ProcessRunner::Outcome ProcessRunner::supervise(Worker &w, bool first) {
     out.ran_for = Clock::now() - started_at;
     out.pid = w.pid;
     out.cause = killed_why.empty() || killed_why == "stopped" ? exit_text(w.status) : killed_why;
-    if (cfg_.memory_limit && w.vm_data_kib * 1024 >= cfg_.memory_limit / 10 * 9)
+    // Sampled every 250 ms: a fast leak is a few samples from its limit when an allocation fails.
+    if (cfg_.memory_limit && w.vm_data_kib * 1024 >= cfg_.memory_limit / 4 * 3)
         out.cause += ", near its memory_limit (" + std::to_string(w.vm_data_kib / 1024) + " of " +
                      std::to_string(cfg_.memory_limit >> 20) + " MiB)";
     return out;

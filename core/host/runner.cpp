@@ -29,12 +29,10 @@ PreparedRunner prepare_runner(const config::DeviceConfig &d, const RunnerSetup &
         // No dlopen here: the plugin's code (constructors included) runs only in the worker.
         out.plugin_path = Plugin::resolve(d.driver, setup.plugin_dir);
         Plugin::check_trusted(d.driver, out.plugin_path);
-        std::string exe = setup.worker_exe;
-        if (exe.empty()) {
-            std::error_code ec;
-            exe = fs::read_symlink("/proc/self/exe", ec).string();
-        }
-        out.runner = std::make_unique<ProcessRunner>(d, WorkerLaunch{exe, out.plugin_path, setup.debug},
+        // Never "whatever this process is": a test binary re-executed as a worker would run its tests.
+        if (setup.worker_exe.empty())
+            throw std::runtime_error("isolation: process needs upsdrvd's binary to start the worker, and none was given");
+        out.runner = std::make_unique<ProcessRunner>(d, WorkerLaunch{setup.worker_exe, out.plugin_path, setup.debug},
                                                      std::move(on_change));
         return out;
     }

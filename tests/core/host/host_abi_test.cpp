@@ -125,7 +125,9 @@ TEST(UpsdrvdAbi, HungUpFdIsReportedOnceUntilRewatched) {
 
 TEST(UpsdrvdAbi, CallsOutsideTheInstancesOwnCallAreRefusedAndLoggedOnce) {
     UpsdrvdProcess p;
-    p.write_config(device("a", "abi_1_2", "    pollinterval: 600\n") + device("b", "abi_1_2", "    pollinterval: 600\n"));
+    // Both instances in one process: the fixture reaches one from the other's thread.
+    p.write_config(device("a", "abi_1_2", "    pollinterval: 600\n    isolation: in-process\n") +
+                   device("b", "abi_1_2", "    pollinterval: 600\n    isolation: in-process\n"));
     p.start();
     ASSERT_EQ(wait_var(p, "abi_1_2", "a", "test.polls", "1"), "1") << p.log();
     ASSERT_EQ(wait_var(p, "abi_1_2", "b", "test.polls", "1"), "1") << p.log();

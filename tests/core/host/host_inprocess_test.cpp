@@ -21,8 +21,10 @@ using namespace std::chrono_literals;
 TEST(HostInProcess, CreateRefusalIsReportedAsFailed) {
     auto log = LogCapture::install();
     HostDir d;
-    const auto cfg = d.load("  bad:\n    driver: " + fixture("create_fails") + "\n    port: none\n" +
-                            "  good:\n    driver: " + fixture("poll_fails") + "\n    port: none\n    fail_polls: 0\n");
+    // in-process: this file tests the in-process runner (fixtures by path default to a worker).
+    const auto cfg = d.load("  bad:\n    driver: " + fixture("create_fails") + "\n    port: none\n    isolation: in-process\n" +
+                            "  good:\n    driver: " + fixture("poll_fails") +
+                            "\n    port: none\n    fail_polls: 0\n    isolation: in-process\n");
     common::EventLoop loop;
     host::DriverHost h(loop, {});
     EXPECT_EQ(h.apply(cfg), 1);
@@ -50,7 +52,7 @@ TEST(HostInProcess, ManyDevicesStopInParallel) {
     std::string devices;
     for (int i = 0; i < kDevices; ++i)
         devices += "  d" + std::to_string(i) + ":\n    driver: " + fixture("poll_fails") +
-                   "\n    port: none\n    fail_polls: 0\n    pollinterval: 0.5\n";
+                   "\n    port: none\n    fail_polls: 0\n    pollinterval: 0.5\n    isolation: in-process\n";
     const auto cfg = d.load(devices);
     common::EventLoop loop;
     host::DriverHost h(loop, {});

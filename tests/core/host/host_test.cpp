@@ -33,7 +33,10 @@ TEST(Upsdrvd, LoadFailuresEachGetOneClearErrorAndOthersRun) {
                    device("major", fixture("wrong_major")) +                   //
                    device("short", fixture("short_struct")) +                  //
                    device("nullop", fixture("null_op")) +                      //
-                   device("createfails", fixture("create_fails")));
+                   device("createfails", fixture("create_fails")),
+                   // The host's own loader messages (isolated devices report the same text from
+                   // their worker: Isolation.LoadFailuresOfAnIsolatedPluginAreReported).
+                   "isolation: in-process\n");
     p.start();
     ASSERT_TRUE(p.wait_log("running")) << p.log();
     const std::string log = p.log();
@@ -139,7 +142,8 @@ TEST(Upsdrvd, FailingPollGoesStaleThenRecovers) {
 TEST(Upsdrvd, HangingPollIsCaughtByTheWatchdogAndOthersKeepRunning) {
     UpsdrvdProcess p;
     p.write_config("  hang:\n    driver: " + fixture("hangs_in_poll") +
-                   "\n    port: none\n    hang_ms: 3000\n    pollinterval: 0.2\n    poll_timeout: 1\n" +
+                   "\n    port: none\n    hang_ms: 3000\n    pollinterval: 0.2\n    poll_timeout: 1\n"
+                   "    isolation: in-process\n" +
                    device("good", "sim"));
     p.start();
     ASSERT_TRUE(p.wait_log("device 'hang': plugin poll() has not returned after")) << p.log();
