@@ -240,3 +240,34 @@ TEST(ConfigDevices, EmptyDevicesSection) {
     EXPECT_TRUE(load_string("devices:\n", "t").devices.empty());
     EXPECT_TRUE(load_string("devices: {}\n", "t").devices.empty());
 }
+
+TEST(ConfigDevices, IsolationAndMemoryLimit) {
+    const Config c = load_string(yaml(R"(
+isolation: process
+memory_limit: 64M
+devices:
+  a: { driver: x, port: y }
+  b: { driver: x, port: y, isolation: in-process, memory_limit: 1G }
+  c: { driver: x, port: y, isolation: auto, memory_limit: 33554432 }
+)"), "t");
+    EXPECT_EQ(c.devices[0].isolation, Isolation::Process); // inherited
+    EXPECT_EQ(c.devices[0].memory_limit, 64ull << 20);
+    EXPECT_EQ(c.devices[1].isolation, Isolation::InProcess);
+    EXPECT_EQ(c.devices[1].memory_limit, 1ull << 30);
+    EXPECT_EQ(c.devices[2].isolation, Isolation::Auto);
+    EXPECT_EQ(c.devices[2].memory_limit, 32ull << 20);
+    EXPECT_EQ(load_string("devices:\n  u: { driver: x, port: y }\n", "t").devices[0].isolation, Isolation::Auto);
+
+    auto e = error_of("devices:\n  u: { driver: x, port: y, isolation: sandbox }\n");
+    EXPECT_EQ(e.where.str(), "t.yaml:2:39");
+    EXPECT_EQ(e.key, "devices.u.isolation");
+    EXPECT_NE(e.expected.find("auto, in-process or process"), std::string::npos);
+    e = error_of("devices:\n  u: { driver: x, port: y, memory_limit: 12X }\n");
+    EXPECT_EQ(e.key, "devices.u.memory_limit");
+    EXPECT_NE(e.problem.find("is not a size"), std::string::npos);
+    e = error_of("memory_limit: 1M\ndevices:\n  u: { driver: x, port: y }\n");
+    EXPECT_EQ(e.where.str(), "t.yaml:1:15");
+    EXPECT_EQ(e.problem, "is below 16M");
+    e = error_of("devices:\n  u: { driver: x, port: y, memory_limit: -5M }\n");
+    EXPECT_EQ(e.key, "devices.u.memory_limit");
+}
