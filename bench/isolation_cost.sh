@@ -5,7 +5,7 @@
 #   bench/isolation_cost.sh [build-dir] [N...]      (default N: 1 10 100)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${1:-$ROOT/build}
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
 shift || true
 COUNTS=("$@")
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(1 10 100)
@@ -52,6 +52,7 @@ run_ours() { # N isolation
     local pid=$!
     PIDS+=("$pid")
     sleep 1
+    kill -0 "$pid" 2>/dev/null || { echo "upsdrvd did not start:" >&2; cat "$dir/log" >&2; exit 1; }
     # shellcheck disable=SC2046
     local m; m=$(measure $(family "$pid"))
     local procs; procs=$(family "$pid" | wc -l)
