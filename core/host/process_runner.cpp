@@ -261,6 +261,9 @@ bool ProcessRunner::spawn(Worker &w, std::string &why) {
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
         // Tied to this supervisor thread: when it ends (upsdrvd exits or crashes), so does the worker.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        // Its own process group: a terminal's Ctrl-C reaches upsdrvd, which stops its workers in
+        // order, instead of every worker at once (they would be seen as failures and restarted).
+        ::setpgid(0, 0);
         if (::getppid() != parent) _exit(1);
         if (::dup2(sv[1], kWorkerChannelFd) < 0 || ::dup2(ep[1], 2) < 0) _exit(kExitWorkerSetup);
         if (sv[1] == kWorkerChannelFd) ::fcntl(kWorkerChannelFd, F_SETFD, 0);

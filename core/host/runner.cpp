@@ -16,10 +16,11 @@ bool runs_isolated(const config::DeviceConfig &d, const std::string &plugin_dir)
     case config::Isolation::Auto: break;
     }
     if (d.driver.find('/') == std::string::npos) return false; // found by name in plugin_dir
-    std::error_code ec;
-    const auto dir = fs::weakly_canonical(plugin_dir, ec);
-    const auto file_dir = fs::weakly_canonical(fs::path(d.driver).parent_path(), ec);
-    return ec || dir != file_dir;
+    // Compared as directories: "/x/drivers/" and "/x/drivers" are the same place.
+    std::error_code ec1, ec2;
+    const auto dir = (fs::weakly_canonical(plugin_dir, ec1) / "f").parent_path();
+    const auto file_dir = fs::weakly_canonical(d.driver, ec2).parent_path();
+    return ec1 || ec2 || dir != file_dir;
 }
 
 PreparedRunner prepare_runner(const config::DeviceConfig &d, const RunnerSetup &setup, const PluginLoader &load,

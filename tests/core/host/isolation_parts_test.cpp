@@ -1,6 +1,7 @@
 // The parts of isolation: process that need no process: the worker's specification (a round trip
 // keeps every DeviceConfig field) and the parent's store mirror (a restarted worker's dump replaces
 // the previous one without clearing the store first).
+#include "host/runner.hpp"
 #include "host/store_mirror.hpp"
 #include "host/worker_config.hpp"
 
@@ -134,4 +135,20 @@ TEST(StoreMirror, AppliesTheDriverProtocolAndReconcilesARestartedWorkersDump) {
     EXPECT_EQ(t->result, 3);
     EXPECT_FALSE(m.apply({"SETAUX", "x", "notanumber"}, t));
     EXPECT_TRUE(m.apply({"SOMETHINGNEW", "x"}, t)); // a newer worker may say more
+}
+
+TEST(Isolation, AutoIsolatesPluginsFromOutsidePluginDirOnly) {
+    config::DeviceConfig d;
+    d.driver = "sim";
+    EXPECT_FALSE(host::runs_isolated(d, "/usr/lib/nutpp/drivers"));
+    d.driver = "/usr/lib/nutpp/drivers/nutpp-sim.so";
+    EXPECT_FALSE(host::runs_isolated(d, "/usr/lib/nutpp/drivers"));
+    EXPECT_FALSE(host::runs_isolated(d, "/usr/lib/nutpp/drivers/"));
+    d.driver = "/opt/vendor/nutpp-thing.so";
+    EXPECT_TRUE(host::runs_isolated(d, "/usr/lib/nutpp/drivers"));
+    d.isolation = config::Isolation::InProcess;
+    EXPECT_FALSE(host::runs_isolated(d, "/usr/lib/nutpp/drivers"));
+    d.driver = "sim";
+    d.isolation = config::Isolation::Process;
+    EXPECT_TRUE(host::runs_isolated(d, "/usr/lib/nutpp/drivers"));
 }
