@@ -52,6 +52,8 @@ Watch watch_good(uint16_t port, std::chrono::milliseconds how_long, const std::f
         if (also) also();
         std::this_thread::sleep_for(100ms);
     }
+    std::cout << "[ info ] healthy device: " << (w.rounds - int(w.bad_answers.size())) << " of " << w.rounds
+              << " GET VAR answers fresh\n";
     return w;
 }
 
@@ -176,6 +178,7 @@ TEST(Isolation, LogFloodIsBoundedAndCounted) {
     const std::string log = drivers.log();
     const size_t flood = count(log, "floods_log: ");
     // ~15 polls x 4000 lines were written; the limits let through a burst and then a trickle.
+    std::cout << "[ info ] flood lines in upsdrvd's log: " << flood << "\n";
     EXPECT_LT(flood, 1500u) << "log lines of the flood that got through";
     EXPECT_GT(flood, 100u);
     EXPECT_NE(log.find("suppressed"), std::string::npos);
