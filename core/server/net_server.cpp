@@ -1,6 +1,7 @@
 #include "server/net_server.hpp"
 
 #include "daemon/fd_limit.hpp"
+#include "server/access.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -41,6 +42,19 @@ uint16_t addr_port(const sockaddr *sa) {
     return 0;
 }
 
+// The bytes of a socket address (family, address, port): equal for entries that resolve alike.
+// (Not the raw sockaddr: sin_zero and sin6_flowinfo are not part of the address.)
+std::string socket_key(const sockaddr *sa) {
+    if (sa->sa_family == AF_INET) {
+        const auto *in = reinterpret_cast<const sockaddr_in *>(sa);
+        return "4" + std::string(reinterpret_cast<const char *>(&in->sin_addr), 4) +
+               std::string(reinterpret_cast<const char *>(&in->sin_port), 2);
+    }
+    const auto *in6 = reinterpret_cast<const sockaddr_in6 *>(sa);
+    return "6" + std::string(reinterpret_cast<const char *>(&in6->sin6_addr), 16) +
+           std::string(reinterpret_cast<const char *>(&in6->sin6_port), 2) + std::to_string(in6->sin6_scope_id);
+}
+
 // A tokenizer error that is NUT's "parse error" ('#' inside quotes): NUT sends no reply at all.
 bool is_parse_error(const common::LineTokenizer::Line &l) {
     return l.error_text.find('#') != std::string::npos;
@@ -68,9 +82,9 @@ NetServer::~NetServer() {
         loop_.unwatch(fd);
         close(fd);
     }
-    for (int fd : listen_fds_) {
-        loop_.unwatch(fd);
-        close(fd);
+    for (const auto &l : listeners_) {
+        loop_.unwatch(l.fd);
+        close(l.fd);
     }
     if (spare_fd_ >= 0) close(spare_fd_);
 }
@@ -125,8 +139,24 @@ void NetServer::bind_one(const config::Listen &l, std::vector<std::string> &erro
         if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
         add(h.c_str());
     }
+    const std::string entry = l.host + " port " + port;
     for (auto &[ss, len] : addrs) {
         const auto *sa = reinterpret_cast<const sockaddr *>(&ss);
+        // The same address and port from another entry (LISTEN localhost 3493 next to LISTEN
+        // 127.0.0.1 3493): bind once, as NUT serves both. Port 0 asks for a fresh port each time.
+        const std::string key = socket_key(sa);
+        if (l.port != 0) {
+            const auto dup = bound_.find(key);
+            if (dup != bound_.end()) {
+                const Listener &first = listeners_[dup->second];
+                if (!same_rules(first.rules, rules_for(l)))
+                    throw std::runtime_error("listen entries '" + first.entry + "' and '" + entry + "' are both " +
+                                             first.where + " but have different access rules (allow/deny)");
+                spdlog::warn("listen entry '{}' is {}, already bound for '{}': listening there once", entry,
+                             first.where, first.entry);
+                continue;
+            }
+        }
         const int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             errors.push_back(addr_text(sa) + " port " + port + ": " + strerror(errno));
@@ -147,9 +177,10 @@ void NetServer::bind_one(const config::Listen &l, std::vector<std::string> &erro
         const std::string where = addr_text(reinterpret_cast<sockaddr *>(&bound)) + " port " +
                                   std::to_string(addr_port(reinterpret_cast<sockaddr *>(&bound)));
         spdlog::info("listening on {}", where);
-        listening_.push_back(where);
-        listen_fds_.push_back(fd);
-        loop_.watch(fd, EPOLLIN, [this, fd](uint32_t) { on_accept(fd); });
+        const size_t index = listeners_.size();
+        listeners_.push_back(Listener{fd, where, entry, rules_for(l)});
+        if (l.port != 0) bound_.emplace(key, index);
+        loop_.watch(fd, EPOLLIN, [this, index](uint32_t) { on_accept(index); });
     }
 }
 
@@ -157,15 +188,29 @@ void NetServer::start() {
     std::vector<std::string> errors;
     for (const auto &l : opt_.listen) bind_one(l, errors);
     for (const auto &e : errors) spdlog::error("not listening on {}", e);
-    if (listen_fds_.empty()) throw std::runtime_error("no listening socket could be opened");
+    if (listeners_.empty()) throw std::runtime_error("no listening socket could be opened");
     if (!errors.empty() && !opt_.allow_not_all_listeners)
         throw std::runtime_error("could not listen on " + errors.front() +
                                  " (set allow_not_all_listeners to start anyway)");
 }
 
-std::vector<std::string> NetServer::listening() const { return listening_; }
+std::vector<std::string> NetServer::listening() const {
+    std::vector<std::string> out;
+    for (const auto &l : listeners_) out.push_back(l.where);
+    return out;
+}
 
-void NetServer::on_accept(int lfd) {
+void NetServer::set_access(const config::AccessRules &global, const std::vector<config::Listen> &listen) {
+    opt_.access = global;
+    for (auto &l : listeners_) {
+        l.rules = global;
+        for (const auto &e : listen)
+            if (e.host + " port " + std::to_string(e.port) == l.entry) l.rules = rules_for(e);
+    }
+}
+
+void NetServer::on_accept(size_t listener) {
+    const int lfd = listeners_[listener].fd;
     for (;;) {
         sockaddr_storage ss{};
         socklen_t len = sizeof ss;
@@ -183,6 +228,16 @@ void NetServer::on_accept(int lfd) {
                 continue;
             }
             return; // EAGAIN: backlog drained
+        }
+        if (!permitted(listeners_[listener].rules, reinterpret_cast<sockaddr *>(&ss))) {
+            // Closed before anything is read or any slot is taken.
+            close(fd);
+            uint64_t left_out = 0;
+            if (refused_log_.allow(Clock::now(), left_out))
+                spdlog::warn("refused connection from {} on {}: not allowed by the access rules (allow/deny){}",
+                             addr_text(reinterpret_cast<sockaddr *>(&ss)), listeners_[listener].where,
+                             left_out ? fmt::format(" [{} more refusals were not logged]", left_out) : "");
+            continue;
         }
         if (clients_.size() >= maxconn_) {
             close(fd);
@@ -273,6 +328,9 @@ void NetServer::process_plain(Client &c, std::string_view data) {
         const size_t end = nl == std::string_view::npos ? data.size() : nl + 1;
         const std::string_view piece = data.substr(pos, end - pos);
         pos = end;
+        c.line_bytes += piece.size() - (nl == std::string_view::npos ? 0 : 1);
+        if (c.line_bytes > kMaxLineBytes) return refuse_long_line(c, reply);
+        if (nl != std::string_view::npos) c.line_bytes = 0;
         // Plain request lines (nearly all of them) skip the byte-by-byte tokenizer.
         if (nl != std::string_view::npos && c.tok.split_plain(piece.substr(0, piece.size() - 1), word_scratch_)) {
             if (dispatch(c, word_scratch_, reply, data.substr(pos))) return emit(c, reply);
@@ -294,6 +352,18 @@ void NetServer::process_plain(Client &c, std::string_view data) {
         }
     }
     emit(c, reply);
+}
+
+void NetServer::refuse_long_line(Client &c, std::string &reply) {
+    // NUT has no line limit (its parser grows without bound); its error for a request it cannot
+    // take is INVALID-ARGUMENT. The rest of the line is not read: the connection is closed.
+    detail::send_err(reply, Err::InvalidArgument);
+    emit(c, reply);
+    c.closing = true;
+    uint64_t left_out = 0;
+    if (long_line_log_.allow(Clock::now(), left_out))
+        spdlog::warn("client {} sent a line longer than {} bytes; disconnecting it{}", c.session.addr, kMaxLineBytes,
+                     left_out ? fmt::format(" [{} more were not logged]", left_out) : "");
 }
 
 void NetServer::on_client(int fd, uint32_t events) {
