@@ -185,9 +185,7 @@ CertRequest certrequest(const Entry &e) {
 
 ServerConfig parse_server(const Reader &r, const Entry &section) {
     ServerConfig s;
-    std::vector<Field> fields = access_fields(r, s.access);
-    fields.insert(fields.end(),
-                 {
+    std::vector<Field> fields{
                      {"listen",
                       [&](const Entry &e) {
                           s.listen = parse_listen(r, e);
@@ -207,7 +205,8 @@ ServerConfig parse_server(const Reader &r, const Entry &section) {
                      {"allow_not_all_listeners", [&](const Entry &e) { s.allow_not_all_listeners = boolean(e); }},
                      {"debug_min", [&](const Entry &e) { s.debug_min = int(integer(e, 0, 100)); }},
                      {"datapath", [&](const Entry &e) { s.datapath = parse_path(e); }},
-                 });
+                 };
+    for (auto &f : access_fields(r, s.access)) fields.push_back(std::move(f));
     apply_fields(entries(r, section), fields, "section 'server'");
     return s;
 }

@@ -58,11 +58,12 @@ RawConn::RawConn(uint16_t port, bool ipv6, std::chrono::milliseconds timeout) {
     if (rc != 0) close();
 }
 
-RawConn::RawConn(uint16_t port, const std::string &source_v4, std::chrono::milliseconds timeout) {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return;
+RawConn RawConn::from(const std::string &source_v4, uint16_t port, std::chrono::milliseconds timeout) {
+    RawConn c;
+    c.fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c.fd_ < 0) return c;
     timeval tv{long(timeout.count() / 1000), long(timeout.count() % 1000) * 1000};
-    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    setsockopt(c.fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     sockaddr_in src{};
     src.sin_family = AF_INET;
     inet_pton(AF_INET, source_v4.c_str(), &src.sin_addr);
@@ -70,9 +71,10 @@ RawConn::RawConn(uint16_t port, const std::string &source_v4, std::chrono::milli
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     a.sin_port = htons(port);
-    if (bind(fd_, reinterpret_cast<sockaddr *>(&src), sizeof src) != 0 ||
-        connect(fd_, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
-        close();
+    if (bind(c.fd_, reinterpret_cast<sockaddr *>(&src), sizeof src) != 0 ||
+        connect(c.fd_, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
+        c.close();
+    return c;
 }
 
 RawConn::~RawConn() { close(); }
