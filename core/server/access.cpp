@@ -1,5 +1,6 @@
 #include "server/access.hpp"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <algorithm>
@@ -54,6 +55,22 @@ std::vector<Key> canonical(const std::vector<config::Network> &nets) {
 }
 
 } // namespace
+
+std::string addr_text(const sockaddr *sa) {
+    char buf[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in *>(sa)->sin_addr, buf, sizeof buf);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6 *>(sa)->sin6_addr, buf, sizeof buf);
+    return buf;
+}
+
+uint16_t addr_port(const sockaddr *sa) {
+    if (sa->sa_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in *>(sa)->sin_port);
+    if (sa->sa_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6 *>(sa)->sin6_port);
+    return 0;
+}
+
 
 bool in_network(const config::Network &net, const sockaddr *peer) {
     bool v6 = false;

@@ -6,7 +6,15 @@
 
 #include <sys/socket.h>
 
+#include <cstdint>
+#include <string>
+
 namespace nutpp::server {
+
+// A socket address as upsd shows it (logs, LIST CLIENT): "127.0.0.1", "::1"; "?" for other
+// families. And its port (0 for other families).
+std::string addr_text(const sockaddr *sa);
+uint16_t addr_port(const sockaddr *sa);
 
 // True when `peer` (an AF_INET or AF_INET6 address; a v4-mapped IPv6 address counts as its IPv4
 // address) lies in `net`.

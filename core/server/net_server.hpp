@@ -9,6 +9,7 @@
 // owing us more than kMaxOutput bytes is dropped.
 //
 // Access rules (server/access.hpp) are checked right after accept(), before anything is read.
+// Binding the listeners is in net_listen.cpp.
 // Listen entries that resolve to an address and port already bound (localhost and 127.0.0.1) are
 // bound once, with a warning, as NUT 2.8.0 serves them.
 #pragma once
