@@ -264,3 +264,19 @@ TEST(Authenticator, FailureLogNamesUserAndAddressAndIsBounded) {
     }
     EXPECT_EQ(count_of(log.text(), "Authentication failed"), Authenticator::kLogBurst) << log.text();
 }
+
+// The bound itself: `burst` lines a window, the rest counted and reported with the next line.
+TEST(LogLimiter, AllowsABurstAWindowAndCountsTheRest) {
+    nutpp::server::LogLimiter limit(3, std::chrono::seconds(60));
+    const auto t0 = nutpp::server::LogLimiter::Clock::now();
+    uint64_t left_out = 99;
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_TRUE(limit.allow(t0 + std::chrono::seconds(i), left_out)) << i;
+        EXPECT_EQ(left_out, 0u);
+    }
+    for (int i = 0; i < 7; ++i) EXPECT_FALSE(limit.allow(t0 + std::chrono::seconds(10 + i), left_out)) << i;
+    EXPECT_TRUE(limit.allow(t0 + std::chrono::seconds(61), left_out));
+    EXPECT_EQ(left_out, 7u);
+    EXPECT_TRUE(limit.allow(t0 + std::chrono::seconds(62), left_out));
+    EXPECT_EQ(left_out, 0u);
+}
