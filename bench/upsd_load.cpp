@@ -64,6 +64,10 @@ int connect_to(const Options &o, const std::string &source = {}) {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     if (!source.empty()) {
+        // Port chosen at connect(), per destination: tens of thousands of guesses (NUT answers them
+        // all) leave as many ports in TIME_WAIT, and a port picked at bind() would run out.
+        const int on = 1;
+        setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof on);
         sockaddr_in s{};
         s.sin_family = AF_INET;
         inet_pton(AF_INET, source.c_str(), &s.sin_addr);

@@ -87,7 +87,8 @@ run() { # pid port -> "p50 p99 max requests errors guesses last_guess_ms rss_bef
     before=$(rss "$pid")
     # RSS under load: sampled while the crowd is connected (half-way through).
     ( sleep "$(awk -v s="$SECONDS_RUN" 'BEGIN { print s / 2 + 1 }')"; rss "$pid" >"$TMP/rss.$pid" ) &
-    out=$("$BIN/upsd_load" --port "$port" --idle "$IDLE" --slow "$SLOW" --seconds "$SECONDS_RUN")
+    out=$("$BIN/upsd_load" --port "$port" --idle "$IDLE" --slow "$SLOW" --seconds "$SECONDS_RUN") ||
+        { echo "upsd_load failed against port $port" >&2; exit 1; }
     wait
     under=$(cat "$TMP/rss.$pid")
     echo "$(field "$out" p50_ms) $(field "$out" p99_ms) $(field "$out" max_ms) $(field "$out" requests)" \
