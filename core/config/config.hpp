@@ -9,6 +9,7 @@
 
 #include "config/error.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -88,10 +89,34 @@ struct CertIdent {
     Location password_at; // where `password:` is written; line 0 = not in this file (password_file)
 };
 
+// One network of an access list (server.allow / server.deny): an address and a prefix length.
+// IPv4-mapped IPv6 networks (::ffff:a.b.c.d/96+n) are stored as the IPv4 network a.b.c.d/n, and
+// upsd matches a v4-mapped peer as its IPv4 address, so either spelling covers both.
+struct Network {
+    bool v6 = false;
+    std::array<uint8_t, 16> addr{}; // network byte order; IPv4 uses the first 4 bytes
+    int prefix = 0;                 // 0..32 (IPv4) or 0..128 (IPv6)
+    std::string text;               // as written
+    Location where;
+};
+
+// Parses "address" or "address/prefix" (numeric IPv4 or IPv6, no host names). Returns "" on
+// success, else what is wrong; `suggestion` gets the network meant when only host bits are set
+// ("192.168.1.7/24" -> "192.168.1.0/24").
+std::string parse_network(std::string_view text, Network &out, std::string *suggestion = nullptr);
+
+// Who may connect (upsd, checked at accept). A peer matching any `deny` network is refused;
+// otherwise, when `allow` is not empty, only a peer matching an `allow` network is accepted.
+struct AccessRules {
+    std::vector<Network> allow, deny;
+    bool configured = false; // allow or deny written: a listener with its own rules ignores the global ones
+};
+
 struct Listen {
     std::string host;     // address or host name as written; "*" = every address (IPv4 and IPv6)
     uint16_t port = 3493;
     Location where;
+    AccessRules access;   // this listener's own rules (configured = false: the server's apply)
 };
 
 enum class CertRequest { No = 0, Request = 1, Require = 2 };
@@ -114,6 +139,7 @@ struct ServerConfig {
     bool allow_not_all_listeners = false;
     int debug_min = 0;
     std::string datapath;       // where cmdvartab is read; empty = built-in
+    AccessRules access;         // server.allow / server.deny: every listener without rules of its own
 };
 
 // upsd.users

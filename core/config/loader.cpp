@@ -66,7 +66,7 @@ Config parse_document(const YAML::Node &root, const Reader &r) {
     if (!cfg.server.listen_configured) {
         // NUT's default: loopback only, both address families.
         const Location nowhere{r.file, 0, 0};
-        cfg.server.listen = {Listen{"127.0.0.1", 3493, nowhere}, Listen{"::1", 3493, nowhere}};
+        cfg.server.listen = {Listen{"127.0.0.1", 3493, nowhere, {}}, Listen{"::1", 3493, nowhere, {}}};
     }
     return cfg;
 }

@@ -70,7 +70,8 @@ std::string join_path(const std::string &parent, std::string_view key) {
 
 [[noreturn]] void unknown_key(const Entry &e, const std::vector<std::string> &known, std::string_view section) {
     std::string expected;
-    if (known.size() <= 16)
+    // Listed up to 20 (the server section has 17 keys); longer lists only name the section.
+    if (known.size() <= 20)
         expected = "one of " + common::join(known, ", ");
     else
         expected = "a key of " + std::string(section);

@@ -20,17 +20,36 @@ Authenticator::~Authenticator() {
     for (auto &t : threads_) t.join();
 }
 
+namespace {
+
+std::string pair_key(const std::string &addr, const std::string &user) { return user + '\n' + addr; }
+
+// Forgets the entry of `map` whose time (`when(entry)`) is oldest: the bound on memory when an
+// attacker brings ever new addresses or user names.
+template <class Map, class When> void evict_oldest(Map &map, When when) {
+    if (map.empty()) return;
+    map.erase(std::min_element(map.begin(), map.end(),
+                               [&](const auto &a, const auto &b) { return when(a.second) < when(b.second); }));
+}
+
+} // namespace
+
 unsigned Authenticator::failures(const std::string &addr) const {
     const auto it = records_.find(addr);
     return it == records_.end() ? 0 : it->second.failures;
 }
 
-std::chrono::milliseconds Authenticator::delay_for(const std::string &addr) {
-    const auto it = records_.find(addr);
-    if (it == records_.end()) return std::chrono::milliseconds(0);
+unsigned Authenticator::user_failures(const std::string &user) const {
+    const auto it = user_records_.find(user);
+    return it == user_records_.end() ? 0 : it->second.failures;
+}
+
+std::chrono::milliseconds Authenticator::delay_of(Records &records, const std::string &key) {
+    const auto it = records.find(key);
+    if (it == records.end()) return std::chrono::milliseconds(0);
     Record &r = it->second;
     if (loop_.now() - r.last > kForgetAfter) {
-        records_.erase(it);
+        records.erase(it);
         return std::chrono::milliseconds(0);
     }
     if (r.failures < kFreeFailures) return std::chrono::milliseconds(0);
@@ -38,9 +57,19 @@ std::chrono::milliseconds Authenticator::delay_for(const std::string &addr) {
     return std::min(kMaxDelay, kFirstDelay * (1u << doublings));
 }
 
+bool Authenticator::trusted(const std::string &addr, const std::string &user) const {
+    return trusted_.count(pair_key(addr, user)) != 0;
+}
+
+std::chrono::milliseconds Authenticator::delay_for(const std::string &addr, const std::string &user) {
+    const auto by_addr = delay_of(records_, addr);
+    const auto by_user = delay_of(user_records_, user);
+    return trusted(addr, user) ? by_addr : std::max(by_addr, by_user);
+}
+
 std::optional<bool> Authenticator::verify(const std::string &addr, const std::string &user, PasswordCheck check,
                                           std::string password, Done done) {
-    const auto delay = delay_for(addr);
+    const auto delay = delay_for(addr, user);
     if (delay.count() == 0 && !check.costly()) {
         const bool ok = check.verify(password);
         note(addr, user, ok);
@@ -106,31 +135,43 @@ void Authenticator::finish(const Job &job, bool ok) {
     job.done(ok);
 }
 
-void Authenticator::note(const std::string &addr, const std::string &user, bool ok) {
-    if (ok) {
-        records_.erase(addr);
-        return;
-    }
-    if (records_.size() >= kMaxTrackedAddresses && !records_.count(addr)) {
-        // Bounded memory: forget the address whose last failure is oldest.
-        auto oldest = std::min_element(records_.begin(), records_.end(),
-                                       [](const auto &a, const auto &b) { return a.second.last < b.second.last; });
-        records_.erase(oldest);
-    }
-    Record &r = records_[addr];
+Authenticator::Record &Authenticator::count_failure(Records &records, const std::string &key) {
+    if (records.size() >= kMaxTrackedAddresses && !records.count(key))
+        evict_oldest(records, [](const Record &r) { return r.last; });
+    Record &r = records[key];
     if (loop_.now() - r.last > kForgetAfter) r = Record{};
     ++r.failures;
     r.last = loop_.now();
-    // The first few failures one by one, then only at powers of two: an attack is visible in the
-    // log without filling it.
-    if (r.logged < kFreeFailures || (r.failures & (r.failures - 1)) == 0) {
-        ++r.logged;
-        if (r.failures > kFreeFailures)
-            spdlog::warn("Authentication failed for user {} from {} ({} failures; further attempts from this address "
-                         "are delayed by {} ms)",
-                         user, addr, r.failures, delay_for(addr).count());
-        else spdlog::warn("Authentication failed for user {} from {}", user, addr);
+    return r;
+}
+
+void Authenticator::note(const std::string &addr, const std::string &user, bool ok) {
+    if (ok) {
+        records_.erase(addr);
+        user_records_.erase(user);
+        const std::string key = pair_key(addr, user);
+        if (trusted_.size() >= kMaxTrustedPairs && !trusted_.count(key))
+            evict_oldest(trusted_, [](Clock::time_point t) { return t; });
+        trusted_[key] = loop_.now();
+        return;
     }
+    Record &r = count_failure(records_, addr);
+    const unsigned user_count = count_failure(user_records_, user).failures;
+    // The first few failures of an address one by one, then only at powers of two; and never more
+    // than kLogBurst lines a minute in all. An attack is visible in the log without filling it.
+    const bool this_one = r.logged < kFreeFailures || (r.failures & (r.failures - 1)) == 0;
+    if (!this_one) return;
+    uint64_t left_out = 0;
+    if (!log_limit_.allow(loop_.now(), left_out)) return;
+    ++r.logged;
+    const auto delay = delay_for(addr, user).count();
+    const std::string dropped =
+        left_out ? fmt::format(" [{} more failure(s) were not logged]", left_out) : std::string();
+    if (delay > 0)
+        spdlog::warn("Authentication failed for user {} from {} ({} failures from this address, {} for this user; "
+                     "further attempts are delayed by {} ms){}",
+                     user, addr, r.failures, user_count, delay, dropped);
+    else spdlog::warn("Authentication failed for user {} from {}{}", user, addr, dropped);
 }
 
 } // namespace nutpp::server

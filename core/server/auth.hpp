@@ -7,13 +7,21 @@
 //   being read), nobody else does;
 // - the pool takes jobs round-robin by client address, so one address with many connections
 //   cannot starve another;
-// - after kFreeFailures wrong passwords from one address, each further check from it is delayed
-//   (doubling, up to kMaxDelay), and failures are logged at a bounded rate. The counter is
-//   forgotten after kForgetAfter without failures, or at a success.
+// - failures are counted per client address and per user name. After kFreeFailures wrong
+//   passwords from one address, or for one user, each further check from that address or for that
+//   user is delayed (doubling, up to kMaxDelay) on a timer: the asking client waits, nobody else.
+//   The per-user count does not delay an address that has logged in as that user before (kept for
+//   the last kMaxTrustedPairs such pairs): someone guessing upsmon's password from elsewhere must
+//   not slow down upsmon itself. A count is forgotten after kForgetAfter without failures, or at a
+//   success (which clears both the address's and the user's);
+// - every failure is logged with user and address, but at a bounded rate: per address the first
+//   few and then only at powers of two, and in all at most kLogBurst lines per kLogWindow (a flood
+//   from many addresses cannot fill the log either; what was left out is counted in the next line).
 // A check that needs no hash (no user has a password_hash) is answered at once, unless throttled.
 #pragma once
 
 #include "common/event_loop.hpp"
+#include "server/log_limit.hpp"
 #include "server/users.hpp"
 
 #include <chrono>
@@ -40,7 +48,10 @@ public:
     static constexpr std::chrono::milliseconds kFirstDelay{250};
     static constexpr std::chrono::milliseconds kMaxDelay{30000};
     static constexpr std::chrono::minutes kForgetAfter{10};
-    static constexpr size_t kMaxTrackedAddresses = 4096;
+    static constexpr size_t kMaxTrackedAddresses = 4096; // and as many user names
+    static constexpr size_t kMaxTrustedPairs = 1024;
+    static constexpr size_t kLogBurst = 20;
+    static constexpr std::chrono::seconds kLogWindow{60};
 
     explicit Authenticator(common::EventLoop &loop, unsigned threads = 2);
     ~Authenticator(); // stops the workers; verdicts not yet delivered are dropped
@@ -53,8 +64,9 @@ public:
     std::optional<bool> verify(const std::string &addr, const std::string &user, PasswordCheck check,
                                std::string password, Done done);
 
-    // Failures counted for `addr` (tests, logs).
+    // Failures counted for `addr` / for `user` (tests, logs).
     unsigned failures(const std::string &addr) const;
+    unsigned user_failures(const std::string &user) const;
 
 private:
     struct Job {
@@ -67,7 +79,11 @@ private:
         Clock::time_point last{};
         unsigned logged = 0; // failures logged one by one; beyond that only powers of two
     };
-    std::chrono::milliseconds delay_for(const std::string &addr);
+    using Records = std::unordered_map<std::string, Record>;
+    std::chrono::milliseconds delay_of(Records &records, const std::string &key);
+    std::chrono::milliseconds delay_for(const std::string &addr, const std::string &user);
+    Record &count_failure(Records &records, const std::string &key);
+    bool trusted(const std::string &addr, const std::string &user) const;
     void enqueue(Job job);
     void worker();
     void finish(const Job &job, bool ok); // loop thread
@@ -75,7 +91,10 @@ private:
 
     common::EventLoop &loop_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // posted verdicts check it
-    std::unordered_map<std::string, Record> records_;            // loop thread only
+    Records records_;                                            // by address; loop thread only
+    Records user_records_;                                       // by user name; loop thread only
+    std::unordered_map<std::string, Clock::time_point> trusted_; // "user\naddr" -> last success
+    LogLimiter log_limit_{kLogBurst, kLogWindow};
     std::set<common::EventLoop::TimerId> timers_;                // delayed checks not yet queued
 
     std::mutex mu_;

@@ -1,13 +1,12 @@
 #include "server/net_server.hpp"
 
 #include "daemon/fd_limit.hpp"
+#include "server/access.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <arpa/inet.h>
 #include <malloc.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -18,28 +17,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <stdexcept>
 
 namespace nutpp::server {
 
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string addr_text(const sockaddr *sa) {
-    char buf[INET6_ADDRSTRLEN] = "?";
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in *>(sa)->sin_addr, buf, sizeof buf);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6 *>(sa)->sin6_addr, buf, sizeof buf);
-    return buf;
-}
-
-uint16_t addr_port(const sockaddr *sa) {
-    if (sa->sa_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in *>(sa)->sin_port);
-    if (sa->sa_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6 *>(sa)->sin6_port);
-    return 0;
-}
 
 // A tokenizer error that is NUT's "parse error" ('#' inside quotes): NUT sends no reply at all.
 bool is_parse_error(const common::LineTokenizer::Line &l) {
@@ -68,9 +51,9 @@ NetServer::~NetServer() {
         loop_.unwatch(fd);
         close(fd);
     }
-    for (int fd : listen_fds_) {
-        loop_.unwatch(fd);
-        close(fd);
+    for (const auto &l : listeners_) {
+        loop_.unwatch(l.fd);
+        close(l.fd);
     }
     if (spare_fd_ >= 0) close(spare_fd_);
 }
@@ -96,76 +79,8 @@ size_t NetServer::connections_from(const std::string &addr) const {
     return it == per_address_.end() ? 0 : it->second;
 }
 
-void NetServer::bind_one(const config::Listen &l, std::vector<std::string> &errors) {
-    std::vector<std::pair<sockaddr_storage, socklen_t>> addrs;
-    const std::string port = std::to_string(l.port);
-    auto add = [&](const char *host) {
-        addrinfo hints{};
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-        addrinfo *res = nullptr;
-        const int rc = getaddrinfo(host, port.c_str(), &hints, &res);
-        if (rc != 0) {
-            errors.push_back(l.host + " port " + port + ": " + gai_strerror(rc));
-            return;
-        }
-        for (addrinfo *ai = res; ai; ai = ai->ai_next) {
-            sockaddr_storage ss{};
-            std::memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-            addrs.emplace_back(ss, ai->ai_addrlen);
-        }
-        freeaddrinfo(res);
-    };
-    if (l.host == "*") {
-        add("0.0.0.0");
-        add("::");
-    } else {
-        std::string h = l.host;
-        if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-        add(h.c_str());
-    }
-    for (auto &[ss, len] : addrs) {
-        const auto *sa = reinterpret_cast<const sockaddr *>(&ss);
-        const int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            errors.push_back(addr_text(sa) + " port " + port + ": " + strerror(errno));
-            continue;
-        }
-        const int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        // "::" must not swallow IPv4 (we bind 0.0.0.0 separately and show plain IPv4 addresses).
-        if (sa->sa_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-        if (bind(fd, sa, len) != 0 || listen(fd, kBacklog) != 0) {
-            errors.push_back(addr_text(sa) + " port " + port + ": " + strerror(errno));
-            close(fd);
-            continue;
-        }
-        sockaddr_storage bound{};
-        socklen_t blen = sizeof bound;
-        getsockname(fd, reinterpret_cast<sockaddr *>(&bound), &blen);
-        const std::string where = addr_text(reinterpret_cast<sockaddr *>(&bound)) + " port " +
-                                  std::to_string(addr_port(reinterpret_cast<sockaddr *>(&bound)));
-        spdlog::info("listening on {}", where);
-        listening_.push_back(where);
-        listen_fds_.push_back(fd);
-        loop_.watch(fd, EPOLLIN, [this, fd](uint32_t) { on_accept(fd); });
-    }
-}
-
-void NetServer::start() {
-    std::vector<std::string> errors;
-    for (const auto &l : opt_.listen) bind_one(l, errors);
-    for (const auto &e : errors) spdlog::error("not listening on {}", e);
-    if (listen_fds_.empty()) throw std::runtime_error("no listening socket could be opened");
-    if (!errors.empty() && !opt_.allow_not_all_listeners)
-        throw std::runtime_error("could not listen on " + errors.front() +
-                                 " (set allow_not_all_listeners to start anyway)");
-}
-
-std::vector<std::string> NetServer::listening() const { return listening_; }
-
-void NetServer::on_accept(int lfd) {
+void NetServer::on_accept(size_t listener) {
+    const int lfd = listeners_[listener].fd;
     for (;;) {
         sockaddr_storage ss{};
         socklen_t len = sizeof ss;
@@ -183,6 +98,16 @@ void NetServer::on_accept(int lfd) {
                 continue;
             }
             return; // EAGAIN: backlog drained
+        }
+        if (!permitted(listeners_[listener].rules, reinterpret_cast<sockaddr *>(&ss))) {
+            // Closed before anything is read or any slot is taken.
+            close(fd);
+            uint64_t left_out = 0;
+            if (refused_log_.allow(Clock::now(), left_out))
+                spdlog::warn("refused connection from {} on {}: not allowed by the access rules (allow/deny){}",
+                             addr_text(reinterpret_cast<sockaddr *>(&ss)), listeners_[listener].where,
+                             left_out ? fmt::format(" [{} more refusals were not logged]", left_out) : "");
+            continue;
         }
         if (clients_.size() >= maxconn_) {
             close(fd);
@@ -273,6 +198,9 @@ void NetServer::process_plain(Client &c, std::string_view data) {
         const size_t end = nl == std::string_view::npos ? data.size() : nl + 1;
         const std::string_view piece = data.substr(pos, end - pos);
         pos = end;
+        c.line_bytes += piece.size() - (nl == std::string_view::npos ? 0 : 1);
+        if (c.line_bytes > kMaxLineBytes) return refuse_long_line(c, reply);
+        if (nl != std::string_view::npos) c.line_bytes = 0;
         // Plain request lines (nearly all of them) skip the byte-by-byte tokenizer.
         if (nl != std::string_view::npos && c.tok.split_plain(piece.substr(0, piece.size() - 1), word_scratch_)) {
             if (dispatch(c, word_scratch_, reply, data.substr(pos))) return emit(c, reply);
@@ -294,6 +222,18 @@ void NetServer::process_plain(Client &c, std::string_view data) {
         }
     }
     emit(c, reply);
+}
+
+void NetServer::refuse_long_line(Client &c, std::string &reply) {
+    // NUT has no line limit (its parser grows without bound); its error for a request it cannot
+    // take is INVALID-ARGUMENT. The rest of the line is not read: the connection is closed.
+    detail::send_err(reply, Err::InvalidArgument);
+    emit(c, reply);
+    c.closing = true;
+    uint64_t left_out = 0;
+    if (long_line_log_.allow(Clock::now(), left_out))
+        spdlog::warn("client {} sent a line longer than {} bytes; disconnecting it{}", c.session.addr, kMaxLineBytes,
+                     left_out ? fmt::format(" [{} more were not logged]", left_out) : "");
 }
 
 void NetServer::on_client(int fd, uint32_t events) {

@@ -2,15 +2,23 @@
 // lines to the protocol. Single-threaded and non-blocking on the shared epoll loop: a slow or
 // silent client only ever costs its own buffers.
 //
-// Limits per client: the tokenizer holds at most one line (64 words x 512 bytes); replies to the
-// requests of one read (4 KB) are written with one write(); while a client has unsent output we
-// stop reading from it, and a client owing us more than kMaxOutput bytes is dropped.
+// Limits per client: the tokenizer holds at most one line (64 words x 512 bytes); a line longer
+// than kMaxLineBytes (longer than any valid line can be) gets ERR INVALID-ARGUMENT and the
+// connection is closed without reading the rest; replies to the requests of one read (4 KB) are
+// written with one write(); while a client has unsent output we stop reading from it, and a client
+// owing us more than kMaxOutput bytes is dropped.
+//
+// Access rules (server/access.hpp) are checked right after accept(), before anything is read.
+// Binding the listeners is in net_listen.cpp.
+// Listen entries that resolve to an address and port already bound (localhost and 127.0.0.1) are
+// bound once, with a warning, as NUT 2.8.0 serves them.
 #pragma once
 
 #include "common/event_loop.hpp"
 #include "common/parseconf.hpp"
 #include "config/config.hpp"
 #include "server/auth.hpp"
+#include "server/log_limit.hpp"
 #include "server/protocol.hpp"
 #include "server/tls.hpp"
 
@@ -29,6 +37,7 @@ struct NetOptions {
     std::chrono::seconds idle_timeout{60}; // NUT drops clients silent this long
     int maxconn_per_address = 0;          // 0: maxconn less an eighth (at least 1 slot) kept for others
     unsigned auth_threads = 2;            // password hashing workers (server/auth.hpp)
+    config::AccessRules access;           // for listeners without rules of their own
 };
 
 class NetServer {
@@ -38,6 +47,8 @@ public:
     static constexpr size_t kMaxOutput = 4 * 1024 * 1024;
     static constexpr int kBacklog = 4096; // the kernel caps it at net.core.somaxconn
     static constexpr size_t kMaxWords = 64, kMaxWordLen = 512;
+    // The longest a valid line can be: every word at its limit, each byte escaped, quoted, spaced.
+    static constexpr size_t kMaxLineBytes = kMaxWords * (2 * kMaxWordLen + 3);
 
     NetServer(common::EventLoop &loop, ServerContext &ctx, NetOptions opt);
     ~NetServer();
@@ -52,6 +63,9 @@ public:
     // less an eighth, at least one slot, so one host cannot take every slot).
     void set_maxconn(int n, int per_address = 0);
     void set_idle_timeout(std::chrono::seconds t) { opt_.idle_timeout = t; }
+    // Reload: new access rules for the listeners already bound. A listener takes the rules of the
+    // `listen` entry written with the same address and port, else the global ones.
+    void set_access(const config::AccessRules &global, const std::vector<config::Listen> &listen);
     // Once a second: closes idle clients.
     void tick();
     // Before a UPS leaves the configuration: closes the connections logged in to it.
@@ -78,9 +92,21 @@ private:
         bool paused = false;
         std::vector<std::string> held_line;
         std::string held_bytes;
+        size_t line_bytes = 0;            // bytes of the current line so far (no '\n' yet)
     };
+    struct Listener {
+        int fd = -1;
+        std::string where;          // "addr port", as bound
+        std::string entry;          // the listen entry as written ("host port")
+        config::AccessRules rules;  // in effect for this socket
+    };
+    const config::AccessRules &rules_for(const config::Listen &l) const {
+        return l.access.configured ? l.access : opt_.access;
+    }
     void bind_one(const config::Listen &l, std::vector<std::string> &errors);
-    void on_accept(int lfd);
+    void on_accept(size_t listener);
+    // A line longer than kMaxLineBytes: answer, stop reading, close.
+    void refuse_long_line(Client &c, std::string &reply);
     void on_client(int fd, uint32_t events);
     void process_plain(Client &c, std::string_view data);
     // Runs one request; true when the rest of `data` must not be read as plain requests (the
@@ -100,8 +126,8 @@ private:
     ServerContext &ctx_;
     NetOptions opt_;
     std::shared_ptr<TlsContext> tls_;
-    std::vector<int> listen_fds_;
-    std::vector<std::string> listening_;
+    std::vector<Listener> listeners_;
+    std::unordered_map<std::string, size_t> bound_; // socket address (bytes) -> its listener
     std::unordered_map<int, std::unique_ptr<Client>> clients_;
     size_t maxconn_ = 1024;
     size_t maxconn_per_address_ = 512;
@@ -109,6 +135,8 @@ private:
     std::unordered_map<std::string, size_t> per_address_; // open connections by peer address
     int spare_fd_ = -1; // closed to accept-and-drop when we run out of descriptors
     Clock::time_point last_full_log_{};
+    LogLimiter refused_log_{20, std::chrono::seconds(60)};   // connections refused by access rules
+    LogLimiter long_line_log_{20, std::chrono::seconds(60)}; // clients closed for an over-long line
     size_t peak_clients_ = 0; // most clients since memory was last given back (tick)
     std::unordered_map<std::string, std::string> pushed_; // UPS name -> last STATUS line pushed
     // Per-request scratch, reused so a request allocates nothing. Single-threaded; a nested

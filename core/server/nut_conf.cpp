@@ -98,12 +98,16 @@ void parse_upsd_conf(const std::vector<Words> &lines, config::Config &cfg, std::
         else if (k == "DEBUG_MIN" && w.size() >= 2) s.debug_min = to_int(k, v, 0);
         else if (k == "DATAPATH" && w.size() >= 2) s.datapath = v;
         else if (k == "ACL" || k == "ACCEPT" || k == "REJECT")
-            spdlog::warn("upsd.conf: {} is obsolete and ignored (use a firewall or LISTEN)", k);
+            // NUT 2.8.0 dropped these too and serves everyone who reaches a LISTEN address;
+            // drop-in mode does the same. (nutpp's YAML file has server.allow / server.deny.)
+            spdlog::warn("upsd.conf: {} is obsolete and ignored, as in NUT 2.8.0 (use a firewall or LISTEN; "
+                         "nutpp's own config file has allow/deny lists)",
+                         k);
         else spdlog::warn("upsd.conf: unrecognized directive {}", k);
     }
     if (!s.listen_configured) {
-        s.listen.push_back({"127.0.0.1", 3493, {}});
-        s.listen.push_back({"::1", 3493, {}});
+        s.listen.push_back({"127.0.0.1", 3493, {}, {}});
+        s.listen.push_back({"::1", 3493, {}, {}});
     }
 }
 

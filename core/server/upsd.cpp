@@ -40,13 +40,14 @@ Upsd::Upsd(common::EventLoop &loop, const config::Config &cfg, std::string versi
     NetOptions o;
     o.listen = cfg.server.listen;
     if (o.listen.empty()) { // the loader fills the default; keep NUT's default if it did not
-        o.listen.push_back(config::Listen{"127.0.0.1", 3493, {}});
-        o.listen.push_back(config::Listen{"::1", 3493, {}});
+        o.listen.push_back(config::Listen{"127.0.0.1", 3493, {}, {}});
+        o.listen.push_back(config::Listen{"::1", 3493, {}, {}});
     }
     o.maxconn = cfg.server.maxconn;
     o.maxconn_per_address = cfg.server.maxconn_per_address;
     o.idle_timeout = std::chrono::seconds(cfg.server.idle_timeout);
     o.allow_not_all_listeners = cfg.server.allow_not_all_listeners;
+    o.access = cfg.server.access;
     net_ = std::make_unique<NetServer>(loop_, ctx_, std::move(o));
     const auto &srv = cfg.server;
     if (!srv.certfile.empty()) {
@@ -106,6 +107,7 @@ void Upsd::reload(const config::Config &cfg) {
     trackingdelay_ = std::chrono::seconds(cfg.server.trackingdelay);
     net_->set_maxconn(cfg.server.maxconn, cfg.server.maxconn_per_address);
     net_->set_idle_timeout(std::chrono::seconds(cfg.server.idle_timeout));
+    net_->set_access(cfg.server.access, cfg.server.listen); // applies to new connections
     apply_devices(cfg);
     spdlog::info("reloaded: {} UPS, {} user(s)", ctx_.upses.size(), ctx_.users.size());
 }

@@ -23,8 +23,8 @@ public:
 
     // Opens the listeners (throws std::runtime_error) and starts housekeeping.
     void start();
-    // SIGHUP: new users, maxage, trackingdelay and devices (added, removed, changed). Listen
-    // addresses and the certificate need a restart, as in NUT.
+    // SIGHUP: new users, maxage, trackingdelay, access rules (for new connections) and devices
+    // (added, removed, changed). Listen addresses and the certificate need a restart, as in NUT.
     void reload(const config::Config &cfg);
 
     ServerContext &context() { return ctx_; }

@@ -3,6 +3,8 @@
 #include "common/strings.hpp"
 
 #include <crypt.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include <cstring>
 #include <memory>
@@ -11,11 +13,16 @@ namespace nutpp::server {
 
 namespace {
 
+// Compares in time that depends on neither the contents nor the lengths: both sides are reduced to
+// SHA-256 digests (fixed size), which OpenSSL's CRYPTO_memcmp compares without an early exit (a
+// plain loop may be turned into one by the compiler; CRYPTO_memcmp is written so it cannot).
 bool equal_const_time(std::string_view a, std::string_view b) {
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    const size_t n = std::min(a.size(), b.size());
-    for (size_t i = 0; i < n; ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
+    unsigned char da[SHA256_DIGEST_LENGTH], db[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char *>(a.data()), a.size(), da);
+    SHA256(reinterpret_cast<const unsigned char *>(b.data()), b.size(), db);
+    // Equal digests of different strings would take a SHA-256 collision; the length check only
+    // makes that impossible, and costs no timing (both sizes are always read).
+    return (CRYPTO_memcmp(da, db, sizeof da) == 0) & (a.size() == b.size());
 }
 
 // A crypt(3) string we know how to check.

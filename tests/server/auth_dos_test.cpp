@@ -115,7 +115,27 @@ TEST_F(AuthDos, RepeatedFailuresFromOneAddressAreThrottled) {
     // Attempt 8 comes after 7 failures: delayed by at least 0.25 s * 2^2.
     EXPECT_GE(last, 1s);
     std::this_thread::sleep_for(200ms);
-    EXPECT_NE(upsd_->log().find("further attempts from this address are delayed"), std::string::npos) << upsd_->log();
+    EXPECT_NE(upsd_->log().find("further attempts are delayed"), std::string::npos) << upsd_->log();
+}
+
+// One user's password guessed from many addresses (one try each, so no address is ever throttled
+// on its own count): the user's count delays the later tries, and the log names user and address.
+TEST_F(AuthDos, RepeatedFailuresForOneUserAreThrottledAcrossAddresses) {
+    std::chrono::steady_clock::duration last{};
+    for (int i = 0; i < 7; ++i) {
+        RawConn c = RawConn::from("127.0.1." + std::to_string(10 + i), upsd_->port());
+        ASSERT_TRUE(c.ok());
+        ASSERT_TRUE(c.send(attack_packet("wrong" + std::to_string(i), 1)));
+        const auto s = std::chrono::steady_clock::now();
+        EXPECT_EQ(c.read_lines(3, 20s), "OK\nOK\nERR ACCESS-DENIED\n") << "attempt " << i;
+        last = std::chrono::steady_clock::now() - s;
+    }
+    // Attempt 7 comes after 6 failures for upsmon: delayed by at least 0.25 s * 2.
+    EXPECT_GE(last, 500ms);
+    std::this_thread::sleep_for(200ms);
+    const std::string log = upsd_->log();
+    EXPECT_NE(log.find("Authentication failed for user upsmon from 127.0.1.10"), std::string::npos) << log;
+    EXPECT_NE(log.find("1 failures from this address, 6 for this user"), std::string::npos) << log;
 }
 
 // upsd in the background (it forks after building its server): the hashing workers must exist in

@@ -6,8 +6,11 @@
 #include "server/users.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -67,6 +70,11 @@ TEST(Users, PlainOnlyListsNeedNoHash) {
     EXPECT_FALSE(users.check_for("b").costly());
     EXPECT_TRUE(users.check_for("a").verify("pw"));
     EXPECT_FALSE(users.check_for("b").verify("pw"));
+    // The comparison (digests, CRYPTO_memcmp) still tells prefixes, extensions and case apart.
+    EXPECT_FALSE(users.check_for("a").verify("p"));
+    EXPECT_FALSE(users.check_for("a").verify("pw "));
+    EXPECT_FALSE(users.check_for("a").verify("PW"));
+    EXPECT_FALSE(users.check_for("a").verify(""));
 }
 
 TEST(Users, AnUnusableHashNeverMatches) {
@@ -100,11 +108,14 @@ TEST(Authenticator, TakesAddressesInTurn) {
 }
 
 // Failures from one address: the first kFreeFailures are answered at once, later ones only after a
-// delay; a success from that address clears the count; another address is not affected.
+// delay; a success from that address clears the count; another address (for another user: the
+// user's own count is the next test's) is not affected.
 TEST(Authenticator, ThrottlesAnAddressAfterRepeatedFailures) {
-    std::vector<nutpp::config::User> list(1);
+    std::vector<nutpp::config::User> list(2);
     list[0].name = "u";
     list[0].password = "right";
+    list[1].name = "v";
+    list[1].password = "right";
     const Users users(list); // plain: answered at once unless throttled
     EventLoop loop;
     Authenticator auth(loop, 1);
@@ -122,7 +133,7 @@ TEST(Authenticator, ThrottlesAnAddressAfterRepeatedFailures) {
         verdict = ok;
     }));
     // Another address is answered at once.
-    const auto other = auth.verify("10.0.0.10", "u", users.check_for("u"), "right", [](bool) {});
+    const auto other = auth.verify("10.0.0.10", "v", users.check_for("v"), "right", [](bool) {});
     ASSERT_TRUE(other.has_value());
     EXPECT_TRUE(*other);
     run_until(loop, [&] { return done; }, 10s);
@@ -146,4 +157,126 @@ TEST(Authenticator, DestroyedWithWorkQueued) {
     loop.add_timer(300ms, [&] { loop.stop(); });
     loop.run();
     EXPECT_EQ(delivered, 0);
+}
+
+namespace {
+
+Users two_plain_users() {
+    std::vector<nutpp::config::User> list(2);
+    list[0].name = "admin";
+    list[0].password = "right";
+    list[1].name = "other";
+    list[1].password = "right";
+    return Users(list);
+}
+
+// Sends every spdlog line to a string for the test's lifetime.
+class LogCapture {
+public:
+    LogCapture() : previous_(spdlog::default_logger()) {
+        auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(text_);
+        sink->set_pattern("%v");
+        spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+    }
+    ~LogCapture() { spdlog::set_default_logger(previous_); }
+    std::string text() const { return text_.str(); }
+
+private:
+    std::shared_ptr<spdlog::logger> previous_;
+    std::ostringstream text_;
+};
+
+size_t count_of(const std::string &text, const std::string &what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+} // namespace
+
+// Guessing one user's password from many addresses (one try each): after kFreeFailures the user's
+// own count delays every further try for that user, from any new address; other users are not
+// delayed; a success for the user clears its count.
+TEST(Authenticator, ThrottlesAUserAcrossAddresses) {
+    const Users users = two_plain_users();
+    EventLoop loop;
+    Authenticator auth(loop, 1);
+    for (unsigned i = 0; i < Authenticator::kFreeFailures; ++i) {
+        const auto v = auth.verify("10.1.0." + std::to_string(i), "admin", users.check_for("admin"), "guess", [](bool) {});
+        ASSERT_TRUE(v.has_value()) << "failure " << i << " was delayed";
+        EXPECT_FALSE(*v);
+    }
+    EXPECT_EQ(auth.user_failures("admin"), Authenticator::kFreeFailures);
+    EXPECT_EQ(auth.failures("10.1.0.0"), 1u);
+    // A fresh address, the same user: delayed (even with the right password).
+    bool done = false, verdict = false;
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_FALSE(auth.verify("10.1.0.99", "admin", users.check_for("admin"), "right", [&](bool ok) {
+        done = true;
+        verdict = ok;
+    }));
+    // Another user from a fresh address: at once.
+    const auto other = auth.verify("10.1.0.98", "other", users.check_for("other"), "right", [](bool) {});
+    ASSERT_TRUE(other.has_value());
+    EXPECT_TRUE(*other);
+    run_until(loop, [&] { return done; }, 10s);
+    ASSERT_TRUE(done);
+    EXPECT_TRUE(verdict);
+    EXPECT_GE(std::chrono::steady_clock::now() - started, Authenticator::kFirstDelay);
+    EXPECT_EQ(auth.user_failures("admin"), 0u) << "a success clears the user's count";
+}
+
+// The user's count must not lock out where the user really logs in from: an address that logged
+// in as that user before is only held to its own count.
+TEST(Authenticator, UserThrottleSparesAnAddressThatLoggedInBefore) {
+    const Users users = two_plain_users();
+    EventLoop loop;
+    Authenticator auth(loop, 1);
+    ASSERT_EQ(auth.verify("127.0.0.1", "admin", users.check_for("admin"), "right", [](bool) {}), true);
+    for (unsigned i = 0; i < Authenticator::kFreeFailures; ++i)
+        auth.verify("10.2.0." + std::to_string(i), "admin", users.check_for("admin"), "guess", [](bool) {});
+    EXPECT_EQ(auth.user_failures("admin"), Authenticator::kFreeFailures);
+    // A stranger is delayed...
+    EXPECT_FALSE(auth.verify("10.2.0.200", "admin", users.check_for("admin"), "guess", [](bool) {}).has_value());
+    // ...the address that logged in before is not (and its success clears the user's count).
+    const auto v = auth.verify("127.0.0.1", "admin", users.check_for("admin"), "right", [](bool) {});
+    ASSERT_TRUE(v.has_value()) << "the address that logged in before was delayed by the user's count";
+    EXPECT_TRUE(*v);
+}
+
+// Every failure names user and address; a flood from many addresses (each one's first failure)
+// logs at most kLogBurst lines a window, and the next logged line says how many were left out.
+TEST(Authenticator, FailureLogNamesUserAndAddressAndIsBounded) {
+    LogCapture log;
+    std::vector<nutpp::config::User> list(1);
+    list[0].name = "admin";
+    list[0].password = "right";
+    const Users users(list);
+    EventLoop loop;
+    Authenticator auth(loop, 1);
+    ASSERT_EQ(auth.verify("10.3.0.1", "admin", users.check_for("admin"), "guess", [](bool) {}), false);
+    EXPECT_NE(log.text().find("Authentication failed for user admin from 10.3.0.1"), std::string::npos) << log.text();
+    // Many users from many addresses, none of them delayed long enough to matter here: count lines.
+    for (int i = 0; i < 300; ++i) {
+        const std::string user = "user" + std::to_string(i);
+        auth.verify("10.4." + std::to_string(i / 250) + "." + std::to_string(i % 250), user, users.check_for(user), "x",
+                    [](bool) {});
+    }
+    EXPECT_EQ(count_of(log.text(), "Authentication failed"), Authenticator::kLogBurst) << log.text();
+}
+
+// The bound itself: `burst` lines a window, the rest counted and reported with the next line.
+TEST(LogLimiter, AllowsABurstAWindowAndCountsTheRest) {
+    nutpp::server::LogLimiter limit(3, std::chrono::seconds(60));
+    const auto t0 = nutpp::server::LogLimiter::Clock::now();
+    uint64_t left_out = 99;
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_TRUE(limit.allow(t0 + std::chrono::seconds(i), left_out)) << i;
+        EXPECT_EQ(left_out, 0u);
+    }
+    for (int i = 0; i < 7; ++i) EXPECT_FALSE(limit.allow(t0 + std::chrono::seconds(10 + i), left_out)) << i;
+    EXPECT_TRUE(limit.allow(t0 + std::chrono::seconds(61), left_out));
+    EXPECT_EQ(left_out, 7u);
+    EXPECT_TRUE(limit.allow(t0 + std::chrono::seconds(62), left_out));
+    EXPECT_EQ(left_out, 0u);
 }

@@ -46,7 +46,7 @@ protected:
 
 TEST_F(Robust, OverlongLineGetsAnErrorAndTheConnectionGoesOn) {
     RawConn c(ours_->port());
-    ASSERT_TRUE(c.send("GET VAR dummy " + std::string(200000, 'a') + "\n"));
+    ASSERT_TRUE(c.send("GET VAR dummy " + std::string(2000, 'a') + "\n"));
     EXPECT_EQ(c.read_lines(1), "ERR INVALID-ARGUMENT\n");
     EXPECT_EQ(c.ask("GET VAR dummy ups.status"), kStatus);
     // 64 words are fine (NUT ignores extra arguments); beyond the bound is an error, not a crash.
@@ -55,6 +55,16 @@ TEST_F(Robust, OverlongLineGetsAnErrorAndTheConnectionGoesOn) {
     EXPECT_EQ(c.ask(many), kStatus);
     for (int i = 0; i < 1000; ++i) many += " x";
     EXPECT_EQ(c.ask(many), "ERR INVALID-ARGUMENT");
+    expect_serving();
+}
+
+// A line longer than any valid line (NetServer::kMaxLineBytes) ends the connection after the
+// error, newline or not: whether its end had arrived must not depend on read() boundaries.
+TEST_F(Robust, LineLongerThanAnyValidLineClosesTheConnection) {
+    RawConn c(ours_->port());
+    ASSERT_TRUE(c.send("GET VAR dummy " + std::string(200000, 'a') + "\nGET VAR dummy ups.status\n"));
+    EXPECT_EQ(c.read_lines(2), "ERR INVALID-ARGUMENT\n");
+    EXPECT_TRUE(c.closed_by_peer());
     expect_serving();
 }
 

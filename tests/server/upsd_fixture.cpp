@@ -58,6 +58,25 @@ RawConn::RawConn(uint16_t port, bool ipv6, std::chrono::milliseconds timeout) {
     if (rc != 0) close();
 }
 
+RawConn RawConn::from(const std::string &source_v4, uint16_t port, std::chrono::milliseconds timeout) {
+    RawConn c;
+    c.fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c.fd_ < 0) return c;
+    timeval tv{long(timeout.count() / 1000), long(timeout.count() % 1000) * 1000};
+    setsockopt(c.fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    sockaddr_in src{};
+    src.sin_family = AF_INET;
+    inet_pton(AF_INET, source_v4.c_str(), &src.sin_addr);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    if (bind(c.fd_, reinterpret_cast<sockaddr *>(&src), sizeof src) != 0 ||
+        connect(c.fd_, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
+        c.close();
+    return c;
+}
+
 RawConn::~RawConn() { close(); }
 
 void RawConn::close() {
@@ -131,7 +150,10 @@ OurUpsd::OurUpsd(const NutSandbox &sb, const std::string &extra, bool wait) : sb
     fs::copy_file(sb.dir() + "/upsd.users", conf_ + "/upsd.users", fs::copy_options::overwrite_existing);
     for (int attempt = 0; attempt < 5; ++attempt) {
         port_ = free_tcp_port();
-        write_file(conf_ + "/upsd.conf", "LISTEN 127.0.0.1 " + std::to_string(port_) + "\n" + extra);
+        std::string more = extra; // "{PORT}" in it: this upsd's port
+        for (size_t at = more.find("{PORT}"); at != std::string::npos; at = more.find("{PORT}"))
+            more.replace(at, 6, std::to_string(port_));
+        write_file(conf_ + "/upsd.conf", "LISTEN 127.0.0.1 " + std::to_string(port_) + "\n" + more);
         daemon_ = Daemon({UPSD_BIN, "-F"}, env(), conf_ + "/upsd.log");
         const auto deadline = std::chrono::steady_clock::now() + 10s;
         while (std::chrono::steady_clock::now() < deadline) {

@@ -19,6 +19,11 @@ namespace nutpp::testing {
 class RawConn {
 public:
     explicit RawConn(uint16_t port, bool ipv6 = false, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // From a chosen loopback source address (e.g. "127.0.0.2": all of 127/8 is local), to
+    // 127.0.0.1: a second client address without a second host.
+    // (A factory: a constructor taking a string would lose to the bool one for string literals.)
+    static RawConn from(const std::string &source_v4, uint16_t port,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(5));
     ~RawConn();
     RawConn(RawConn &&o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
     RawConn(const RawConn &) = delete;
@@ -36,6 +41,7 @@ public:
     void close();
 
 private:
+    RawConn() = default;
     int fd_ = -1;
 };
 
@@ -43,6 +49,7 @@ private:
 // (NUT_STATEPATH = sandbox dir), on its own port and config dir.
 class OurUpsd {
 public:
+    // extra_upsd_conf: more upsd.conf lines ("{PORT}" is replaced by this upsd's port).
     OurUpsd(const NutSandbox &sb, const std::string &extra_upsd_conf = "", bool wait_ready = true);
     ~OurUpsd();
     uint16_t port() const { return port_; }
