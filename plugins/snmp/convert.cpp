@@ -25,10 +25,7 @@ std::string trimmed_octets(const std::string &s) {
         --end;
     size_t begin = 0;
     while (begin < end && (s[begin] == ' ' || s[begin] == '\t')) ++begin;
-    std::string out = s.substr(begin, end - begin);
-    // Embedded NULs would cut the value in C clients: stop at the first one, as NUT's strings do.
-    if (auto nul = out.find('\0'); nul != std::string::npos) out.resize(nul);
-    return out;
+    return s.substr(begin, end - begin);
 }
 
 // The value as a number, if it is one (an OCTET STRING holding a number is accepted).
@@ -38,11 +35,35 @@ std::optional<double> as_number(const RawValue &raw) {
     return std::nullopt;
 }
 
-// Key text of an enum lookup: the integer in decimal, or the exact string.
+// Key text of an enum lookup: the integer in decimal, or the exact string. An OID value counts as
+// its last sub-identifier: RFC 1628 names tests by OID (upsTestId = ...7.7.4 = quick battery test),
+// and NUT 2.8.0 reads them that way too.
 std::optional<std::string> enum_key(const RawValue &raw) {
     if (is_numeric_kind(raw.kind)) return std::to_string(raw.integer);
+    if (raw.kind == RawValue::Kind::Oid) {
+        const auto dot = raw.octets.rfind('.');
+        if (dot == std::string::npos || dot + 1 >= raw.octets.size()) return std::nullopt;
+        return raw.octets.substr(dot + 1);
+    }
     if (raw.kind == RawValue::Kind::Octets) return trimmed_octets(raw.octets);
     return std::nullopt;
+}
+
+// NUT 2.8.0 shows an OCTET STRING with bytes outside printable ASCII (MAC addresses, binary
+// serials, UTF-8) as hex bytes "D0 A1 ", each followed by a space.
+// `trimmed` is `raw` without padding; binary values are shown whole (a MAC may end in 00).
+std::string printable_or_hex(const std::string &trimmed, const std::string &raw) {
+    bool printable = true;
+    for (unsigned char c : trimmed) printable = printable && c >= 0x20 && c < 0x7f;
+    if (printable) return trimmed;
+    static const char *digits = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : raw) {
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 15]);
+        out.push_back(' ');
+    }
+    return out;
 }
 
 bool invalid_by_flags(const VarSpec &spec, const RawValue &raw) {
@@ -130,7 +151,7 @@ Converted convert_value(const VarSpec &spec, const RawValue &raw, support::Statu
     switch (spec.type) {
     case VarType::String: {
         std::string s;
-        if (raw.kind == RawValue::Kind::Octets) s = trimmed_octets(raw.octets);
+        if (raw.kind == RawValue::Kind::Octets) s = printable_or_hex(trimmed_octets(raw.octets), raw.octets);
         else if (raw.kind == RawValue::Kind::Oid) s = raw.octets;
         else if (raw.kind == RawValue::Kind::IpAddress && raw.octets.size() == 4)
             s = std::to_string(uint8_t(raw.octets[0])) + "." + std::to_string(uint8_t(raw.octets[1])) + "." +

@@ -4,6 +4,7 @@
 #include <net-snmp/net-snmp-includes.h>
 
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <shared_mutex>
 
@@ -14,6 +15,21 @@ namespace {
 // state apart, but the USM user list (and the engine-ID cache) are process globals that session
 // open/close write and every v3 message reads. Writers take this exclusively, v3 I/O shared.
 std::shared_mutex g_usm_lock;
+
+// Net-SNMP keeps ONE key set per (agent engine, user name) in that global list: two devices of this
+// process talking to one agent as the same v3 user with different pass phrases would overwrite each
+// other's keys and both fail. Such a pair is refused with a clear error instead. Guarded by
+// g_usm_lock (exclusive). Key: peer + user; value: the credentials and how many sessions use them.
+struct UsmClaim {
+    std::string credentials;
+    int sessions = 0;
+};
+std::map<std::string, UsmClaim> g_usm_claims;
+
+std::string claim_key(const SessionConfig &c) { return c.peer + "\n" + c.secname; }
+std::string claim_credentials(const SessionConfig &c) {
+    return c.seclevel + "\n" + c.authprotocol + "\n" + c.authpassword + "\n" + c.privprotocol + "\n" + c.privpassword;
+}
 
 struct AuthProto {
     const char *name;
@@ -134,7 +150,7 @@ SnmpOutcome classify(int liberr, const std::string &agent, const std::string &fa
 SnmpOutcome session_error(void *handle, const std::string &agent) {
     int liberr = 0, syserr = 0;
     char *text = nullptr;
-    snmp_sess_error(handle, &liberr, &syserr, &text);
+    snmp_sess_error(handle, &syserr, &liberr, &text); // (system errno, library error, text)
     std::string msg = text ? text : "unknown SNMP error";
     free(text);
     return classify(liberr, agent, msg);
@@ -222,13 +238,29 @@ std::unique_ptr<Session> Session::open(const SessionConfig &cfg, SnmpOutcome &wh
     void *handle = nullptr;
     {
         std::unique_lock lock(g_usm_lock, std::defer_lock);
-        if (v3) lock.lock();
+        if (v3) {
+            lock.lock();
+            auto it = g_usm_claims.find(claim_key(cfg));
+            if (it != g_usm_claims.end() && it->second.sessions > 0 &&
+                it->second.credentials != claim_credentials(cfg)) {
+                why = {SnmpResult::Error,
+                       "agent " + cfg.agent + ": another device of this upsdrvd uses SNMPv3 user '" + cfg.secname +
+                           "' there with other credentials; Net-SNMP keeps one key set per user and agent, so "
+                           "give these devices the same credentials or distinct users"};
+                return nullptr;
+            }
+        }
         handle = snmp_sess_open(&s);
+        if (handle && v3) {
+            auto &claim = g_usm_claims[claim_key(cfg)];
+            claim.credentials = claim_credentials(cfg);
+            ++claim.sessions;
+        }
     }
     if (!handle) {
         int liberr = 0, syserr = 0;
         char *text = nullptr;
-        snmp_error(&s, &liberr, &syserr, &text);
+        snmp_error(&s, &syserr, &liberr, &text); // (system errno, library error, text)
         why = classify(liberr, cfg.agent, text ? text : "cannot open the SNMP session");
         free(text);
         return nullptr;
@@ -238,7 +270,11 @@ std::unique_ptr<Session> Session::open(const SessionConfig &cfg, SnmpOutcome &wh
 
 Session::~Session() {
     std::unique_lock lock(g_usm_lock, std::defer_lock);
-    if (cfg_.version == SNMP_VERSION_3) lock.lock();
+    if (cfg_.version == SNMP_VERSION_3) {
+        lock.lock();
+        auto it = g_usm_claims.find(claim_key(cfg_));
+        if (it != g_usm_claims.end() && --it->second.sessions <= 0) g_usm_claims.erase(it);
+    }
     snmp_sess_close(handle_);
 }
 

@@ -127,7 +127,16 @@ nutpp_status SnmpDriver::open() {
         if (mibs_ == "auto" || m->name == mibs_) pool.push_back(m);
     for (const auto &m : pool) oids.push_back(m->probe);
     std::vector<RawValue> values;
-    if (auto r = session_->get(oids, values); r.result != SnmpResult::Ok) return failed(r);
+    if (auto r = session_->get(oids, values); r.result != SnmpResult::Ok) {
+        // The v3 engine-ID discovery (in Session::open) is unencrypted; an agent that answered it
+        // but ignores our first encrypted request could not decrypt it (Net-SNMP's snmpd drops
+        // such a request without a report).
+        if (r.result == SnmpResult::Timeout && scfg_.version == SNMP_VERSION_3 && scfg_.seclevel == "authPriv")
+            r.detail = "agent " + scfg_.agent +
+                       " answered SNMPv3 discovery but not our encrypted request: decryption error at the agent "
+                       "(wrong privpassword or privprotocol), or the agent went silent";
+        return failed(r);
+    }
     const std::string sysoid = values[0].kind == RawValue::Kind::Oid ? values[0].octets : "";
     Detection d;
     if (mibs_ != "auto") d = {pool.front(), "mibs setting"};
