@@ -32,6 +32,10 @@ def start_snmpsimd(data_dir, port, tmp):
     """snmpsimd drops to nobody when run as root, so its cache dir must be writable."""
     cache = os.path.join(tmp, "cache")
     os.makedirs(cache)
+    parent = os.path.dirname(tmp.rstrip("/"))
+    while parent.startswith(tempfile.gettempdir() + "/"):  # mkdtemp parents are 0700
+        os.chmod(parent, 0o755)
+        parent = os.path.dirname(parent)
     os.chmod(tmp, 0o777)
     os.chmod(cache, 0o777)
     cmd = [shutil.which("snmpsimd") or shutil.which("snmpsimd.py") or "snmpsim-command-responder",
@@ -47,6 +51,11 @@ def start_snmpsimd(data_dir, port, tmp):
         if r.returncode == 0 or proc.poll() is not None:
             break
         time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError(f"snmpsimd did not answer on 127.0.0.1:{port}, see {tmp}/snmpsimd.log")
+    if proc.poll() is not None:
+        raise RuntimeError(f"snmpsimd exited, see {tmp}/snmpsimd.log")
     return proc
 
 
