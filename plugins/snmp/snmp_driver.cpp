@@ -313,7 +313,8 @@ nutpp_status SnmpDriver::instcmd(const char *cmd, const char *arg) {
     const Command *c = command(name);
     auto r = session_->set(c->oid, c->set_type == SetType::Integer ? 'i' : 's', c->value);
     if (r.result != SnmpResult::Ok) return failed(r);
-    host().info("agent " + scfg_.agent + ": " + cmd + " sent (SET " + c->oid + " = " + c->value + ")");
+    host().info("agent " + scfg_.agent + ": " + cmd + (name != cmd ? " (" + name + ")" : std::string()) + " sent (SET " +
+                c->oid + " = " + c->value + ")");
     return NUTPP_OK;
 }
 

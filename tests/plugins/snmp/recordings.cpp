@@ -12,7 +12,8 @@ namespace {
 
 fs::path snmprec_dir() { return fs::path(NUTPP_TESTDATA_DIR) / "snmp" / "snmprec"; }
 
-// upsOutputSource.0 and upsConfigAudibleStatus.0 become writable (snmpsim writecache variation).
+// upsOutputSource.0, upsConfigAudibleStatus.0 and upsShutdownAfterDelay.0 become writable (snmpsim
+// writecache variation).
 fs::path write_rw_recording() {
     const fs::path out = fs::temp_directory_path() / ("nutpp-ietfrw-" + std::to_string(getpid())) / "ietfrw.snmprec";
     fs::create_directories(out.parent_path());
@@ -22,7 +23,7 @@ fs::path write_rw_recording() {
     while (std::getline(in, line)) {
         const auto bar = line.find('|');
         const std::string oid = line.substr(0, bar);
-        if (oid == "1.3.6.1.2.1.33.1.4.1.0" || oid == "1.3.6.1.2.1.33.1.9.8.0") {
+        if (oid == "1.3.6.1.2.1.33.1.4.1.0" || oid == "1.3.6.1.2.1.33.1.9.8.0" || oid == "1.3.6.1.2.1.33.1.8.2.0") {
             const auto bar2 = line.find('|', bar + 1);
             o << oid << "|" << line.substr(bar + 1, bar2 - bar - 1) << ":writecache|value=" << line.substr(bar2 + 1)
               << "\n";

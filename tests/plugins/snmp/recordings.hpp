@@ -1,7 +1,7 @@
 // The recordings served to the tests: every tests/testdata/snmp/snmprec/*.snmprec (community = file
-// name) plus `ietfrw`, a copy of the Eaton 93E walk whose upsOutputSource and upsConfigAudibleStatus
-// are snmpsim `writecache` values (a SET changes what later GETs answer). One snmpsimd per test
-// binary, started on first use.
+// name) plus `ietfrw`, a copy of the Eaton 93E walk whose upsOutputSource, upsConfigAudibleStatus
+// and upsShutdownAfterDelay are snmpsim `writecache` values (a SET changes what later GETs answer).
+// One snmpsimd per test binary, started on first use.
 #pragma once
 
 #include "agents.hpp"

@@ -67,3 +67,22 @@ TEST(SnmpTraps, InstantCommandReachesSnmpsimWritecache) {
 }
 
 } // namespace
+
+namespace {
+
+// upsdrvd -k (NUT's upsdrvctl shutdown): shutdown.default of an ietf device is load.off, a SET of
+// upsShutdownAfterDelay to 0, seen at the agent.
+TEST(SnmpKillPower, ShutdownDefaultReachesTheAgent) {
+    const std::string missing = missing_tools({"/usr/bin/snmpsimd", "/usr/bin/snmpget"});
+    if (!missing.empty()) GTEST_SKIP() << missing;
+    auto &sim = shared_snmpsim();
+    ASSERT_TRUE(snmp_set_v2c(sim.endpoint(), "ietfrw", ".1.3.6.1.2.1.33.1.8.2.0", 'i', "-1"));
+    nutpp::testing::UpsdrvdProcess p;
+    p.write_config("  ups:\n    driver: snmp\n    port: " + sim.endpoint() + "\n    community: ietfrw\n    mibs: ietf\n");
+    std::string out;
+    EXPECT_EQ(nutpp::testing::UpsdrvdProcess::run_sync("-k -f " + p.config_path(), out), 0) << out;
+    EXPECT_EQ(snmp_get_v2c(sim.endpoint(), "ietfrw", ".1.3.6.1.2.1.33.1.8.2.0"), "0") << out;
+    EXPECT_NE(out.find("shutdown.default (load.off) sent (SET .1.3.6.1.2.1.33.1.8.2.0 = 0)"), std::string::npos) << out;
+}
+
+} // namespace
