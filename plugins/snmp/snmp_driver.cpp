@@ -232,12 +232,22 @@ SnmpOutcome SnmpDriver::refresh(bool include_static, bool include_slow) {
         if (v.oid.empty()) continue;
         if (v.is_static && !include_static) continue;
         if (!is_status_kind(v.type) && !include_slow && !v.writable) continue;
+        // An OID the agent did not have when the device was opened is not asked again until the
+        // next open: an SNMP v1 agent fails a whole GET for one unknown OID, and every retry
+        // without it costs a round trip (NUT's snmp-ups disables such entries too). Status and
+        // alarm entries stay: alarm table rows appear while an alarm is present.
+        if (!include_static && !is_status_kind(v.type) && absent_.count(v.oid)) continue;
         entries.push_back(&v);
         if (index.emplace(v.oid, oids.size()).second) oids.push_back(v.oid);
     }
     std::vector<RawValue> values;
     if (!oids.empty())
         if (auto r = session_->get(oids, values); r.result != SnmpResult::Ok) return r;
+    if (include_static) {
+        absent_.clear();
+        for (size_t i = 0; i < oids.size(); ++i)
+            if (values[i].kind == RawValue::Kind::Missing) absent_.insert(oids[i]);
+    }
 
     support::StatusSet status;
     bool status_seen = false;

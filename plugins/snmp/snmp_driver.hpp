@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@ private:
     std::unique_ptr<Session> session_;
     std::shared_ptr<const Mapping> mapping_;
     std::vector<std::string> published_cmds_;
+    std::set<std::string> absent_;            // OIDs the agent lacked at open: not polled
     std::map<std::string, std::string> last_; // what we last published, to send only changes
     std::chrono::steady_clock::time_point last_full_{};
     bool registered_trap_ = false;
