@@ -89,7 +89,7 @@ def as_int(tag, raw, rec, depth=0):
 
 
 def fmt_number(v, decimals, nut):
-    if nut:
+    if nut and decimals is None:
         return str(int(v)) if abs(v - int(v)) < 1e-9 else "%.2f" % v
     if decimals is not None:
         return "%.*f" % (decimals, v)

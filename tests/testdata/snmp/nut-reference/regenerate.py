@@ -10,7 +10,7 @@ explicit mib from EXPLICIT is tried too. `-d 1` prints the same tree a DUMPALL o
 driver socket returns, as `name: value` lines.
 
 Output: a header of `#` lines (driver version, mib chosen, detection log line) then
-NUT's lines unchanged, except driver.parameter.port whose port number is replaced by
+NUT's lines with the socket escaping undone (as upsc shows them), except driver.parameter.port whose port number is replaced by
 PORT so the files do not change from run to run.
 """
 import os
@@ -89,7 +89,9 @@ def main():
             else:
                 head.append("# NUT chose: nothing - snmp-ups found no supported device, "
                             "no variables")
-            body = [re.sub(r"^(driver\.parameter\.port: 127\.0\.0\.1:)\d+$", r"\1PORT", l)
+            # `-d` prints values escaped for the driver socket (\# \" \\); upsc shows them plain
+            body = [re.sub(r"^(driver\.parameter\.port: 127\.0\.0\.1:)\d+$", r"\1PORT",
+                           l.split(": ", 1)[0] + ": " + re.sub(r"\\(.)", r"\1", l.split(": ", 1)[1]))
                     for l in lines]
             with open(os.path.join(HERE, name + ".txt"), "w") as o:
                 o.write("\n".join(head + body) + "\n")
