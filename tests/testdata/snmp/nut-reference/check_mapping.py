@@ -3,6 +3,7 @@
 
   check_mapping.py                 table: every recording, mib chosen, NUT count, match count
   check_mapping.py NAME [-v]       one recording: our variables, then every difference
+  check_mapping.py --lint          static check of every mapping file against the format
   options: --mibs DIR (default plugins/snmp/mibs), --mib NAME (skip detection),
            --nut-numbers (format numbers as NUT 2.8.0 does: integral -> "%i", else "%.2f")
 
@@ -237,8 +238,66 @@ def compare(name, mibs, args, verbose):
     return (m["name"] if m else "-"), chose, len(ref), len(same), len(ours)
 
 
+TOP_KEYS = {"name", "version", "description", "detect_order", "sysoid", "probe", "enums", "vars",
+            "commands"}
+VAR_KEYS = {"name", "oid", "type", "scale", "decimals", "flags", "enum", "writable", "convert",
+            "encoding", "bits", "target", "default"}
+TYPES = {"string", "number", "timeticks", "enum", "status", "alarm", "bits"}
+FLAGS = {"static", "optional", "neg_invalid", "zero_invalid"}
+
+
+def lint(mibs):
+    """Static checks of the files against the format; returns the list of problems."""
+    bad = []
+    for m in mibs:
+        f = m["_file"]
+        keys = set(m) - {"_file"}
+        if keys - TOP_KEYS or not {"name", "version", "detect_order", "probe"} <= keys:
+            bad.append(f"{f}: top-level keys {sorted(keys)}")
+        if m.get("name") + ".yaml" != f:
+            bad.append(f"{f}: name {m.get('name')} differs from the file name")
+        oids = [m["probe"]] + list(m.get("sysoid", []))
+        for v in m.get("vars", []):
+            where = f"{f}: {v.get('name')}"
+            if set(v) - VAR_KEYS:
+                bad.append(f"{where}: unknown keys {sorted(set(v) - VAR_KEYS)}")
+            if v.get("type", "string") not in TYPES:
+                bad.append(f"{where}: type {v.get('type')}")
+            for k in ("enum", "bits"):
+                if k in v and v[k] not in (m.get("enums") or {}):
+                    bad.append(f"{where}: no enum table {v[k]}")
+            if v.get("type") in ("enum", "status", "alarm") and "enum" not in v:
+                bad.append(f"{where}: needs enum")
+            if "oid" not in v and "default" not in v:
+                bad.append(f"{where}: neither oid nor default")
+            if str(v.get("name", "")).startswith("driver."):
+                bad.append(f"{where}: driver.* is the engine's")
+            if set(v.get("flags", [])) - FLAGS:
+                bad.append(f"{where}: flags {v['flags']}")
+            w = v.get("writable")
+            if w and (set(w) - {"set_type", "min", "max", "maxlen"} or
+                      w.get("set_type") not in ("integer", "string")):
+                bad.append(f"{where}: writable {w}")
+            if "oid" in v:
+                oids.append(v["oid"])
+        for c in m.get("commands") or []:
+            if set(c) != {"name", "oid", "set_type", "value"} or c["value"] is None or \
+                    c["set_type"] not in ("integer", "string"):
+                bad.append(f"{f}: command {c}")
+            oids.append(c.get("oid", ""))
+        for o in oids:
+            if not (isinstance(o, str) and o.startswith(".") and
+                    all(x.isdigit() for x in o[1:].split("."))):
+                bad.append(f"{f}: OID {o!r} is not numeric with a leading dot")
+        for name, table in (m.get("enums") or {}).items():
+            if not all(isinstance(t, str) for t in table.values()):
+                bad.append(f"{f}: enum {name} has a non-text value")
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--lint", action="store_true", help="only check the files against the format")
     ap.add_argument("recording", nargs="?")
     ap.add_argument("--mibs", default=MIBS)
     ap.add_argument("--mib")
@@ -246,6 +305,10 @@ def main():
     ap.add_argument("-v", action="store_true")
     args = ap.parse_args()
     mibs = load_mibs(args.mibs)
+    if args.lint:
+        problems = lint(mibs)
+        print("\n".join(problems) or f"{len(mibs)} mapping files OK")
+        return 1 if problems else 0
     names = [args.recording] if args.recording else sorted(
         f[:-4] for f in os.listdir(HERE) if f.endswith(".txt"))
     print(f"{'recording':40} {'ours':10} {'NUT chose':24} {'NUT':>4} {'same':>4} {'%':>5} {'ours':>4}")
