@@ -12,6 +12,7 @@ namespace nutpp::snmp {
 namespace {
 MappingList *g_catalog = nullptr; // written in library_init/deinit only ([load-thread])
 std::string *g_dir = nullptr;
+std::vector<std::string> *g_errors = nullptr; // files that failed to load, with their errors
 const MappingList kEmpty;
 const std::string kNone;
 
@@ -21,18 +22,31 @@ bool under(const std::string &oid, const std::string &prefix) {
 }
 } // namespace
 
-void catalog_load(const std::string &dir) {
-    auto list = load_mapping_dir(dir);
+std::vector<std::string> catalog_load(const std::string &dir) {
+    std::vector<std::string> errors;
+    auto list = load_mapping_dir(dir, &errors);
     catalog_clear();
     g_catalog = new MappingList(std::move(list));
     g_dir = new std::string(dir);
+    g_errors = new std::vector<std::string>(errors);
+    return errors;
+}
+
+std::string catalog_error_for(const std::string &name) {
+    if (!g_errors) return {};
+    // The file stem names the mapping in the shipped set (ietf.yaml holds `name: ietf`).
+    for (const auto &e : *g_errors)
+        if (e.find("/" + name + ".yaml:") != std::string::npos) return e;
+    return {};
 }
 
 void catalog_clear() {
     delete g_catalog;
     delete g_dir;
+    delete g_errors;
     g_catalog = nullptr;
     g_dir = nullptr;
+    g_errors = nullptr;
 }
 
 const MappingList &catalog() { return g_catalog ? *g_catalog : kEmpty; }
@@ -47,10 +61,14 @@ std::string default_mib_dir(const std::string &plugin_path) {
 
 Detection detect(const MappingList &candidates, const std::string &sys_object_id,
                  const std::vector<RawValue> &probe_values) {
+    // A sysObjectID match is confirmed by the probe answering, as NUT confirms it by reading the
+    // table's model OID: some sysObjectIDs are shared (net-snmp's generic Linux one, MGE's .705.1
+    // on ATS cards too).
     if (!sys_object_id.empty())
-        for (const auto &m : candidates)
-            for (const auto &s : m->sysoid)
-                if (under(sys_object_id, s)) return {m, "sysObjectID " + sys_object_id};
+        for (size_t i = 0; i < candidates.size() && i < probe_values.size(); ++i)
+            for (const auto &s : candidates[i]->sysoid)
+                if (under(sys_object_id, s) && probe_values[i].kind != RawValue::Kind::Missing)
+                    return {candidates[i], "sysObjectID " + sys_object_id + " and probe OID " + candidates[i]->probe};
     for (size_t i = 0; i < candidates.size() && i < probe_values.size(); ++i)
         if (probe_values[i].kind != RawValue::Kind::Missing)
             return {candidates[i], "probe OID " + candidates[i]->probe};

@@ -13,8 +13,12 @@ namespace nutpp::snmp {
 
 using MappingList = std::vector<std::shared_ptr<const Mapping>>;
 
-// Loads every mapping of `dir`; throws MappingError.
-void catalog_load(const std::string &dir);
+// Loads every mapping of `dir`. A broken file is left out (one bad file must not stop every SNMP
+// UPS of the host); its file:line:column error is returned for the log. Throws MappingError
+// only when the directory cannot be read.
+std::vector<std::string> catalog_load(const std::string &dir);
+// The load error of the shipped mapping `name`, or "".
+std::string catalog_error_for(const std::string &name);
 void catalog_clear();
 const MappingList &catalog();
 const std::string &catalog_dir();
@@ -24,7 +28,8 @@ const std::string &catalog_dir();
 std::string default_mib_dir(const std::string &plugin_path);
 
 // NUT's detection: the first candidate (by detect_order) whose sysoid is equal to or above
-// `sys_object_id`, else the first whose probe OID answered (probe_values[i] for candidates[i]).
+// `sys_object_id` and whose probe answers, else the first whose probe OID answered
+// (probe_values[i] for candidates[i]).
 struct Detection {
     std::shared_ptr<const Mapping> mapping;
     std::string how; // "sysObjectID .1.3..." or "probe OID .1.3..."

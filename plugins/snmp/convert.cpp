@@ -156,10 +156,17 @@ Converted convert_value(const VarSpec &spec, const RawValue &raw, support::Statu
         else if (raw.kind == RawValue::Kind::IpAddress && raw.octets.size() == 4)
             s = std::to_string(uint8_t(raw.octets[0])) + "." + std::to_string(uint8_t(raw.octets[1])) + "." +
                 std::to_string(uint8_t(raw.octets[2])) + "." + std::to_string(uint8_t(raw.octets[3]));
+        else if (raw.kind == RawValue::Kind::TimeTicks) s = format_number(double(raw.integer) / 100.0, -1); // NUT: seconds
         else if (is_numeric_kind(raw.kind)) s = std::to_string(raw.integer);
         else return out;
+        // An empty string is an answer: NUT 2.8.0 publishes it as "" (and it wins over later
+        // entries). A conversion that cannot read its input is not.
+        if (s.empty() && spec.convert == Conversion::None) {
+            out.usable = true;
+            return out;
+        }
         auto conv = apply_conversion(spec.convert, s);
-        if (!conv || conv->empty()) return out; // NUT publishes no empty strings
+        if (!conv || conv->empty()) return out;
         out.text = std::move(*conv);
         out.usable = true;
         return out;
@@ -178,8 +185,8 @@ Converted convert_value(const VarSpec &spec, const RawValue &raw, support::Statu
     case VarType::Enum: {
         auto key = enum_key(raw);
         const std::string *t = key && spec.table ? spec.table->text_for(*key) : nullptr;
-        if (!t || t->empty()) return out;
-        out.text = *t;
+        if (!t) return out;
+        out.text = *t; // "" too: NUT 2.8.0 publishes a table's empty text (input.transfer.reason "")
         out.usable = true;
         return out;
     }

@@ -266,7 +266,7 @@ std::shared_ptr<const Mapping> load_mapping_file(const std::string &path) {
     return load_mapping_text(ss.str(), path);
 }
 
-std::vector<std::shared_ptr<const Mapping>> load_mapping_dir(const std::string &dir) {
+std::vector<std::shared_ptr<const Mapping>> load_mapping_dir(const std::string &dir, std::vector<std::string> *errors) {
     std::vector<std::shared_ptr<const Mapping>> out;
     std::vector<std::string> files;
     std::error_code ec;
@@ -276,9 +276,14 @@ std::vector<std::shared_ptr<const Mapping>> load_mapping_dir(const std::string &
     std::sort(files.begin(), files.end());
     std::set<std::string> names;
     for (const auto &f : files) {
-        auto m = load_mapping_file(f);
-        if (!names.insert(m->name).second) throw MappingError(f + ": mapping name '" + m->name + "' used twice");
-        out.push_back(std::move(m));
+        try {
+            auto m = load_mapping_file(f);
+            if (!names.insert(m->name).second) throw MappingError(f + ": mapping name '" + m->name + "' used twice");
+            out.push_back(std::move(m));
+        } catch (const MappingError &e) {
+            if (!errors) throw;
+            errors->push_back(e.what());
+        }
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const auto &a, const auto &b) { return a->detect_order < b->detect_order; });

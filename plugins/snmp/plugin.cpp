@@ -58,12 +58,15 @@ const char *const kCommands[] = {"test.battery.start", "test.battery.stop", "loa
 
 nutpp_status init_ex(const nutpp_library_host *lh) {
     const std::string dir = default_mib_dir(lh && lh->plugin_path ? lh->plugin_path : "");
+    std::vector<std::string> errors;
     try {
-        catalog_load(dir);
+        errors = catalog_load(dir);
     } catch (const std::exception &e) {
         if (lh && lh->set_error) lh->set_error(lh, (std::string("SNMP mappings: ") + e.what()).c_str());
         return NUTPP_E_CONFIG;
     }
+    for (const auto &e : errors)
+        if (lh && lh->log) lh->log(lh, NUTPP_LOG_ERROR, ("SNMP mapping left out: " + e).c_str());
     snmp_library_init();
     trap_receiver_init();
     if (lh && lh->log)

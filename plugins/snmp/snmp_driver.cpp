@@ -91,6 +91,8 @@ SnmpDriver::SnmpDriver(const nutpp_host_api *api, nutpp_host_ctx *h) : Driver(ap
     mibs_ = hst.config_or("mibs", "auto");
     if (mibs_ != "auto" &&
         std::none_of(candidates_.begin(), candidates_.end(), [&](const auto &m) { return m->name == mibs_; })) {
+        if (auto err = catalog_error_for(mibs_); !err.empty())
+            throw Error(NUTPP_E_CONFIG, "mibs '" + mibs_ + "': its mapping file did not load: " + err);
         std::string names;
         for (const auto &m : candidates_) names += (names.empty() ? "" : ", ") + m->name;
         throw Error(NUTPP_E_CONFIG, "mibs '" + mibs_ + "': no such mapping (have: auto, " + names + "; from " +

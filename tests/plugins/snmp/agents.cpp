@@ -170,7 +170,13 @@ std::map<std::string, std::string> nut_snmp_ups_dump(const std::string &endpoint
     while (std::getline(in, line)) {
         const auto colon = line.find(": ");
         if (colon == std::string::npos || line.find(' ') < colon) continue; // banner lines
-        vars[line.substr(0, colon)] = line.substr(colon + 2);
+        // The dump escapes like the driver protocol (\#, \", \\); upsc shows the plain text.
+        std::string value, v = line.substr(colon + 2);
+        for (size_t i = 0; i < v.size(); ++i) {
+            if (v[i] == '\\' && i + 1 < v.size()) ++i;
+            value.push_back(v[i]);
+        }
+        vars[line.substr(0, colon)] = value;
     }
     return vars;
 }

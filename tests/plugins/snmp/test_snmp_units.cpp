@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 using namespace nutpp::snmp;
 
@@ -69,6 +71,8 @@ TEST(SnmpConvert, InvalidFlagsAndTimeticks) {
     ticks.kind = RawValue::Kind::TimeTicks;
     ticks.integer = 360000; // 3600.00 s
     EXPECT_EQ(convert_value(t, ticks, st).text, "3600");
+    VarSpec text; // TimeTicks read as a string: seconds, as NUT prints them
+    EXPECT_EQ(convert_value(text, ticks, st).text, "3600");
 }
 
 TEST(SnmpConvert, EnumsStatusAlarmsAndBits) {
@@ -79,7 +83,8 @@ TEST(SnmpConvert, EnumsStatusAlarmsAndBits) {
     e.table = &table;
     nutpp::support::StatusSet st;
     EXPECT_EQ(convert_value(e, integer(2), st).text, "OL");
-    EXPECT_FALSE(convert_value(e, integer(1), st).usable); // "" publishes nothing
+    EXPECT_TRUE(convert_value(e, integer(1), st).usable);  // "" is published as "", as NUT does
+    EXPECT_EQ(convert_value(e, integer(1), st).text, "");
     EXPECT_FALSE(convert_value(e, integer(9), st).usable); // unknown code
 
     VarSpec s = e;
@@ -123,6 +128,9 @@ TEST(SnmpConvert, OidValuesAndBinaryStringsAsNutShowsThem) {
     VarSpec text;
     EXPECT_EQ(convert_value(text, octets(std::string("\x00\x20\x85\x0a", 4)), st).text, "00 20 85 0A ");
     EXPECT_EQ(convert_value(text, octets("Smart-UPS 5000\0\0"), st).text, "Smart-UPS 5000");
+    auto empty = convert_value(text, octets("  "), st); // NUT publishes an empty answer as ""
+    EXPECT_TRUE(empty.usable);
+    EXPECT_EQ(empty.text, "");
 }
 
 TEST(SnmpConvert, NamedConversions) {
@@ -181,6 +189,23 @@ TEST(SnmpMapping, ErrorsNameFileLineColumnAndKey) {
               std::string::npos);
 }
 
+TEST(SnmpMapping, ABrokenFileIsLeftOutWithItsErrorOthersLoad) {
+    const auto dir = std::filesystem::temp_directory_path() / ("nutpp-mibdir-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "good.yaml") << "name: good\nprobe: .1.3.6.1.2.1.1.7.0\nvars:\n  - {name: ups.mfr, default: X}\n";
+    std::ofstream(dir / "bad.yaml") << "name: bad\nprobe: .1.3\ncommands:\n  - {name: load.off, oid: .1.3.6, value: None}\n";
+    std::vector<std::string> errors;
+    auto all = load_mapping_dir(dir.string(), &errors);
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0]->name, "good");
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_NE(errors[0].find("bad.yaml:4:"), std::string::npos) << errors[0];
+    EXPECT_NE(errors[0].find("'None' is not an integer"), std::string::npos) << errors[0];
+    EXPECT_THROW(load_mapping_dir(dir.string()), MappingError); // strict form, used by the next test
+    std::filesystem::remove_all(dir);
+}
+
+// Every shipped file must load: the plugin would leave a broken one out (and log it).
 TEST(SnmpMapping, ShippedMappingsLoad) {
     auto all = load_mapping_dir(NUTPP_SOURCE_DIR "/plugins/snmp/mibs");
     ASSERT_FALSE(all.empty());
