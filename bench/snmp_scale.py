@@ -29,6 +29,19 @@ def proc_status(pid, key):
     return 0
 
 
+def pss_kb(pid):
+    """Proportional set size: shared library pages split between the processes that map them, so
+    the sum over NUT's processes is not inflated by counting libnetsnmp 50 times."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def agent_stats(path):
     try:
         seen, first_all, p50, p99, mx, req = open(path).read().split()
@@ -138,7 +151,7 @@ def main():
         lv_out = lv.communicate()[0].strip().splitlines()
         lv_json = json.loads(lv_out[-1]) if lv_out else {}
         ages = agent_stats(stats) or {}
-        ours = dict(cpu=cpu, rss_mb=proc_status(drv.pid, "VmHWM") / 1024, threads=proc_status(drv.pid, "Threads"),
+        ours = dict(cpu=cpu, rss_mb=proc_status(drv.pid, "VmHWM") / 1024, pss_mb=pss_kb(drv.pid) / 1024, threads=proc_status(drv.pid, "Threads"),
                     startup=up_s, age_p50=ages.get("p50", -1) / 1000, age_p99=ages.get("p99", -1) / 1000,
                     age_max=ages.get("max", -1) / 1000, listvar_p99_ms=lv_json.get("p99_us", -1) / 1000,
                     upsd_rss_mb=proc_status(upsd.pid, "VmHWM") / 1024)
@@ -162,6 +175,7 @@ def main():
         alive = [p for p in nut_pids if os.path.exists(f"/proc/{p}")]
         nut_cpu = cpu_share(alive, a.window / 2)
         nut_rss = sum(proc_status(p, "VmHWM") for p in alive) / 1024
+        nut_pss = sum(pss_kb(p) for p in alive) / 1024
         scale = a.devices / max(1, len(alive))
         print()
         print(f"SNMP scale: {a.devices} devices, pollinterval {a.pollinterval:g} s, window {a.window:g} s, "
@@ -173,6 +187,8 @@ def main():
               f"{(ours['cpu']/(nut_cpu*scale) if nut_cpu else float('nan')):.2f} |")
         print(f"| memory (peak RSS) | {ours['rss_mb']:.0f} MB | {nut_rss:.0f} MB | {nut_rss*scale:.0f} MB | "
               f"{ours['rss_mb']/(nut_rss*scale):.2f} |")
+        print(f"| memory (PSS, shared pages split) | {ours['pss_mb']:.0f} MB | {nut_pss:.0f} MB | {nut_pss*scale:.0f} MB | "
+              f"{ours['pss_mb']/(nut_pss*scale):.2f} |")
         print(f"| threads / processes | {ours['threads']} threads | {len(alive)} processes | {a.devices} processes | |")
         print(f"| start-up of all devices | {ours['startup'] if ours['startup'] is None else '%.1f s' % ours['startup']}"
               f" (in upsd) | {nut_start:.1f} s to fork | | |")

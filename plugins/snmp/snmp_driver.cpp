@@ -227,10 +227,11 @@ void SnmpDriver::declare_writables_and_commands(const std::vector<RawValue> &cmd
 
 SnmpOutcome SnmpDriver::refresh(bool include_static, bool include_slow) {
     // The OIDs to read: each distinct OID once.
-    std::vector<const VarSpec *> entries;
+    std::vector<char> selected(mapping_->vars.size(), 0); // by position in mapping_->vars
     std::vector<std::string> oids;
     std::map<std::string, size_t> index;
-    for (const auto &v : mapping_->vars) {
+    for (size_t i = 0; i < mapping_->vars.size(); ++i) {
+        const VarSpec &v = mapping_->vars[i];
         if (v.oid.empty()) continue;
         if (v.is_static && !include_static) continue;
         if (!is_status_kind(v.type) && !include_slow && !v.writable) continue;
@@ -239,7 +240,7 @@ SnmpOutcome SnmpDriver::refresh(bool include_static, bool include_slow) {
         // without it costs a round trip (NUT's snmp-ups disables such entries too). Status and
         // alarm entries stay: alarm table rows appear while an alarm is present.
         if (!include_static && !is_status_kind(v.type) && absent_.count(v.oid)) continue;
-        entries.push_back(&v);
+        selected[i] = 1;
         if (index.emplace(v.oid, oids.size()).second) oids.push_back(v.oid);
     }
     std::vector<RawValue> values;
@@ -261,9 +262,9 @@ SnmpOutcome SnmpDriver::refresh(bool include_static, bool include_slow) {
         last_[name] = value;
         host().set(name.c_str(), value);
     };
-    for (const auto &v : mapping_->vars) {
-        const bool read = !v.oid.empty() && index.count(v.oid) &&
-                          std::find(entries.begin(), entries.end(), &v) != entries.end();
+    for (size_t i = 0; i < mapping_->vars.size(); ++i) {
+        const VarSpec &v = mapping_->vars[i];
+        const bool read = selected[i] != 0;
         if (is_status_kind(v.type)) {
             if (!read) continue;
             if (convert_value(v, values[index[v.oid]], status).usable) status_seen = true;
@@ -286,7 +287,7 @@ SnmpOutcome SnmpDriver::refresh(bool include_static, bool include_slow) {
         std::string key;
         for (const auto &t : status.tokens()) key += t + " ";
         key += "|" + status.alarm();
-        if (last_["\x01status"] != key) {
+        if (last_["\x01status"] != key) { // a key no NUT variable can have
             last_["\x01status"] = key;
             host().status(status.tokens(), status.alarm());
         }
