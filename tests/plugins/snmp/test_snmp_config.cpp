@@ -40,7 +40,9 @@ TEST(SnmpConfig, MistakesAreNamedAndOtherDevicesRun) {
             "  nosec:\n    driver: snmp\n    port: " + sim.endpoint() + "\n    snmp_version: v3\n" +
             "  badport:\n    driver: snmp\n    port: \"[::1\"\n" +
             "  nomatch:\n    driver: snmp\n    port: " + sim.endpoint() +
-            "\n    community: emerson-network-power\n    pollinterval: 1\n    retrydelay: 0.5\n");
+            "\n    community: emerson-network-power\n    pollinterval: 1\n    retrydelay: 0.5\n" +
+            "  wrongcomm:\n    driver: snmp\n    port: " + sim.endpoint() +
+            "\n    community: nosuchcommunity\n    snmp_timeout: 0.2\n    snmp_retries: 0\n    retrydelay: 0.3\n");
     EXPECT_EQ(s.wait("good", "ups.status", "OL"), "OL") << s.logs();
     std::string log;
     for (int i = 0; i < 50 && log.find("no mapping fits") == std::string::npos; ++i) {
@@ -52,6 +54,15 @@ TEST(SnmpConfig, MistakesAreNamedAndOtherDevicesRun) {
     EXPECT_NE(log.find("snmp_version v3 needs secname"), std::string::npos) << log;
     EXPECT_NE(log.find("port '[::1': expected host, host:port or [ipv6]:port"), std::string::npos) << log;
     EXPECT_NE(log.find("no mapping fits (sysObjectID"), std::string::npos) << log;
+    // A wrong community: the agent stays silent; one line says what that may mean, repeats are
+    // logged once (the host backs off: no busy loop).
+    const std::string silent = "device 'wrongcomm': open failed: NUTPP_E_TIMEOUT: agent " + sim.endpoint() +
+                               " does not answer (timeout): agent down, or a wrong community";
+    EXPECT_NE(log.find(silent), std::string::npos) << log;
+    size_t n = 0;
+    for (auto pos = log.find(silent); pos != std::string::npos; pos = log.find(silent, pos + 1)) ++n;
+    EXPECT_EQ(n, 1u) << log;
+    EXPECT_EQ(s.get("wrongcomm", "ups.status").front(), '<');
     EXPECT_TRUE(s.drivers.running());
     std::error_code ec;
     std::filesystem::remove(bad_map, ec);
