@@ -66,6 +66,24 @@ def upsd_statuses(port, names, timeout=5.0):
     return ok
 
 
+def list_ups_p99_ms(port, seconds=5.0):
+    """LIST UPS over one connection, closed loop, for `seconds`: p99 latency of the whole reply."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    f = s.makefile("rwb")
+    times = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        t = time.perf_counter()
+        f.write(b"LIST UPS\n")
+        f.flush()
+        while not f.readline().startswith(b"END LIST UPS"):
+            pass
+        times.append(time.perf_counter() - t)
+    s.close()
+    times.sort()
+    return times[min(len(times) - 1, int(0.99 * len(times)))] * 1000 if times else -1
+
+
 def cpu_share(pids, seconds):
     t0 = {p: proc_stat(p) for p in pids}
     time.sleep(seconds)
@@ -156,6 +174,7 @@ def main():
                     age_max=ages.get("max", -1) / 1000, listvar_p99_ms=lv_json.get("p99_us", -1) / 1000,
                     upsd_rss_mb=proc_status(upsd.pid, "VmHWM") / 1024)
         ok_now = upsd_statuses(upsd_port, names)
+        ours["listups_p99_ms"] = list_ups_p99_ms(upsd_port)
         for p in (upsd, drv):
             p.send_signal(signal.SIGTERM)
             p.wait(timeout=30)
@@ -195,6 +214,7 @@ def main():
         print(f"| data age p50 / p99 / max | {ours['age_p50']:.1f} / {ours['age_p99']:.1f} / {ours['age_max']:.1f} s"
               f" (target < {2*a.pollinterval:g}) | | | |")
         print(f"| upsd LIST VAR p99 (1 client, while polling) | {ours['listvar_p99_ms']:.2f} ms | | | |")
+        print(f"| upsd LIST UPS p99 (1 client, while polling; {a.devices} lines) | {ours['listups_p99_ms']:.2f} ms | | | |")
         print(f"| upsd peak RSS | {ours['upsd_rss_mb']:.0f} MB | | | |")
         print(f"| devices with ups.status at the end | {ok_now} / {a.devices} | | | |")
         print(f"(logs in {tmp})")
