@@ -273,7 +273,19 @@ Session::~Session() {
     if (cfg_.version == SNMP_VERSION_3) {
         lock.lock();
         auto it = g_usm_claims.find(claim_key(cfg_));
-        if (it != g_usm_claims.end() && --it->second.sessions <= 0) g_usm_claims.erase(it);
+        if (it != g_usm_claims.end() && --it->second.sessions <= 0) {
+            g_usm_claims.erase(it);
+            // The last session of this user on this agent: drop Net-SNMP's cached user too. It
+            // would otherwise keep the keys of the first session that ever opened (a wrong pass
+            // phrase included), and a later open with the right one would fail forever.
+            if (netsnmp_session *ss = snmp_sess_session(handle_); ss && ss->securityEngineIDLen > 0) {
+                if (struct usmUser *u = usm_get_user(ss->securityEngineID, ss->securityEngineIDLen,
+                                                     ss->securityName)) {
+                    usm_remove_user(u);
+                    usm_free_user(u);
+                }
+            }
+        }
     }
     snmp_sess_close(handle_);
 }
