@@ -207,7 +207,9 @@ TEST(SnmpMapping, ABrokenFileIsLeftOutWithItsErrorOthersLoad) {
 
 // Every shipped file must load: the plugin would leave a broken one out (and log it).
 TEST(SnmpMapping, ShippedMappingsLoad) {
-    auto all = load_mapping_dir(NUTPP_SOURCE_DIR "/plugins/snmp/mibs");
+    std::vector<std::string> errors;
+    auto all = load_mapping_dir(NUTPP_SOURCE_DIR "/plugins/snmp/mibs", &errors);
+    for (const auto &e : errors) ADD_FAILURE() << e;
     ASSERT_FALSE(all.empty());
     EXPECT_EQ(all.back()->name, "ietf"); // tried last by mibs: auto
     for (const auto &m : all) EXPECT_FALSE(m->vars.empty()) << m->file;
