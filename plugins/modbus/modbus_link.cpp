@@ -25,12 +25,12 @@ const char *table_name(Table t) {
 void set_port_locks(PortLocks *locks) { g_locks = locks; }
 PortLocks *port_locks() { return g_locks; }
 
-std::shared_ptr<std::mutex> PortLocks::get(const std::string &port) {
+std::shared_ptr<SharedPort> PortLocks::get(const std::string &port) {
     std::lock_guard<std::mutex> g(mu_);
-    auto &w = locks_[port];
+    auto &w = ports_[port];
     auto s = w.lock();
     if (!s) {
-        s = std::make_shared<std::mutex>();
+        s = std::make_shared<SharedPort>();
         w = s;
     }
     return s;
@@ -59,38 +59,66 @@ std::pair<std::string, std::string> split_tcp(const std::string &port) {
 Link::Link(LinkConfig cfg) : cfg_(std::move(cfg)) {}
 Link::~Link() { close(); }
 
+// Slave id and timeout belong to this instance; on a shared serial context they are set again
+// before each request (under the port lock).
+void Link::apply_settings() {
+    modbus_set_slave(ctx_, cfg_.slave);
+    const auto ms = cfg_.response_timeout.count();
+    modbus_set_response_timeout(ctx_, static_cast<uint32_t>(ms / 1000), static_cast<uint32_t>((ms % 1000) * 1000));
+}
+
 void Link::open() {
     close();
     if (!g_locks) throw Error(NUTPP_E_STATE, "modbus plugin used without library_init");
     if (is_serial_port(cfg_.port)) {
-        ctx_ = modbus_new_rtu(cfg_.port.c_str(), cfg_.baud, cfg_.parity, cfg_.data_bits, cfg_.stop_bits);
-        lock_ = g_locks->get(cfg_.port);
-    } else {
-        const auto [host, service] = split_tcp(cfg_.port);
-        ctx_ = modbus_new_tcp_pi(host.c_str(), service.c_str());
-        lock_ = g_locks->get(host + "|" + service);
+        port_ = g_locks->get(cfg_.port);
+        std::lock_guard<std::mutex> g(port_->mu);
+        if (!port_->serial_ctx) {
+            modbus_t *c = modbus_new_rtu(cfg_.port.c_str(), cfg_.baud, cfg_.parity, cfg_.data_bits, cfg_.stop_bits);
+            if (!c) throw Error(NUTPP_E_CONFIG, "cannot use port " + cfg_.port + ": " + modbus_strerror(errno));
+            if (modbus_connect(c) != 0) {
+                const int e = errno;
+                modbus_free(c);
+                throw Error(e == EACCES ? NUTPP_E_PERMISSION : NUTPP_E_NO_DEVICE,
+                            "cannot open " + cfg_.port + ": " + modbus_strerror(e));
+            }
+            if (cfg_.rs485) modbus_rtu_set_serial_mode(c, MODBUS_RTU_RS485);
+            port_->serial_ctx = c;
+        }
+        // The line settings of the first device on a bus are the bus's (they must agree anyway).
+        ++port_->serial_users;
+        ctx_ = port_->serial_ctx;
+        shared_ctx_ = true;
+        return;
     }
+    const auto [host, service] = split_tcp(cfg_.port);
+    port_ = g_locks->get(host + "|" + service);
+    ctx_ = modbus_new_tcp_pi(host.c_str(), service.c_str());
     if (!ctx_) throw Error(NUTPP_E_CONFIG, "cannot use port " + cfg_.port + ": " + modbus_strerror(errno));
-    modbus_set_slave(ctx_, cfg_.slave);
-    const auto ms = cfg_.response_timeout.count();
-    modbus_set_response_timeout(ctx_, static_cast<uint32_t>(ms / 1000), static_cast<uint32_t>((ms % 1000) * 1000));
-    modbus_set_error_recovery(ctx_, static_cast<modbus_error_recovery_mode>(MODBUS_ERROR_RECOVERY_PROTOCOL));
-    std::lock_guard<std::mutex> g(*lock_);
+    apply_settings();
     if (modbus_connect(ctx_) != 0) {
         const int e = errno;
-        const std::string why = modbus_strerror(e);
         modbus_free(ctx_);
         ctx_ = nullptr;
-        throw Error(e == EACCES ? NUTPP_E_PERMISSION : NUTPP_E_NO_DEVICE, "cannot connect to " + cfg_.port + ": " + why);
+        throw Error(NUTPP_E_NO_DEVICE, "cannot connect to " + cfg_.port + ": " + modbus_strerror(e));
     }
-    if (cfg_.rs485 && is_serial_port(cfg_.port)) modbus_rtu_set_serial_mode(ctx_, MODBUS_RTU_RS485);
 }
 
 void Link::close() {
     if (!ctx_) return;
-    modbus_close(ctx_);
-    modbus_free(ctx_);
+    if (shared_ctx_) {
+        std::lock_guard<std::mutex> g(port_->mu);
+        if (--port_->serial_users == 0) {
+            modbus_close(port_->serial_ctx);
+            modbus_free(port_->serial_ctx);
+            port_->serial_ctx = nullptr;
+        }
+    } else {
+        modbus_close(ctx_);
+        modbus_free(ctx_);
+    }
     ctx_ = nullptr;
+    shared_ctx_ = false;
 }
 
 void Link::reconnect_tcp() {
@@ -114,7 +142,8 @@ template <class F> bool Link::attempt(const std::string &what, F &&f) {
         int rc;
         int e;
         {
-            std::lock_guard<std::mutex> g(*lock_);
+            std::lock_guard<std::mutex> g(port_->mu);
+            if (shared_ctx_) apply_settings();
             ++requests_;
             rc = f();
             e = errno;

@@ -19,14 +19,23 @@ typedef struct _modbus modbus_t;
 
 namespace nutpp::modbus {
 
-// Process-wide: one mutex per port (device path or host:port).
+// One port as every instance on it sees it: the lock that keeps request/response pairs whole and,
+// for a serial line, the one libmodbus context all slaves on that bus share (a tty opened twice
+// would split the answers between two readers).
+struct SharedPort {
+    std::mutex mu;
+    modbus_t *serial_ctx = nullptr; // guarded by mu
+    int serial_users = 0;
+};
+
+// Process-wide: one SharedPort per port (device path or host|port).
 class PortLocks {
 public:
-    std::shared_ptr<std::mutex> get(const std::string &port);
+    std::shared_ptr<SharedPort> get(const std::string &port);
 
 private:
     std::mutex mu_;
-    std::map<std::string, std::weak_ptr<std::mutex>> locks_;
+    std::map<std::string, std::weak_ptr<SharedPort>> ports_;
 };
 PortLocks *port_locks(); // null before library_init
 void set_port_locks(PortLocks *locks);
@@ -74,10 +83,12 @@ public:
 private:
     template <class F> bool attempt(const std::string &what, F &&f);
     void reconnect_tcp();
+    void apply_settings();
 
     LinkConfig cfg_;
     modbus_t *ctx_ = nullptr;
-    std::shared_ptr<std::mutex> lock_;
+    std::shared_ptr<SharedPort> port_;
+    bool shared_ctx_ = false; // ctx_ is port_->serial_ctx
     std::string error_;
     LinkError kind_ = LinkError::None;
     unsigned long requests_ = 0;
