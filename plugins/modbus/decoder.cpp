@@ -127,6 +127,7 @@ void decode_point(const Point &p, std::span<const uint16_t> regs, Reading &out) 
         value = f;
     } else {
         const int64_t raw = raw_integer(p, regs);
+        if (std::find(p.invalid.begin(), p.invalid.end(), raw) != p.invalid.end()) return;
         if (const EnumRule *e = find_enum(p, raw)) {
             if (!e->status.empty()) add_status_words(out.status, e->status);
             if (!e->text.empty() && !p.variable.empty()) out.vars[p.variable] = e->text;

@@ -32,10 +32,10 @@ constexpr Named kTypes[] = {{"u16", int(DataType::U16)},       {"s16", int(DataT
 constexpr Named kOrders[] = {{"big", int(Order::Big)}, {"little", int(Order::Little)}};
 
 const std::set<std::string> kMapKeys = {"name", "description", "mfr", "model", "points",
-                                        "commands", "shutdown", "max_block", "max_gap"};
+                                        "commands", "shutdown", "max_block", "max_gap", "constants"};
 const std::set<std::string> kPointKeys = {"variable", "function", "address", "count", "type",
                                           "word_order", "byte_order", "scale", "divide", "offset",
-                                          "decimals", "once", "bits", "enum", "enum_only", "derived",
+                                          "decimals", "once", "bits", "enum", "enum_only", "invalid", "derived",
                                           "writable", "min", "max"};
 const std::set<std::string> kBitKeys = {"bit", "clear", "status", "alarm", "text"};
 const std::set<std::string> kEnumKeys = {"value", "text", "status"};
@@ -180,6 +180,10 @@ public:
             }
         }
         if (n["enum_only"]) p.enum_only = boolean(n["enum_only"], "enum_only");
+        if (const auto inv = n["invalid"]) {
+            if (!inv.IsSequence()) fail(inv, "invalid must be a list of raw values");
+            for (const auto &v : inv) p.invalid.push_back(integer(v, "invalid", INT32_MIN, UINT32_MAX));
+        }
         if (const auto d = n["derived"]) {
             check_keys(d, kDerivedKeys, "derived");
             Derived v;
@@ -256,6 +260,10 @@ public:
             }
         }
         entry_.clear();
+        if (const auto c = root["constants"]) {
+            if (!c.IsMap()) fail(c, "constants must map variable names to values");
+            for (const auto &kv : c) m.constants.emplace_back(kv.first.as<std::string>(), str(kv.second, "constant"));
+        }
         if (const auto sd = root["shutdown"]) {
             if (!sd.IsSequence()) fail(sd, "shutdown must be a list of command names");
             for (const auto &s : sd) {

@@ -82,6 +82,7 @@ nutpp_status ModbusDriver::open() {
     link_->open();
     static_ = Reading{};
     if (!read_blocks(once_blocks_, static_)) return failed("reading the identity at open");
+    for (const auto &[k, v] : map_.constants) static_.vars[k] = v;
     if (!mfr_.empty()) static_.vars["ups.mfr"] = mfr_;
     if (!model_.empty() && !static_.vars.count("ups.model")) static_.vars["ups.model"] = model_;
     const Host &h = host();

@@ -56,6 +56,7 @@ struct Point {
     std::vector<BitRule> bits;
     std::vector<EnumRule> enums;
     bool enum_only = false;   // a value missing from `enum` publishes nothing (else the number)
+    std::vector<int64_t> invalid; // raw values meaning "not available": nothing is published
     std::optional<Derived> derived;
     // Writable through SET VAR: a numeric range, the enum texts, or a string of count*2 bytes.
     bool writable = false;
@@ -84,6 +85,7 @@ struct RegisterMap {
     std::vector<Point> points;
     std::vector<Command> commands;
     std::vector<std::string> shutdown;   // commands shutdown.default runs, in order
+    std::vector<std::pair<std::string, std::string>> constants; // fixed variables (ups.type: online)
     unsigned max_block = 120;            // registers per merged read (Modbus allows 125)
     unsigned max_gap = 8;                // unused registers a merged read may span
 };

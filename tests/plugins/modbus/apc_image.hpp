@@ -42,3 +42,20 @@ inline Image smt750i_image() {
 }
 
 } // namespace nutpp::modbus::testing
+
+namespace nutpp::modbus::testing {
+
+// Raw registers giving the values of NUT's UPS2000-G dump
+// (tests/testdata/ddl/Huawei__UPS2000-G-3KRTS__huawei-ups2000__2.7.4.1__01.dev), by reversing the
+// scaling of ../shared/testdata/modbus/huawei_ups2000_registers.csv.
+inline Image ups2000_image() {
+    return {
+        {11000, {2254, 0, 0, 500, 2254, 0, 0, 500, 2201, 0, 0, 12, 0, 0, 500, 2, 0, 0, 3, 0, 0, 100, 0, 0, 2, 0, 0, 223}},
+        {11043, {0, 0, 0, 0}},
+        {12000, {821, 0, 3, 100, 0, 5502, 0, 6}},
+        {12033, {9}},
+        {19009, {30}},
+    };
+}
+
+} // namespace nutpp::modbus::testing

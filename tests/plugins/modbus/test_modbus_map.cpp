@@ -104,6 +104,36 @@ TEST(ModbusMap, Smt750iExampleMatchesNutDump) {
     EXPECT_EQ(r.status.alarm(), "");
 }
 
+// The Huawei UPS2000-G values give NUT's dump strings (the registers are a 20000-word image here).
+TEST(ModbusMap, Ups2000MatchesNutDump) {
+    const RegisterMap m = resolve_map("huawei_ups2000");
+    std::vector<uint16_t> regs(20000, 0);
+    for (const auto &[addr, words] : ups2000_image())
+        for (size_t i = 0; i < words.size(); ++i) regs.at(addr + i) = words[i];
+    Reading r;
+    for (bool once : {true, false})
+        for (const auto &b : plan_blocks(m, once))
+            decode_block(m, b, std::span<const uint16_t>(regs).subspan(b.start, b.count), r);
+    for (const auto &[k, v] : m.constants) r.vars[k] = v;
+    const auto nut = ddl_vars("Huawei__UPS2000-G-3KRTS__huawei-ups2000__2.7.4.1__01.dev");
+    int equal = 0;
+    std::string missing;
+    for (const auto &[k, v] : nut) {
+        if (k.rfind("driver.", 0) == 0 || k.rfind("device.", 0) == 0 || k == "ups.status" || k == "ups.mfr") continue;
+        const auto it = r.vars.find(k);
+        if (it == r.vars.end()) {
+            missing += " " + k;
+            continue;
+        }
+        EXPECT_EQ(it->second, v) << k;
+        if (it->second == v) ++equal;
+    }
+    std::printf("UPS2000-G: %d variables equal to NUT's dump; not produced:%s\n", equal, missing.c_str());
+    EXPECT_GE(equal, 20);
+    EXPECT_EQ(r.status.tokens(), (std::vector<std::string>{"OL", "CHRG"}));
+    EXPECT_EQ(plan_blocks(m, false).size(), 2u); // 11000..11046 and 12000..12033; 19009 once
+}
+
 TEST(ModbusMap, ApcStatusBitsOnBatteryLowBattery) {
     const RegisterMap m = resolve_map("apc_modbus");
     Image img = smt750i_image();
