@@ -103,7 +103,7 @@ void decode_point(const Point &p, std::span<const uint16_t> regs, Reading &out) 
             if (!e->text.empty() && !p.variable.empty()) out.vars[p.variable] = e->text;
         } else if (!p.variable.empty()) {
             const bool has_text = std::any_of(p.bits.begin(), p.bits.end(), [](const BitRule &b) { return !b.text.empty(); });
-            if (has_text) out.vars[p.variable] = text;
+            if (has_text && !text.empty()) out.vars[p.variable] = text;
             else if (p.bits.empty()) out.vars[p.variable] = std::to_string(v);
         }
         return;

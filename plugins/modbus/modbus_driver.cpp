@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <thread>
 
 namespace nutpp::modbus {
 
@@ -38,12 +39,18 @@ ModbusDriver::ModbusDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Dri
         }
     }
     try {
-        map_ = resolve_map(h.config_or("map", ""));
+        const std::string map = h.config_or("map", "");
+        if (map == "generic") {
+            generic_ = std::make_unique<GenericContacts>();
+            map_ = generic_map([&](const std::string &k) { return h.config(k.c_str()); }, *generic_);
+        } else {
+            map_ = resolve_map(map);
+        }
     } catch (const MapError &e) {
         throw Error(NUTPP_E_CONFIG, e.what());
     }
     // NUT's generic_modbus calls the slave id rio_slave_id; slaveid wins when both are set.
-    link_cfg_.slave = integer_key(h, "rio_slave_id", 1);
+    link_cfg_.slave = integer_key(h, "rio_slave_id", generic_ ? 5 : 1); // NUT 2.8.0 generic_modbus: 5
     link_cfg_.slave = integer_key(h, "slaveid", link_cfg_.slave);
     link_cfg_.baud = integer_key(h, "ser_baud_rate", 9600);
     link_cfg_.parity = h.config_or("ser_parity", "N")[0];
@@ -126,6 +133,7 @@ nutpp_status ModbusDriver::poll(uint32_t) {
     r.numbers = static_.numbers; // ratings read at open feed `derived` values
     if (!read_blocks(poll_blocks_, r)) return failed("poll");
     finish(map_, r);
+    if (generic_) apply_contacts(*generic_, r);
     if (failing_) host().info("modbus " + link_cfg_.port + " slave " + std::to_string(link_cfg_.slave) + " answers again");
     failing_ = false;
     publish(r);
@@ -134,6 +142,7 @@ nutpp_status ModbusDriver::poll(uint32_t) {
 
 nutpp_status ModbusDriver::run_command(const Command &c) {
     for (const auto &w : c.writes) {
+        if (w.pause_ms) std::this_thread::sleep_for(std::chrono::milliseconds(w.pause_ms));
         const bool ok = w.table == Table::Coil ? link_->write_coil(w.address, w.value != 0)
                                                : link_->write_registers(w.address, encode_integer(w.type, w.word_order, w.value));
         if (!ok) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "decoder.hpp"
+#include "generic_map.hpp"
 #include "modbus_link.hpp"
 #include "register_map.hpp"
 
@@ -37,6 +38,7 @@ private:
     Reading static_;          // what the once-blocks gave at open()
     bool failing_ = false;    // a failure was logged; the next success logs the recovery
     std::string mfr_, model_; // device_mfr / device_model keys
+    std::unique_ptr<GenericContacts> generic_; // map: generic
 };
 
 } // namespace nutpp::modbus

@@ -71,6 +71,7 @@ struct Write {
     DataType type = DataType::U16; // U16/S16: one register; U32/S32: two (fn 0x10)
     Order word_order = Order::Big;
     int64_t value = 0;
+    unsigned pause_ms = 0;         // wait this long before the write (a pulse's release)
 };
 
 struct Command {

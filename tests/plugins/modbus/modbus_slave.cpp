@@ -98,11 +98,17 @@ void ModbusTcpSlave::run() {
             }
             // Holding and input registers are both served from the slave's one image.
             const int n_regs = static_cast<int>(it->second.size());
-            modbus_mapping_t *map = modbus_mapping_new(0, 0, n_regs, n_regs);
+            // Coils and discrete inputs too: a non-zero word is a set bit.
+            modbus_mapping_t *map = modbus_mapping_new(n_regs, n_regs, n_regs, n_regs);
             std::memcpy(map->tab_registers, it->second.data(), it->second.size() * 2);
             std::memcpy(map->tab_input_registers, it->second.data(), it->second.size() * 2);
+            for (int k = 0; k < n_regs; ++k) map->tab_bits[k] = map->tab_input_bits[k] = it->second[k] ? 1 : 0;
             modbus_reply(ctx, query, n, map);
-            std::memcpy(it->second.data(), map->tab_registers, it->second.size() * 2);
+            const uint8_t fn = query[7];
+            if (fn == 0x05 || fn == 0x0F) // coil writes land in the image as 0/1
+                for (int k = 0; k < n_regs; ++k) it->second[k] = map->tab_bits[k];
+            else
+                std::memcpy(it->second.data(), map->tab_registers, it->second.size() * 2);
             modbus_mapping_free(map);
             ++i;
         }
