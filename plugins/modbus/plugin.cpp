@@ -1,6 +1,6 @@
 // The exported descriptor of the modbus plugin (nutpp-modbus.so): Modbus RTU and TCP UPSes read
 // through register maps (NUT apc_modbus, huawei-ups2000 and generic_modbus as built-in maps,
-// generic_modbus, and user maps in YAML).
+// and user maps in YAML).
 #include <nutpp/driver.hpp>
 
 #include "modbus_driver.hpp"
