@@ -6,10 +6,12 @@
 find_program(NUTPP_CLANGXX NAMES clang++ clang++-16 clang++-15 clang++-14)
 
 # nutpp_add_fuzzer(<name> TEST <ctest name> SOURCES <files...> [DEPENDS <files...>]
-#                  [INCLUDES <dirs...>] [DEFINES <macros...>] [SEEDS <dirs...>] [SEED_COMMAND <cmd...>])
+#                  [INCLUDES <dirs...>] [DEFINES <macros...>] [LIBS <libs...>] [SEEDS <dirs...>]
+#                  [SEED_COMMAND <cmd...>])
+# LIBS are system libraries linked as -l<lib> (e.g. yaml-cpp for a loader that parses YAML).
 # SEED_COMMAND runs before each ctest run (e.g. to turn test data into seed files).
 function(nutpp_add_fuzzer name)
-  cmake_parse_arguments(F "" "TEST" "SOURCES;DEPENDS;INCLUDES;DEFINES;SEEDS;SEED_COMMAND" ${ARGN})
+  cmake_parse_arguments(F "" "TEST" "SOURCES;DEPENDS;INCLUDES;DEFINES;LIBS;SEEDS;SEED_COMMAND" ${ARGN})
   if(NOT NUTPP_CLANGXX)
     message(STATUS "${name}: clang++ not found, fuzz target not built")
     return()
@@ -23,8 +25,12 @@ function(nutpp_add_fuzzer name)
   foreach(_def IN LISTS F_DEFINES)
     list(APPEND _flags -D${_def})
   endforeach()
+  set(_libs "")
+  foreach(_lib IN LISTS F_LIBS)
+    list(APPEND _libs -l${_lib})
+  endforeach()
   add_custom_command(OUTPUT ${_out}
-    COMMAND ${NUTPP_CLANGXX} ${_flags} -o ${_out} ${F_SOURCES}
+    COMMAND ${NUTPP_CLANGXX} ${_flags} -o ${_out} ${F_SOURCES} ${_libs}
     DEPENDS ${F_SOURCES} ${F_DEPENDS}
     COMMENT "clang++ libFuzzer: ${name}"
     VERBATIM)

@@ -49,6 +49,10 @@ struct NutDevice {
     std::string dev_file = default_dev_file(); // copied to dir()/<name>.dev (.seq files work too)
     std::string desc = "nutpp test sandbox";
     std::string extra_conf;                    // more "key = value" lines for this ups.conf section
+    // Another NUT driver instead of dummy-ups (e.g. "generic_modbus", run from /lib/nut) on `port`;
+    // dev_file is then unused. Its socket is dir()/<driver>-<name>.
+    std::string driver = "dummy-ups";
+    std::string port;
 };
 
 struct NutSandboxOptions {

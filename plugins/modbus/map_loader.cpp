@@ -1,0 +1,335 @@
+// YAML -> RegisterMap, with every mistake reported as "source:line:column: entry 'x': what" before
+// anything talks to a device. Keys are checked against the known ones so a typo is an error, not
+// a silently ignored line.
+#include "register_map.hpp"
+
+#include <nutpp/support/text.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace nutpp::modbus {
+
+namespace {
+
+struct Named {
+    const char *name;
+    int value;
+};
+constexpr Named kTables[] = {{"coil", int(Table::Coil)},
+                             {"discrete", int(Table::Discrete)},
+                             {"holding", int(Table::Holding)},
+                             {"input", int(Table::Input)}};
+constexpr Named kTypes[] = {{"u16", int(DataType::U16)},       {"s16", int(DataType::S16)},
+                            {"u32", int(DataType::U32)},       {"s32", int(DataType::S32)},
+                            {"float32", int(DataType::Float32)}, {"string", int(DataType::String)},
+                            {"bitfield", int(DataType::Bitfield)}, {"date", int(DataType::Date)}};
+constexpr Named kOrders[] = {{"big", int(Order::Big)}, {"little", int(Order::Little)}};
+
+const std::set<std::string> kMapKeys = {"name", "description", "mfr", "model", "points",
+                                        "commands", "shutdown", "max_block", "max_gap", "constants"};
+const std::set<std::string> kPointKeys = {"variable", "function", "address", "count", "type",
+                                          "word_order", "byte_order", "scale", "divide", "offset",
+                                          "decimals", "once", "bits", "enum", "enum_only", "invalid", "derived",
+                                          "writable", "min", "max"};
+const std::set<std::string> kBitKeys = {"bit", "clear", "status", "alarm", "text"};
+const std::set<std::string> kEnumKeys = {"value", "text", "status"};
+const std::set<std::string> kDerivedKeys = {"variable", "times", "scale", "decimals"};
+const std::set<std::string> kCommandKeys = {"name", "writes"};
+const std::set<std::string> kWriteKeys = {"function", "address", "type", "word_order", "value"};
+
+class Loader {
+public:
+    explicit Loader(std::string source) : source_(std::move(source)) {}
+
+    [[noreturn]] void fail(const YAML::Node &n, const std::string &what) const {
+        std::ostringstream o;
+        o << source_;
+        if (n.IsDefined() && n.Mark().line >= 0) o << ':' << n.Mark().line + 1 << ':' << n.Mark().column + 1;
+        o << ": ";
+        if (!entry_.empty()) o << "entry '" << entry_ << "': ";
+        o << what;
+        throw MapError(o.str());
+    }
+
+    void check_keys(const YAML::Node &n, const std::set<std::string> &known, const char *what) const {
+        if (!n.IsMap()) fail(n, std::string(what) + " must be a mapping");
+        for (const auto &kv : n) {
+            const auto key = kv.first.as<std::string>();
+            if (!known.count(key)) fail(kv.first, "unknown key '" + key + "' in " + what);
+        }
+    }
+
+    std::string str(const YAML::Node &n, const char *key) const {
+        if (!n.IsScalar()) fail(n, std::string(key) + " must be a scalar");
+        return n.Scalar();
+    }
+
+    int64_t integer(const YAML::Node &n, const char *key, int64_t lo, int64_t hi) const {
+        if (!n.IsScalar()) fail(n, std::string(key) + " must be an integer");
+        const std::string s = n.Scalar();
+        try {
+            size_t used = 0;
+            const long long v = std::stoll(s, &used, 0); // 0x.. accepted for register values
+            if (used != s.size()) throw std::invalid_argument(s);
+            if (v < lo || v > hi)
+                fail(n, std::string(key) + " " + s + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+            return v;
+        } catch (const std::logic_error &) {
+            fail(n, std::string(key) + " must be an integer, not '" + s + "'");
+        }
+    }
+
+    double number(const YAML::Node &n, const char *key) const {
+        if (!n.IsScalar()) fail(n, std::string(key) + " must be a number");
+        try {
+            size_t used = 0;
+            const double v = std::stod(n.Scalar(), &used);
+            if (used != n.Scalar().size() || !std::isfinite(v)) throw std::invalid_argument("");
+            return v;
+        } catch (const std::logic_error &) {
+            fail(n, std::string(key) + " must be a number, not '" + n.Scalar() + "'");
+        }
+    }
+
+    bool boolean(const YAML::Node &n, const char *key) const {
+        bool b = false;
+        if (!n.IsScalar() || !YAML::convert<bool>::decode(n, b)) fail(n, std::string(key) + " must be true or false");
+        return b;
+    }
+
+    template <class E, size_t N> E pick(const YAML::Node &n, const char *key, const Named (&table)[N]) const {
+        const std::string s = str(n, key);
+        std::string choices;
+        for (const auto &t : table) {
+            if (s == t.name) return static_cast<E>(t.value);
+            choices += (choices.empty() ? "" : ", ") + std::string(t.name);
+        }
+        fail(n, std::string(key) + " '" + s + "' is not one of " + choices);
+    }
+
+    Point point(const YAML::Node &n, size_t index) {
+        Point p;
+        entry_ = "points[" + std::to_string(index) + "]";
+        if (n.IsMap() && n["variable"] && n["variable"].IsScalar()) entry_ = n["variable"].Scalar();
+        else if (n.IsMap() && n["address"] && n["address"].IsScalar()) entry_ += " @" + n["address"].Scalar();
+        check_keys(n, kPointKeys, "a point");
+        p.where = source_ + ":" + std::to_string(n.Mark().line + 1) + ":" + std::to_string(n.Mark().column + 1) +
+                  " (" + entry_ + ")";
+        if (n["variable"]) p.variable = str(n["variable"], "variable");
+        if (!n["address"]) fail(n, "address is required");
+        p.address = static_cast<uint16_t>(integer(n["address"], "address", 0, 65535));
+        if (n["function"]) p.table = pick<Table>(n["function"], "function", kTables);
+        if (n["type"]) p.type = pick<DataType>(n["type"], "type", kTypes);
+        else if (is_bit_table(p.table)) p.type = DataType::Bitfield;
+        if (is_bit_table(p.table) && p.type != DataType::Bitfield)
+            fail(n["type"], "coils and discrete inputs are single bits: type must be bitfield");
+        if (n["count"]) {
+            if (p.type != DataType::String && p.type != DataType::Bitfield)
+                fail(n["count"], "count applies to string and bitfield points only");
+            p.count = static_cast<uint16_t>(integer(n["count"], "count", 1, p.type == DataType::String ? 60 : 2));
+        }
+        if (is_bit_table(p.table)) p.count = 1;
+        if (n["word_order"]) p.word_order = pick<Order>(n["word_order"], "word_order", kOrders);
+        if (n["byte_order"]) p.byte_order = pick<Order>(n["byte_order"], "byte_order", kOrders);
+        if (n["scale"] && n["divide"]) fail(n["divide"], "give scale or divide, not both");
+        if (n["scale"]) p.scale = number(n["scale"], "scale");
+        if (n["divide"]) {
+            const double d = number(n["divide"], "divide");
+            if (d == 0) fail(n["divide"], "divide must not be 0");
+            p.scale = 1.0 / d;
+        }
+        if (n["offset"]) p.offset = number(n["offset"], "offset");
+        if (n["decimals"]) p.decimals = static_cast<int>(integer(n["decimals"], "decimals", 0, 6));
+        if (n["once"]) p.once = boolean(n["once"], "once");
+        if (const auto bits = n["bits"]) {
+            if (p.type != DataType::Bitfield) fail(bits, "bits apply to bitfield points only");
+            if (!bits.IsSequence()) fail(bits, "bits must be a list");
+            const unsigned width = is_bit_table(p.table) ? 1 : 16u * p.count;
+            for (const auto &b : bits) {
+                check_keys(b, kBitKeys, "a bit rule");
+                BitRule r;
+                if (!b["bit"]) fail(b, "bit is required");
+                r.bit = static_cast<unsigned>(integer(b["bit"], "bit", 0, width - 1));
+                if (b["clear"]) r.when_set = !boolean(b["clear"], "clear");
+                if (b["status"]) r.status = str(b["status"], "status");
+                if (b["alarm"]) r.alarm = str(b["alarm"], "alarm");
+                if (b["text"]) r.text = str(b["text"], "text");
+                if (r.status.empty() && r.alarm.empty() && r.text.empty())
+                    fail(b, "a bit rule needs status, alarm or text");
+                if (!r.text.empty() && p.variable.empty()) fail(b["text"], "text needs the point's variable");
+                p.bits.push_back(std::move(r));
+            }
+        }
+        if (const auto en = n["enum"]) {
+            if (!en.IsSequence()) fail(en, "enum must be a list of {value, text} / {value, status}");
+            for (const auto &e : en) {
+                check_keys(e, kEnumKeys, "an enum entry");
+                EnumRule r;
+                if (!e["value"]) fail(e, "value is required");
+                r.value = integer(e["value"], "value", INT32_MIN, UINT32_MAX);
+                if (e["text"]) r.text = str(e["text"], "text");
+                if (e["status"]) r.status = str(e["status"], "status");
+                if (r.text.empty() && r.status.empty()) fail(e, "an enum entry needs text or status");
+                p.enums.push_back(std::move(r));
+            }
+        }
+        if (n["enum_only"]) p.enum_only = boolean(n["enum_only"], "enum_only");
+        if (const auto inv = n["invalid"]) {
+            if (!inv.IsSequence()) fail(inv, "invalid must be a list of raw values");
+            for (const auto &v : inv) p.invalid.push_back(integer(v, "invalid", INT32_MIN, UINT32_MAX));
+        }
+        if (const auto d = n["derived"]) {
+            check_keys(d, kDerivedKeys, "derived");
+            Derived v;
+            if (!d["variable"] || !d["times"]) fail(d, "derived needs variable and times");
+            v.variable = str(d["variable"], "variable");
+            v.times = str(d["times"], "times");
+            if (d["scale"]) v.scale = number(d["scale"], "scale");
+            if (d["decimals"]) v.decimals = static_cast<int>(integer(d["decimals"], "decimals", 0, 6));
+            p.derived = v;
+        }
+        if (n["writable"]) p.writable = boolean(n["writable"], "writable");
+        if (n["min"]) p.min = integer(n["min"], "min", INT32_MIN, UINT32_MAX);
+        if (n["max"]) p.max = integer(n["max"], "max", INT32_MIN, UINT32_MAX);
+        if (p.writable) {
+            if (p.variable.empty()) fail(n, "a writable point needs a variable");
+            if (p.table != Table::Holding && p.table != Table::Coil) fail(n, "only holding registers and coils are writable");
+            if (p.type == DataType::Bitfield || p.type == DataType::Float32 || p.type == DataType::Date)
+                fail(n["type"] ? n["type"] : n, "writable points are integers, enums or strings");
+        }
+        if (p.variable.empty() && p.bits.empty() && std::none_of(p.enums.begin(), p.enums.end(),
+                                                                 [](const EnumRule &e) { return !e.status.empty(); }))
+            fail(n, "a point needs a variable, or bits / enum entries that set ups.status or ups.alarm");
+        if (point_width(p) + p.address > 65536u) fail(n, "the point runs past register 65535");
+        return p;
+    }
+
+    Command command(const YAML::Node &n, size_t index) {
+        entry_ = "commands[" + std::to_string(index) + "]";
+        if (n.IsMap() && n["name"] && n["name"].IsScalar()) entry_ = n["name"].Scalar();
+        check_keys(n, kCommandKeys, "a command");
+        Command c;
+        if (!n["name"]) fail(n, "name is required");
+        c.name = str(n["name"], "name");
+        const auto ws = n["writes"];
+        if (!ws || !ws.IsSequence() || ws.size() == 0) fail(ws ? ws : n, "writes must be a non-empty list");
+        for (const auto &w : ws) {
+            check_keys(w, kWriteKeys, "a write");
+            Write x;
+            if (!w["address"] || !w["value"]) fail(w, "a write needs address and value");
+            x.address = static_cast<uint16_t>(integer(w["address"], "address", 0, 65535));
+            if (w["function"]) x.table = pick<Table>(w["function"], "function", kTables);
+            if (x.table != Table::Holding && x.table != Table::Coil) fail(w["function"], "writes go to holding registers or coils");
+            if (w["type"]) x.type = pick<DataType>(w["type"], "type", kTypes);
+            if (x.type != DataType::U16 && x.type != DataType::S16 && x.type != DataType::U32 && x.type != DataType::S32)
+                fail(w["type"], "a write's type is u16, s16, u32 or s32");
+            if (w["word_order"]) x.word_order = pick<Order>(w["word_order"], "word_order", kOrders);
+            x.value = integer(w["value"], "value", INT32_MIN, UINT32_MAX);
+            c.writes.push_back(x);
+        }
+        return c;
+    }
+
+    RegisterMap load(const YAML::Node &root) {
+        if (!root.IsMap()) fail(root, "a map file is a YAML mapping (name, points, commands...)");
+        check_keys(root, kMapKeys, "the map");
+        RegisterMap m;
+        if (!root["name"]) fail(root, "name is required");
+        m.name = str(root["name"], "name");
+        if (root["description"]) m.description = str(root["description"], "description");
+        if (root["mfr"]) m.mfr = str(root["mfr"], "mfr");
+        if (root["model"]) m.model = str(root["model"], "model");
+        if (root["max_block"]) m.max_block = static_cast<unsigned>(integer(root["max_block"], "max_block", 1, 125));
+        if (root["max_gap"]) m.max_gap = static_cast<unsigned>(integer(root["max_gap"], "max_gap", 0, 125));
+        const auto points = root["points"];
+        if (!points || !points.IsSequence() || points.size() == 0) fail(points ? points : root, "points must be a non-empty list");
+        for (size_t i = 0; i < points.size(); ++i) m.points.push_back(point(points[i], i));
+        if (const auto cmds = root["commands"]) {
+            if (!cmds.IsSequence()) fail(cmds, "commands must be a list");
+            for (size_t i = 0; i < cmds.size(); ++i) {
+                auto c = command(cmds[i], i);
+                for (const auto &o : m.commands)
+                    if (o.name == c.name) fail(cmds[i], "command defined twice");
+                m.commands.push_back(std::move(c));
+            }
+        }
+        entry_.clear();
+        if (const auto c = root["constants"]) {
+            if (!c.IsMap()) fail(c, "constants must map variable names to values");
+            for (const auto &kv : c) m.constants.emplace_back(kv.first.as<std::string>(), str(kv.second, "constant"));
+        }
+        if (const auto sd = root["shutdown"]) {
+            if (!sd.IsSequence()) fail(sd, "shutdown must be a list of command names");
+            for (const auto &s : sd) {
+                const auto name = str(s, "shutdown");
+                if (std::none_of(m.commands.begin(), m.commands.end(), [&](const Command &c) { return c.name == name; }))
+                    fail(s, "shutdown names '" + name + "', which is not one of the map's commands");
+                m.shutdown.push_back(name);
+            }
+        }
+        return m;
+    }
+
+private:
+    std::string source_;
+    std::string entry_;
+};
+
+} // namespace
+
+bool is_bit_table(Table t) { return t == Table::Coil || t == Table::Discrete; }
+
+unsigned point_width(const Point &p) {
+    if (is_bit_table(p.table)) return 1;
+    switch (p.type) {
+    case DataType::U32:
+    case DataType::S32:
+    case DataType::Float32: return 2;
+    case DataType::String:
+    case DataType::Bitfield: return p.count;
+    default: return 1;
+    }
+}
+
+RegisterMap load_map_text(const std::string &text, const std::string &source) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception &e) {
+        throw MapError(source + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                       ": " + e.msg);
+    }
+    try {
+        return Loader(source).load(root);
+    } catch (const YAML::Exception &e) { // e.g. a key that is not a scalar
+        throw MapError(source + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                       ": " + e.msg);
+    }
+}
+
+RegisterMap load_map_file(const std::string &path) {
+    std::ifstream in(path);
+    if (!in) throw MapError(path + ": cannot read the map file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return load_map_text(text.str(), path);
+}
+
+RegisterMap resolve_map(const std::string &name_or_path) {
+    for (const auto &b : builtin_maps())
+        if (name_or_path == b.name) return load_map_text(b.yaml, std::string("builtin:") + b.name);
+    const bool path_like = name_or_path.find('/') != std::string::npos ||
+                           name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml");
+    if (path_like) return load_map_file(name_or_path);
+    std::string names;
+    for (const auto &b : builtin_maps()) names += (names.empty() ? "" : ", ") + std::string(b.name);
+    throw MapError("map '" + name_or_path + "' is neither a built-in map (" + names + ") nor a file path");
+}
+
+} // namespace nutpp::modbus

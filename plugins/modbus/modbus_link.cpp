@@ -1,0 +1,202 @@
+#include "modbus_link.hpp"
+
+#include <nutpp/driver.hpp>
+
+#include <modbus/modbus.h>
+
+#include <cerrno>
+#include <stdexcept>
+
+namespace nutpp::modbus {
+
+namespace {
+PortLocks *g_locks = nullptr; // set by library_init (plugin.cpp), process-wide by design
+
+const char *table_name(Table t) {
+    switch (t) {
+    case Table::Coil: return "coils";
+    case Table::Discrete: return "discrete inputs";
+    case Table::Input: return "input registers";
+    default: return "holding registers";
+    }
+}
+} // namespace
+
+void set_port_locks(PortLocks *locks) { g_locks = locks; }
+PortLocks *port_locks() { return g_locks; }
+
+std::shared_ptr<SharedPort> PortLocks::get(const std::string &port) {
+    std::lock_guard<std::mutex> g(mu_);
+    auto &w = ports_[port];
+    auto s = w.lock();
+    if (!s) {
+        s = std::make_shared<SharedPort>();
+        w = s;
+    }
+    return s;
+}
+
+bool is_serial_port(const std::string &port) { return !port.empty() && port[0] == '/'; }
+
+std::pair<std::string, std::string> split_tcp(const std::string &port) {
+    if (port.empty()) throw std::invalid_argument("empty port");
+    if (port[0] == '[') {
+        const auto close = port.find(']');
+        if (close == std::string::npos) throw std::invalid_argument("'" + port + "': missing ']'");
+        const std::string host = port.substr(1, close - 1);
+        if (close + 1 == port.size()) return {host, "502"};
+        if (port[close + 1] != ':' || close + 2 == port.size())
+            throw std::invalid_argument("'" + port + "': expected [address]:port");
+        return {host, port.substr(close + 2)};
+    }
+    const auto colon = port.find(':');
+    if (colon == std::string::npos) return {port, "502"};
+    if (port.find(':', colon + 1) != std::string::npos) return {port, "502"}; // bare IPv6 address
+    if (colon == 0 || colon + 1 == port.size()) throw std::invalid_argument("'" + port + "': expected host[:port]");
+    return {port.substr(0, colon), port.substr(colon + 1)};
+}
+
+Link::Link(LinkConfig cfg) : cfg_(std::move(cfg)) {}
+Link::~Link() { close(); }
+
+// Slave id and timeout belong to this instance; on a shared serial context they are set again
+// before each request (under the port lock).
+void Link::apply_settings() {
+    modbus_set_slave(ctx_, cfg_.slave);
+    const auto ms = cfg_.response_timeout.count();
+    modbus_set_response_timeout(ctx_, static_cast<uint32_t>(ms / 1000), static_cast<uint32_t>((ms % 1000) * 1000));
+}
+
+void Link::open() {
+    close();
+    if (!g_locks) throw Error(NUTPP_E_STATE, "modbus plugin used without library_init");
+    if (is_serial_port(cfg_.port)) {
+        port_ = g_locks->get(cfg_.port);
+        std::lock_guard<std::mutex> g(port_->mu);
+        if (!port_->serial_ctx) {
+            modbus_t *c = modbus_new_rtu(cfg_.port.c_str(), cfg_.baud, cfg_.parity, cfg_.data_bits, cfg_.stop_bits);
+            if (!c) throw Error(NUTPP_E_CONFIG, "cannot use port " + cfg_.port + ": " + modbus_strerror(errno));
+            if (modbus_connect(c) != 0) {
+                const int e = errno;
+                modbus_free(c);
+                throw Error(e == EACCES ? NUTPP_E_PERMISSION : NUTPP_E_NO_DEVICE,
+                            "cannot open " + cfg_.port + ": " + modbus_strerror(e));
+            }
+            if (cfg_.rs485) modbus_rtu_set_serial_mode(c, MODBUS_RTU_RS485);
+            port_->serial_ctx = c;
+        }
+        // The line settings of the first device on a bus are the bus's (they must agree anyway).
+        ++port_->serial_users;
+        ctx_ = port_->serial_ctx;
+        shared_ctx_ = true;
+        return;
+    }
+    const auto [host, service] = split_tcp(cfg_.port);
+    port_ = g_locks->get(host + "|" + service);
+    ctx_ = modbus_new_tcp_pi(host.c_str(), service.c_str());
+    if (!ctx_) throw Error(NUTPP_E_CONFIG, "cannot use port " + cfg_.port + ": " + modbus_strerror(errno));
+    apply_settings();
+    if (modbus_connect(ctx_) != 0) {
+        const int e = errno;
+        modbus_free(ctx_);
+        ctx_ = nullptr;
+        throw Error(NUTPP_E_NO_DEVICE, "cannot connect to " + cfg_.port + ": " + modbus_strerror(e));
+    }
+}
+
+void Link::close() {
+    if (!ctx_) return;
+    if (shared_ctx_) {
+        std::lock_guard<std::mutex> g(port_->mu);
+        if (--port_->serial_users == 0) {
+            modbus_close(port_->serial_ctx);
+            modbus_free(port_->serial_ctx);
+            port_->serial_ctx = nullptr;
+        }
+    } else {
+        modbus_close(ctx_);
+        modbus_free(ctx_);
+    }
+    ctx_ = nullptr;
+    shared_ctx_ = false;
+}
+
+void Link::reconnect_tcp() {
+    // A late answer to a timed-out TCP request would be taken for the next one: start a fresh
+    // connection instead (RTU flushes the line).
+    if (is_serial_port(cfg_.port)) {
+        modbus_flush(ctx_);
+        return;
+    }
+    modbus_close(ctx_);
+    modbus_connect(ctx_);
+}
+
+template <class F> bool Link::attempt(const std::string &what, F &&f) {
+    if (!ctx_) {
+        kind_ = LinkError::Io;
+        error_ = "not connected";
+        return false;
+    }
+    for (int i = 0; i <= cfg_.retries; ++i) {
+        int rc;
+        int e;
+        {
+            std::lock_guard<std::mutex> g(port_->mu);
+            if (shared_ctx_) apply_settings();
+            ++requests_;
+            rc = f();
+            e = errno;
+            if (rc < 0 && (e == ETIMEDOUT || e == EMBBADCRC || e == EMBBADDATA || e == EMBBADSLAVE || e == EMBBADEXC ||
+                           e == ECONNRESET || e == EPIPE))
+                reconnect_tcp();
+        }
+        if (rc >= 0) {
+            kind_ = LinkError::None;
+            error_.clear();
+            return true;
+        }
+        kind_ = e == ETIMEDOUT ? LinkError::Timeout : (e > MODBUS_ENOBASE && e < EMBXGTAR + 1 ? LinkError::Exception : LinkError::Io);
+        error_ = "slave " + std::to_string(cfg_.slave) + ", " + what + ": " + modbus_strerror(e);
+        if (kind_ == LinkError::Exception) break; // the device answered: asking again gives the same answer
+    }
+    return false;
+}
+
+bool Link::read(Table table, uint16_t start, uint16_t count, std::vector<uint16_t> &out) {
+    out.assign(count, 0);
+    const std::string what = std::string(table_name(table)) + " " + std::to_string(start) + ".." +
+                             std::to_string(start + count - 1);
+    if (is_bit_table(table)) {
+        std::vector<uint8_t> bits(count);
+        const bool ok = attempt(what, [&] {
+            const int n = table == Table::Coil ? modbus_read_bits(ctx_, start, count, bits.data())
+                                               : modbus_read_input_bits(ctx_, start, count, bits.data());
+            return n;
+        });
+        if (ok)
+            for (size_t i = 0; i < count; ++i) out[i] = bits[i] ? 1 : 0;
+        return ok;
+    }
+    return attempt(what, [&] {
+        return table == Table::Holding ? modbus_read_registers(ctx_, start, count, out.data())
+                                       : modbus_read_input_registers(ctx_, start, count, out.data());
+    });
+}
+
+bool Link::write_registers(uint16_t start, const std::vector<uint16_t> &words) {
+    const std::string what = "write holding registers " + std::to_string(start) + ".." +
+                             std::to_string(start + words.size() - 1);
+    return attempt(what, [&] {
+        // Function 0x10 even for one register: APC's units accept only that (NUT's apc_modbus does
+        // the same), and every device that takes 0x06 takes 0x10.
+        return modbus_write_registers(ctx_, start, static_cast<int>(words.size()), words.data());
+    });
+}
+
+bool Link::write_coil(uint16_t address, bool on) {
+    return attempt("write coil " + std::to_string(address),
+                   [&] { return modbus_write_bit(ctx_, address, on ? 1 : 0); });
+}
+
+} // namespace nutpp::modbus

@@ -1,0 +1,116 @@
+// A Modbus register map as data: which registers to read, how to decode them and which NUT variable,
+// ups.status token or ups.alarm text each one feeds; which registers a command or a writable
+// variable writes. Built-in maps and user maps share this one format (README "Modbus register
+// maps"), loaded from YAML by load_map() with file:line:column errors that name the entry.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nutpp::modbus {
+
+// Modbus object tables, by the read function that reaches them.
+enum class Table { Coil, Discrete, Holding, Input };
+enum class DataType { U16, S16, U32, S32, Float32, String, Bitfield, Date };
+enum class Order { Big, Little };
+
+// One bit of a bitfield (or of a coil / discrete input: bit 0).
+struct BitRule {
+    unsigned bit = 0;
+    bool when_set = true;    // `clear: true` in the map: the rule fires when the bit is 0
+    std::string status;      // ups.status token
+    std::string alarm;       // ups.alarm text
+    std::string text;        // text joined (", ") into the point's variable
+};
+
+struct EnumRule {
+    int64_t value = 0;
+    std::string text;
+    std::string status; // a ups.status token (space-separated list allowed: "OL ECO")
+};
+
+// A second variable computed from this one: value * scale * <times variable> (e.g. ups.realpower =
+// ups.load % / 100 * ups.realpower.nominal).
+struct Derived {
+    std::string variable;
+    std::string times;
+    double scale = 1.0;
+    int decimals = 0;
+};
+
+struct Point {
+    std::string variable;     // NUT variable fed (may be empty for a status-only point)
+    Table table = Table::Holding;
+    uint16_t address = 0;
+    uint16_t count = 1;       // registers (bits for coils / discrete inputs)
+    DataType type = DataType::U16;
+    Order word_order = Order::Big;
+    Order byte_order = Order::Big;
+    double scale = 1.0;
+    double offset = 0.0;
+    int decimals = 0;
+    bool once = false;        // static data: read at open() only
+    std::vector<BitRule> bits;
+    std::vector<EnumRule> enums;
+    bool enum_only = false;   // a value missing from `enum` publishes nothing (else the number)
+    std::vector<int64_t> invalid; // raw values meaning "not available": nothing is published
+    std::optional<Derived> derived;
+    // Writable through SET VAR: a numeric range, the enum texts, or a string of count*2 bytes.
+    bool writable = false;
+    std::optional<int64_t> min, max;
+    std::string where;        // "file:line:column (entry N)" for messages
+};
+
+// One register write of a command (several run in order).
+struct Write {
+    Table table = Table::Holding; // Holding (fn 0x06 / 0x10) or Coil (fn 0x05)
+    uint16_t address = 0;
+    DataType type = DataType::U16; // U16/S16: one register; U32/S32: two (fn 0x10)
+    Order word_order = Order::Big;
+    int64_t value = 0;
+    unsigned pause_ms = 0;         // wait this long before the write (a pulse's release)
+};
+
+struct Command {
+    std::string name;
+    std::vector<Write> writes;
+};
+
+struct RegisterMap {
+    std::string name;
+    std::string description;
+    std::string mfr, model;              // device.mfr / device.model when no register gives them
+    std::vector<Point> points;
+    std::vector<Command> commands;
+    std::vector<std::string> shutdown;   // commands shutdown.default runs, in order
+    std::vector<std::pair<std::string, std::string>> constants; // fixed variables (ups.type: online)
+    unsigned max_block = 120;            // registers per merged read (Modbus allows 125)
+    unsigned max_gap = 8;                // unused registers a merged read may span
+};
+
+// Register width of a point's value (bits for coil/discrete tables).
+unsigned point_width(const Point &p);
+bool is_bit_table(Table t);
+
+// Parses a map. `source` names the text in errors (a file path or "builtin:<name>"). Throws
+// MapError with "source:line:column: entry 'x': what" on any mistake.
+RegisterMap load_map_text(const std::string &text, const std::string &source);
+RegisterMap load_map_file(const std::string &path);
+
+struct MapError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Names and YAML of the maps compiled into the plugin (generated from plugins/modbus/maps/*.yaml).
+struct BuiltinMap {
+    const char *name;
+    const char *yaml;
+};
+const std::vector<BuiltinMap> &builtin_maps();
+// A built-in map by name, or a file path (anything with a '/' or ending in .yaml/.yml).
+RegisterMap resolve_map(const std::string &name_or_path);
+
+} // namespace nutpp::modbus

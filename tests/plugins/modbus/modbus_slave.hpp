@@ -1,0 +1,80 @@
+// A real Modbus TCP server (libmodbus) on 127.0.0.1 for the tests: one register image per slave id,
+// several clients at once (select loop on its own thread), and misbehaviour on demand: a Modbus
+// exception, silence, or an answer under another slave id.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace nutpp::modbus::testing {
+
+// Exception: "slave device busy"; Silence: no answer; the RTU slave also knows CorruptCrc (the
+// answer with a wrong CRC), WrongSlave (the answer under another slave id) and Short (an answer
+// cut in half).
+enum class Misbehave { None, Exception, Silence, CorruptCrc, WrongSlave, Short };
+
+class ModbusTcpSlave {
+public:
+    ModbusTcpSlave();  // listens on an ephemeral loopback port
+    ~ModbusTcpSlave(); // stops the thread, closes every socket
+
+    uint16_t port() const { return port_; }
+    // Sets holding registers of slave `id` (created on first use, 2000 registers of 0).
+    void set(int id, uint16_t address, std::vector<uint16_t> words);
+    std::vector<uint16_t> get(int id, uint16_t address, uint16_t count);
+    void misbehave(Misbehave m) { misbehave_ = m; }
+    unsigned long requests() const { return requests_; }
+    // Requests for slave ids the server has no image for go unanswered (as on a real bus).
+
+private:
+    void run();
+
+    int listen_fd_ = -1;
+    uint16_t port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::atomic<Misbehave> misbehave_{Misbehave::None};
+    std::atomic<unsigned long> requests_{0};
+    std::mutex mu_;
+    std::map<int, std::vector<uint16_t>> regs_;
+    std::thread thread_;
+};
+
+// A Modbus RTU slave on a pty pair: the driver opens slave_path() (/dev/pts/N), the test answers on
+// the master side with its own framing and CRC, so it can serve several slave ids on one "bus" and
+// send exactly the broken frames it is asked for. Serves holding/input registers (fn 3, 4) and
+// writes (fn 6, 0x10).
+class ModbusRtuSlave {
+public:
+    ModbusRtuSlave();
+    ~ModbusRtuSlave();
+
+    const std::string &slave_path() const { return path_; }
+    void set(int id, uint16_t address, std::vector<uint16_t> words);
+    std::vector<uint16_t> get(int id, uint16_t address, uint16_t count);
+    void misbehave(Misbehave m) { misbehave_ = m; }
+    unsigned long requests() const { return requests_; }
+    // Frames that arrived while another request was being parsed (interleaving on the line).
+    unsigned long garbled() const { return garbled_; }
+
+private:
+    void run();
+    void answer(const std::vector<uint8_t> &req);
+
+    int master_ = -1, slave_fd_ = -1;
+    std::string path_;
+    std::atomic<bool> stop_{false};
+    std::atomic<Misbehave> misbehave_{Misbehave::None};
+    std::atomic<unsigned long> requests_{0}, garbled_{0};
+    std::mutex mu_;
+    std::map<int, std::vector<uint16_t>> regs_;
+    std::thread thread_;
+};
+
+uint16_t modbus_crc(const uint8_t *p, size_t n);
+
+} // namespace nutpp::modbus::testing
