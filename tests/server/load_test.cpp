@@ -103,5 +103,7 @@ TEST(UpsdLoad, IdleSlowAndBruteForceClientsDoNotStopOrdinaryService) {
                 get_ms.size(), guesses_answered.load(), static_cast<long long>(kRun.count()), guess_ms.back(),
                 rss_before, rss_after);
     // Bounded memory: a few KiB per client, nowhere near a leak per byte or per guess.
-    if (rss_before > 0 && rss_after > 0) EXPECT_LT(rss_after - rss_before, 32 * 1024);
+    if (rss_before > 0 && rss_after > 0) {
+        EXPECT_LT(rss_after - rss_before, 32 * 1024);
+    }
 }

@@ -133,5 +133,7 @@ TEST(ModbusNutDiff, GenericModbusAgainstNut) {
             << s.name;
     }
     std::printf("generic_modbus: %d of %d NUT variables equal\n", equal, compared);
-    if (nut) EXPECT_GT(compared, 0);
+    if (nut) {
+        EXPECT_GT(compared, 0);
+    }
 }
