@@ -156,6 +156,15 @@ void ProcessRunner::end_in_flight(TrackingResult r) {
     in_flight_.clear();
 }
 
+void ProcessRunner::fail_pending() {
+    std::lock_guard lock(pending_mu_);
+    for (auto &[r, done] : pending_) {
+        InFlight f{r.tracking, std::move(done)};
+        complete(f, TrackingResult::Failed);
+    }
+    pending_.clear();
+}
+
 void ProcessRunner::run() {
     auto backoff = kFirstBackoff;
     bool first = true;
@@ -171,15 +180,7 @@ void ProcessRunner::run() {
         pid_ = 0;
         end_in_flight(TrackingResult::Failed);
         mirror_.worker_gone();
-        {
-            // Requests that arrived while no worker ran: nobody can carry them out.
-            std::lock_guard lock(pending_mu_);
-            for (auto &[r, done] : pending_) {
-                InFlight f{r.tracking, std::move(done)};
-                complete(f, TrackingResult::Failed);
-            }
-            pending_.clear();
-        }
+        fail_pending(); // arrived while no worker ran: nobody can carry them out
         if (first && !o.started) {
             // create() refused, or the worker died before it returned: a configuration or plugin
             // problem that restarting cannot fix; a reload retries (as for in-process devices).
@@ -225,13 +226,7 @@ bool ProcessRunner::wait_backoff(std::chrono::milliseconds d) {
         if (::poll(&p, 1, int(std::min<long long>(left.count(), 1000))) > 0) {
             uint64_t v;
             (void)!::read(wake_fd_, &v, sizeof v);
-            // Requests while waiting: no worker to run them.
-            std::lock_guard lock(pending_mu_);
-            for (auto &[r, done] : pending_) {
-                InFlight f{r.tracking, std::move(done)};
-                complete(f, TrackingResult::Failed);
-            }
-            pending_.clear();
+            fail_pending(); // no worker to run them while waiting
         }
     }
     return false;

@@ -90,6 +90,7 @@ private:
     void send(Worker &w, const std::string &line);
     void log_worker_output(const std::string &line);
     void end_in_flight(driver_socket::TrackingResult r);
+    void fail_pending(); // queued requests no worker will run: each completes as Failed
     void complete(InFlight &f, driver_socket::TrackingResult r);
     void set_start_state(StartState st, std::string why = {});
     bool wait_backoff(std::chrono::milliseconds d); // false when stopped meanwhile
