@@ -219,7 +219,9 @@ bool Device::try_open() {
         nut_.apply_defaults();
         return true;
     }
-    log_status(open_attempts_ == 1 ? NUTPP_LOG_ERROR : NUTPP_LOG_DEBUG, "open failed", st);
+    // An error each time the reason changes (a new reason is news: the agent now refuses another
+    // device's credentials, the port appeared but answers wrong); the same reason again at debug.
+    log_status(NUTPP_LOG_ERROR, "open failed", st);
     store_.set_data_ok(false);
     // The plugin may have opened half-way; close() lets it release what it took.
     timed_call("close", [&] { plugin_->ops().close(instance_); return 0; });
