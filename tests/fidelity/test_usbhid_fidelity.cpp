@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "compare.hpp"
 #include "fake_usb_ups.hpp"
 #include "nut_sandbox.hpp"
 #include "process.hpp"
@@ -21,7 +22,8 @@
 
 using namespace std::chrono_literals;
 using namespace nutpp::testing;
-using Vars = std::map<std::string, std::string>;
+using fidelity::Vars;
+using fidelity::parse_upsc;
 
 namespace {
 
@@ -94,15 +96,6 @@ const std::map<std::pair<std::string, std::string>, std::string> kOpen = {
     {{"eaton_3s700_0463-ffff", "ups.status"}, "NUT 2.8.0 shows no CHRG from Charger.Status; ours does"},
 };
 
-Vars parse_upsc(const std::string &out) {
-    Vars vars;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);)
-        if (auto colon = line.find(':'); colon != std::string::npos)
-            vars[line.substr(0, colon)] = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
-    return vars;
-}
-
 FakeUsbUps::Config config_for(const Device &d) {
     FakeUsbUps::Config c;
     c.vendor_id = d.vid;
@@ -169,33 +162,12 @@ TEST_P(UsbHidFidelity, SameUpscAsUsbhidUps) {
     const Vars nut = read_with_nut(*fake, d);
     const Vars ours = read_with_ours(d);
     ASSERT_FALSE(nut.empty());
-    std::map<std::string, int> counts;
-    std::string table = std::string("\n== ") + d.data + " ==\n";
-    std::map<std::string, bool> names;
-    for (auto &[k, v] : nut) names[k] = true;
-    for (auto &[k, v] : ours) names[k] = true;
-    std::string failures;
-    for (auto &[k, _] : names) {
-        const std::string a = nut.count(k) ? "\"" + nut.at(k) + "\"" : "<absent>";
-        const std::string b = ours.count(k) ? "\"" + ours.at(k) + "\"" : "<absent>";
-        std::string verdict = "equal";
-        const std::pair<std::string, std::string> key{d.data, k};
-        if (a != b)
-            verdict = kDeliberate.count(k)      ? "deliberate: " + kDeliberate.at(k)
-                      : kDeliberateOf.count(key) ? "deliberate: " + kDeliberateOf.at(key)
-                      : kOpen.count(key)         ? "OPEN (not fixed yet): " + kOpen.at(key)
-                                                 : "DIFFERENT";
-        else if (kOpen.count(key)) verdict = "equal (fixed; remove from kOpen)";
-        if (verdict == "DIFFERENT") failures += k + ": NUT " + a + " ours " + b + "\n";
-        if (verdict.rfind("equal (fixed", 0) == 0) failures += k + ": now equal, remove it from kOpen\n";
-        counts[verdict.substr(0, verdict.find_first_of(": "))]++;
-        char line[512];
-        std::snprintf(line, sizeof line, "%-32s %-44s %-44s %s\n", k.c_str(), a.c_str(), b.c_str(), verdict.c_str());
-        table += line;
-    }
-    table += "equal " + std::to_string(counts["equal"]) + ", deliberate " + std::to_string(counts["deliberate"]) +
-             ", OPEN " + std::to_string(counts["OPEN"]) + ", different " + std::to_string(counts["DIFFERENT"]) + "\n";
-    std::printf("%s", table.c_str());
+    fidelity::Reasons deliberate = kDeliberate, open;
+    for (const auto &[key, why] : kDeliberateOf)
+        if (key.first == d.data) deliberate[key.second] = why;
+    for (const auto &[key, why] : kOpen)
+        if (key.first == d.data) open[key.second] = why;
+    const auto failures = fidelity::compare_and_print(d.data, nut, ours, deliberate, open);
     EXPECT_TRUE(failures.empty()) << "undeliberate differences from usbhid-ups:\n" << failures;
 }
 
