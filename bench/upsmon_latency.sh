@@ -6,6 +6,7 @@
 #   nut-default   dummy-ups pollinterval 2 + upsd + upsmon POLLFREQ 5 / POLLFREQALERT 5 (NUT's defaults)
 #   nut-fastest   dummy-ups pollinterval 1 + upsd + upsmon POLLFREQ 1 / POLLFREQALERT 1
 #   ours-pi2      upsdrvd(sim) pollinterval 2 (NUT's default driver cadence) + upsd + upsmon, push
+#                 (the sim watches its file with inotify, so the driver poll interval is not in the chain)
 #   ours-pi1      the same with pollinterval 1 (NUT's fastest driver cadence)
 #   ours-pi0.1    the same with pollinterval 0.1: what remains is push + re-poll + exec
 # upsmon polls only every 5 s in ours-*, so what is measured there is the push path.
@@ -14,7 +15,7 @@
 #   bench/upsmon_latency.sh [build-dir]      (needs root for unshare -m; nut-server + nut-client)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${1:-$ROOT/build}
+BUILD=$(cd "${1:-$ROOT/build}" && pwd) # absolute: it ends up in config files
 BIN=$BUILD/bin
 PLUGINS=$BUILD/lib/nutpp/drivers
 TRIALS=${TRIALS:-8}

@@ -73,8 +73,8 @@ struct IdentColumn {
     size_t width;
 };
 inline constexpr IdentColumn kIdentColumns[] = {
-    {"ups.mfr", 1, 15},
-    {"ups.model", 17, 10},
+    {"device.mfr", 1, 15}, // nutdrv_qx's megatec subdriver publishes device.*, not ups.*
+    {"device.model", 17, 10},
     {"ups.firmware", 28, 10},
 };
 inline constexpr size_t kIdentMinLength = 38;

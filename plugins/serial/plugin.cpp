@@ -66,7 +66,7 @@ const nutpp_config_key kKeys[] = {
 
 const char *const kVariables[] = {
     "input.voltage", "input.voltage.fault", "output.voltage", "ups.load", "input.frequency", "battery.voltage",
-    "ups.temperature", "ups.type", "ups.beeper.status", "ups.mfr", "ups.model", "ups.firmware", "ups.firmware.aux",
+    "ups.temperature", "ups.type", "ups.beeper.status", "ups.mfr", "ups.model", "device.mfr", "device.model", "ups.firmware", "ups.firmware.aux",
     "input.voltage.nominal", "input.current.nominal", "battery.voltage.nominal", "input.frequency.nominal",
     "ups.delay.shutdown", "ups.delay.start", "ups.firmware.old", "ups.serial", "ups.mfr.date",
     "output.voltage.nominal", "battery.date", "ups.id", "input.transfer.low", "input.transfer.high",

@@ -1,5 +1,12 @@
 #include "file_sim.hpp"
 
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -80,6 +87,44 @@ nutpp_status FileSim::load(Clock::time_point now) {
     return NUTPP_OK;
 }
 
+FileSim::~FileSim() {
+    if (inotify_fd_ >= 0) ::close(inotify_fd_);
+}
+
+void FileSim::start_watch() {
+    if (inotify_fd_ >= 0) return;
+    const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0) {
+        host_.debug(std::string("sim: no inotify (") + std::strerror(errno) + "); changes are seen at the poll");
+        return;
+    }
+    // The directory, not the file: editors and `mv` replace the file (a new inode a file watch
+    // would miss). Events of other files there only cost a stamp comparison.
+    std::string dir = std::filesystem::path(config_.path).parent_path().string();
+    if (dir.empty()) dir = ".";
+    const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB;
+    if (::inotify_add_watch(fd, dir.c_str(), mask) < 0 || host_.watch(fd) != NUTPP_OK) {
+        host_.debug("sim: cannot watch " + dir + "; changes are seen at the poll");
+        ::close(fd);
+        return;
+    }
+    inotify_fd_ = fd;
+}
+
+void FileSim::drain_watch() {
+    if (inotify_fd_ < 0) return;
+    alignas(struct inotify_event) char buf[4096];
+    while (::read(inotify_fd_, buf, sizeof buf) > 0) {
+    }
+}
+
+void FileSim::stop_watch() {
+    if (inotify_fd_ < 0) return;
+    host_.unwatch(inotify_fd_);
+    ::close(inotify_fd_);
+    inotify_fd_ = -1;
+}
+
 nutpp_status FileSim::open() {
     const auto now = Clock::now();
     pub_.reset();
@@ -91,10 +136,12 @@ nutpp_status FileSim::open() {
     apply(seq_.advance(now));
     pub_.flush();
     pace(now);
+    start_watch();
     return NUTPP_OK;
 }
 
 nutpp_status FileSim::poll(uint32_t) {
+    drain_watch(); // before the stamp: an event arriving after this wakes the next poll
     const auto now = Clock::now();
     const auto stamp = stamp_of(config_.path);
     if (!stamp) {
@@ -164,6 +211,7 @@ nutpp_status FileSim::setvar(const char *name, const char *value) {
 }
 
 void FileSim::close() {
+    stop_watch();
     file_.reset();
     stamp_.reset();
     seq_.restart(nullptr, Clock::now());

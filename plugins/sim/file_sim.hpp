@@ -8,6 +8,9 @@
 //          restarts from the top), applies the steps that are due (see sequence.hpp) and shortens
 //          the host's poll interval while a TIMER is pending, so steps land on time without
 //          sleeping. A file that disappears keeps the last data (dummy-ups does the same).
+//          The file's directory is watched with inotify (through the host's watch_fd), so an edit,
+//          a rewrite or a rename over the file wakes poll() at once instead of at the next
+//          interval; without inotify (or if it fails) the poll interval alone finds changes.
 // setvar:  applies the value (an empty one deletes the variable) and returns OK; in dummy-loop mode
 //          the next pass over the file overwrites it, as in dummy-ups.
 // instcmd: NUTPP_E_UNSUPPORTED for everything, load.off included (dummy-ups answers "unknown").
@@ -44,6 +47,7 @@ public:
 
     // `base_poll_ms`: the host's poll interval, restored when no TIMER is pending.
     FileSim(Host host, SimConfig config, uint32_t base_poll_ms);
+    ~FileSim() override; // closes the inotify fd if close() was not called
 
     nutpp_status open() override;
     nutpp_status poll(uint32_t wake_reasons) override;
@@ -57,6 +61,9 @@ private:
     void apply(const std::vector<Sequence::Event> &events);
     void pace(Clock::time_point now);
     void log_issues(const DevFile &f);
+    void start_watch();   // inotify on the file's directory; silently falls back to polling
+    void stop_watch();
+    void drain_watch();
 
     Host host_;
     SimConfig config_;
@@ -67,6 +74,7 @@ private:
     bool vanished_logged_ = false;
     uint32_t base_poll_ms_;
     uint32_t current_poll_ms_;
+    int inotify_fd_ = -1;
 };
 
 } // namespace nutpp::sim

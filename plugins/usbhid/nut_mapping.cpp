@@ -2,6 +2,9 @@
 // UPSes of many vendors use; a device nobody tested still gets every variable whose path it has.
 #include "nut_mapping.hpp"
 
+#include <cmath>
+#include <cstdio>
+
 namespace nutpp::usbhid {
 
 namespace {
@@ -150,6 +153,33 @@ const MappingRow kGeneric[] = {
 };
 
 } // namespace
+
+std::string hid_date_text(double value) {
+    const long v = std::lround(value);
+    if (v <= 0) return {};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04ld/%02ld/%02ld", 1980 + (v >> 9), (v >> 5) & 0x0f, v & 0x1f);
+    return buf;
+}
+
+std::string apc_product_part(const std::string &product, Conversion conversion) {
+    auto trim = [](std::string t) {
+        while (!t.empty() && t.back() == ' ') t.pop_back();
+        while (!t.empty() && t.front() == ' ') t.erase(0, 1);
+        return t;
+    };
+    const auto fw = product.find("FW:");
+    const auto usb = product.find("USB FW:");
+    switch (conversion) {
+    case Conversion::ProductModelPart: return trim(product.substr(0, fw));
+    case Conversion::ProductFirmwarePart:
+        if (fw == std::string::npos || fw == usb + 4) return {};
+        return trim(product.substr(fw + 3, usb == std::string::npos ? std::string::npos : usb - fw - 3));
+    case Conversion::ProductFirmwareAuxPart:
+        return usb == std::string::npos ? std::string{} : trim(product.substr(usb + 7));
+    default: return product;
+    }
+}
 
 std::span<const MappingRow> generic_mapping() { return kGeneric; }
 

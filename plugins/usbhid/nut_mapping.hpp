@@ -7,6 +7,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 
 namespace nutpp::usbhid {
 
@@ -18,7 +19,21 @@ enum class Conversion {
     StringIndex,   // a USB string descriptor index: publish the string
     BeeperStatus,  // AudibleAlarmControl 1/2/3 -> disabled/enabled/muted
     TestResult,    // Test 1..6 -> NUT's ups.test.result texts
+    // APC's iProduct string "Back-UPS CS 500 FW:808.q8.I USB FW:q8" (string index, as StringIndex)
+    // split the way NUT's apc-hid.c publishes it: model before " FW:", firmware after "FW:" (up to
+    // " USB FW:"), auxiliary firmware after "USB FW:". A part that is not there is not published.
+    ProductModelPart,
+    ProductFirmwarePart,
+    ProductFirmwareAuxPart,
+    // HID date (day bits 0-4, month bits 5-8, years since 1980 from bit 9) as NUT prints it, "YYYY/MM/DD".
+    Date,
 };
+
+// The Conversion::Date text of a HID date value; "" for 0 (no date).
+std::string hid_date_text(double value);
+
+// The part of an APC product string named by `conversion` (one of the Product*Part values); "" if absent.
+std::string apc_product_part(const std::string &product, Conversion conversion);
 
 // Where a command step's value comes from.
 enum class CommandValue {

@@ -133,9 +133,19 @@ std::vector<NutValue> UpsModel::nut_values(const StringLookup &strings) const {
         NutValue nv{b.row->nut_name, std::nullopt, *v, b.row->decimals};
         switch (b.row->conversion) {
         case Conversion::Number: break;
-        case Conversion::StringIndex: {
+        case Conversion::StringIndex:
+        case Conversion::ProductModelPart:
+        case Conversion::ProductFirmwarePart:
+        case Conversion::ProductFirmwareAuxPart: {
             if (*v <= 0 || !strings) continue;
             std::string s = strings(int(std::lround(*v)));
+            if (b.row->conversion != Conversion::StringIndex) s = apc_product_part(s, b.row->conversion);
+            if (s.empty()) continue;
+            nv.text = s;
+            break;
+        }
+        case Conversion::Date: {
+            std::string s = hid_date_text(*v);
             if (s.empty()) continue;
             nv.text = s;
             break;

@@ -11,6 +11,18 @@ constexpr Usage mge(uint16_t id) { return make_usage(0xffff, id); }
 // ---- APC (051d): Back-UPS and Smart-UPS
 const MappingRow kApcRows[] = {
     {RowKind::Variable, "UPS.PowerSummary.iVersion", "ups.firmware", Conversion::StringIndex},
+    // NUT's apc-hid.c splits the product string into model and firmware versions.
+    {RowKind::Variable, "UPS.PowerSummary.iProduct", "ups.model", Conversion::ProductModelPart},
+    {RowKind::Variable, "UPS.PowerSummary.iProduct", "ups.firmware", Conversion::ProductFirmwarePart},
+    {RowKind::Variable, "UPS.PowerSummary.iProduct", "ups.firmware.aux", Conversion::ProductFirmwareAuxPart},
+    // apc-hid.c prints the nominal battery voltage with one decimal ("12.0"), unlike cps-hid.c.
+    {RowKind::Variable, "UPS.PowerSummary.ConfigVoltage", "battery.voltage.nominal", Conversion::Number, 1},
+    {RowKind::Variable, "UPS.Battery.ConfigVoltage", "battery.voltage.nominal", Conversion::Number, 1},
+    // apc-hid.c's manufacturing dates (HID date format), battery first from the Battery collection.
+    {RowKind::Variable, "UPS.Battery.ManufacturerDate", "battery.mfr.date", Conversion::Date},
+    {RowKind::Variable, "UPS.PowerSummary.ManufacturerDate", "battery.mfr.date", Conversion::Date},
+    {RowKind::Variable, "UPS.ManufacturerDate", "ups.mfr.date", Conversion::Date},
+    {RowKind::Variable, "UPS.PowerSummary.ManufacturerDate", "ups.mfr.date", Conversion::Date},
 };
 
 // ---- CyberPower (0764)
@@ -44,6 +56,8 @@ const UsageName kMgeNames[] = {
 };
 const MappingRow kMgeRows[] = {
     {RowKind::Variable, "UPS.PowerSummary.iModel", "ups.model", Conversion::StringIndex},
+    // mge-hid.c: the firmware version string.
+    {RowKind::Variable, "UPS.PowerSummary.iVersion", "ups.firmware", Conversion::StringIndex},
     {RowKind::Variable, "UPS.Flow.[4].ConfigApparentPower", "ups.power.nominal"},
     {RowKind::Variable, "UPS.Flow.[4].ConfigVoltage", "output.voltage.nominal"},
     {RowKind::Variable, "UPS.Flow.[4].ConfigFrequency", "output.frequency.nominal"},

@@ -131,16 +131,14 @@ void NutSandbox::fail(const std::string &why) {
 void NutSandbox::write_configs() {
     std::string ups_conf;
     for (const auto &d : opt_.devices) {
-        if (d.driver != "dummy-ups") {
-            ups_conf += "[" + d.name + "]\n  driver = " + d.driver + "\n  port = " + d.port + "\n  desc = \"" + d.desc +
-                        "\"\n  pollinterval = 2\n" + d.extra_conf + "\n";
-            continue;
+        std::string copy = d.port;
+        if (d.driver == "dummy-ups") {
+            const std::string ext = fs::path(d.dev_file).extension().string();
+            copy = dir_ + "/" + d.name + (ext.empty() ? ".dev" : ext);
+            fs::copy_file(d.dev_file, copy, fs::copy_options::overwrite_existing);
+            ::chmod(copy.c_str(), 0600);
         }
-        const std::string ext = fs::path(d.dev_file).extension().string();
-        const std::string copy = dir_ + "/" + d.name + (ext.empty() ? ".dev" : ext);
-        fs::copy_file(d.dev_file, copy, fs::copy_options::overwrite_existing);
-        ::chmod(copy.c_str(), 0600);
-        ups_conf += "[" + d.name + "]\n  driver = dummy-ups\n  port = " + copy + "\n  desc = \"" + d.desc +
+        ups_conf += "[" + d.name + "]\n  driver = " + d.driver + "\n  port = " + copy + "\n  desc = \"" + d.desc +
                     "\"\n  pollinterval = 2\n" + d.extra_conf + "\n";
     }
     write_file(dir_ + "/ups.conf", ups_conf);
@@ -187,10 +185,12 @@ void NutSandbox::start_driver(const std::string &ups) {
     drivers_.erase(d.name); // stops a previous instance
     const std::string sock = driver_socket(d.name);
     ::unlink(sock.c_str());
-    const std::string binary = d.driver == "dummy-ups" ? std::string(kDummyUps) : "/lib/nut/" + d.driver;
-    std::vector<std::string> argv{binary, "-a", d.name};
+    std::vector<std::string> argv{d.driver == "dummy-ups" ? std::string(kDummyUps) : "/lib/nut/" + d.driver, "-a",
+                                  d.name};
     for (auto &f : daemon_flags()) argv.push_back(f);
-    auto [it, ok] = drivers_.emplace(d.name, Daemon(argv, env(), dir_ + "/driver-" + d.name + ".log"));
+    auto denv = env();
+    denv.insert(denv.end(), d.driver_env.begin(), d.driver_env.end());
+    auto [it, ok] = drivers_.emplace(d.name, Daemon(argv, denv, dir_ + "/driver-" + d.name + ".log"));
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline) {
         if (fs::exists(sock)) return;

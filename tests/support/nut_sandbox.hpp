@@ -49,10 +49,12 @@ struct NutDevice {
     std::string dev_file = default_dev_file(); // copied to dir()/<name>.dev (.seq files work too)
     std::string desc = "nutpp test sandbox";
     std::string extra_conf;                    // more "key = value" lines for this ups.conf section
-    // Another NUT driver instead of dummy-ups (e.g. "generic_modbus", run from /lib/nut) on `port`;
-    // dev_file is then unused. Its socket is dir()/<driver>-<name>.
+    // Another NUT driver (e.g. "usbhid-ups", "nutdrv_qx", "apcsmart" from /lib/nut) reading `port`
+    // instead of dummy-ups reading dev_file; driver_env is added to that driver's environment only
+    // (e.g. UMOCKDEV_DIR and LD_PRELOAD so usbhid-ups sees an emulated device).
     std::string driver = "dummy-ups";
     std::string port;
+    std::vector<std::string> driver_env;
 };
 
 struct NutSandboxOptions {

@@ -104,7 +104,7 @@ TEST(MegatecRating, FullAndBlankFields) {
 
 TEST(MegatecIdent, FixedColumnsAndEmptyFields) {
     EXPECT_EQ(as_map(parse_ident("#VOLTRONIC       UPS-1000   V1.2      ")),
-              (std::map<std::string, std::string>{{"ups.mfr", "VOLTRONIC"}, {"ups.model", "UPS-1000"}, {"ups.firmware", "V1.2"}}));
+              (std::map<std::string, std::string>{{"device.mfr", "VOLTRONIC"}, {"device.model", "UPS-1000"}, {"ups.firmware", "V1.2"}}));
     // MEC0003 and RICHCOMM: company and model blank
     EXPECT_EQ(as_map(parse_ident("#                           V3.8      ")),
               (std::map<std::string, std::string>{{"ups.firmware", "V3.8"}}));

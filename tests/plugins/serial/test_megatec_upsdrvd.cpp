@@ -36,7 +36,7 @@ TEST(SerialMegatec, SantakCastleMatchesBlazerSerDump) {
     ASSERT_TRUE(wait_data_ok(p, "castle", true)) << p.log();
     const auto st = p.dump("serial", "castle");
     expect_same_as_dump(st, "Santak__Castle_C1K__blazer_ser__2.7.4__01.dev");
-    EXPECT_EQ(st.vars.count("ups.mfr"), 0u); // 'I' echoed: vendor information unavailable
+    EXPECT_EQ(st.vars.count("device.mfr"), 0u); // 'I' echoed: vendor information unavailable
     EXPECT_TRUE(p.wait_log("detected Megatec/Q1 protocol")) << p.log();
 }
 
@@ -59,8 +59,8 @@ TEST(SerialMegatec, VoltronicIsDetectedAndIdentified) {
     ASSERT_TRUE(wait_data_ok(p, "v", true)) << p.log();
     const auto st = p.dump("serial", "v");
     EXPECT_EQ(st.vars.at("ups.firmware.aux"), "PI30");
-    EXPECT_EQ(st.vars.at("ups.mfr"), "VOLTRONIC");
-    EXPECT_EQ(st.vars.at("ups.model"), "UPS-1000");
+    EXPECT_EQ(st.vars.at("device.mfr"), "VOLTRONIC");
+    EXPECT_EQ(st.vars.at("device.model"), "UPS-1000");
     EXPECT_EQ(st.vars.at("ups.firmware"), "V1.2");
     EXPECT_EQ(st.vars.at("input.voltage.nominal"), "230");
     EXPECT_EQ(st.vars.at("battery.voltage.nominal"), "24.0");
@@ -80,7 +80,7 @@ TEST(SerialMegatec, NoratingTrueInAnyCaseSkipsTheRating) {
     const auto st = p.dump("serial", "v");
     EXPECT_EQ(st.vars.count("input.voltage.nominal"), 0u);
     EXPECT_EQ(st.vars.count("battery.voltage.nominal"), 0u);
-    EXPECT_EQ(st.vars.at("ups.mfr"), "VOLTRONIC"); // novendor: OFF is false
+    EXPECT_EQ(st.vars.at("device.mfr"), "VOLTRONIC"); // novendor: OFF is false
     EXPECT_EQ(st.vars.at("driver.flag.norating"), "enabled");
     EXPECT_EQ(st.vars.count("driver.flag.novendor"), 0u);
 }

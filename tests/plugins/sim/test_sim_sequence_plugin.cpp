@@ -1,5 +1,7 @@
 // The built plugin over time: .seq steps and loops, TIMER pacing, file changes on disk, and the
 // power-failure sample sequence.
+#include <poll.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -196,4 +198,39 @@ TEST_F(SimPlugin, PowerFailSequenceRunsInThePlugin) {
     EXPECT_FALSE(host().poll_interval_ms.has_value()); // first TIMER (4 s) > 2 s: base interval kept
     inst.poll();
     EXPECT_EQ(host().status(), "OL"); // the first TIMER is 4 s
+}
+
+// The file's directory is watched with inotify through watch_fd: the fd becomes readable as soon as
+// the file is rewritten or replaced, so the host wakes poll() at once (not at the next interval).
+TEST_F(SimPlugin, FileChangeWakesThroughTheWatchedFd) {
+    const auto path = file("w.dev", "ups.load: 10\nups.status: OL\n");
+    auto &inst = open(path);
+    auto &h = host();
+    int fd = -1;
+    for (const auto &c : h.calls)
+        if (c.rfind("watch_fd ", 0) == 0) fd = std::stoi(c.substr(9));
+    ASSERT_GE(fd, 0) << "sim did not watch an fd (inotify unavailable?)";
+    auto readable = [&](int timeout_ms) {
+        pollfd p{fd, POLLIN, 0};
+        return ::poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN);
+    };
+    inst.poll(NUTPP_WAKE_TIMER);
+    EXPECT_FALSE(readable(50)) << "readable with no change";
+
+    file("w.dev", "ups.load: 30\nups.status: OB\n"); // replaced
+    ASSERT_TRUE(readable(2000)) << "no inotify event for a replaced file";
+    inst.poll(NUTPP_WAKE_FD);
+    EXPECT_EQ(h.value("ups.load"), "30");
+    EXPECT_FALSE(readable(50)) << "poll() did not drain the events";
+
+    {
+        std::ofstream out(path, std::ios::trunc); // rewritten in place
+        out << "ups.load: 400\nups.status: OL\n"; // another size: no mtime-granularity race
+    }
+    ASSERT_TRUE(readable(2000)) << "no inotify event for a file rewritten in place";
+    inst.poll(NUTPP_WAKE_FD);
+    EXPECT_EQ(h.value("ups.load"), "400");
+
+    inst.close();
+    EXPECT_EQ(h.calls_starting("unwatch_fd " + std::to_string(fd)), 1u);
 }

@@ -117,3 +117,28 @@ TEST(Mapping, TableRowsHaveNamesAndValidKinds) {
         EXPECT_EQ(std::string(row.hid_path).rfind("UPS.", 0), 0u) << row.hid_path;
     }
 }
+
+// NUT's apc-hid.c split of the product string, and the HID date format (values from the APC dumps).
+TEST(MappingConversions, ApcProductStringSplitsLikeNut) {
+    using nutpp::usbhid::apc_product_part;
+    using C = nutpp::usbhid::Conversion;
+    const std::string cs = "Back-UPS CS 500 FW:808.q8.I USB FW:q8";
+    EXPECT_EQ(apc_product_part(cs, C::ProductModelPart), "Back-UPS CS 500");
+    EXPECT_EQ(apc_product_part(cs, C::ProductFirmwarePart), "808.q8.I");
+    EXPECT_EQ(apc_product_part(cs, C::ProductFirmwareAuxPart), "q8");
+    const std::string bk = "Back-UPS BK650M2-CH FW:294803G -292804G";
+    EXPECT_EQ(apc_product_part(bk, C::ProductModelPart), "Back-UPS BK650M2-CH");
+    EXPECT_EQ(apc_product_part(bk, C::ProductFirmwarePart), "294803G -292804G");
+    EXPECT_EQ(apc_product_part(bk, C::ProductFirmwareAuxPart), "");
+    EXPECT_EQ(apc_product_part("Smart-UPS 750", C::ProductModelPart), "Smart-UPS 750");
+    EXPECT_EQ(apc_product_part("Smart-UPS 750", C::ProductFirmwarePart), "");
+    EXPECT_EQ(apc_product_part("X USB FW:q8", C::ProductFirmwarePart), "");
+}
+
+TEST(MappingConversions, HidDateAsNutPrintsIt) {
+    using nutpp::usbhid::hid_date_text;
+    EXPECT_EQ(hid_date_text(10785), "2001/01/01");
+    EXPECT_EQ(hid_date_text(20648), "2020/05/08");
+    EXPECT_EQ(hid_date_text(12515), "2004/07/03");
+    EXPECT_EQ(hid_date_text(0), "");
+}
