@@ -197,14 +197,17 @@ config::Config load_nut_config(const NutPaths &paths) {
     parse_upsd_conf(upsd_lines, cfg, upsd_state);
     if (!read_lines(paths.confpath + "/ups.conf", ups_lines, err)) throw std::runtime_error(err);
     parse_ups_conf(ups_lines, cfg, ups_state);
-    if (read_lines(paths.confpath + "/upsd.users", users_lines, err)) parse_users(users_lines, cfg);
-    else spdlog::warn("{} (no users: nobody can log in or change anything)", err);
+    // Checked before upsd.users is read, as NUT does (the same message for the same files).
+    if (cfg.devices.empty() && !cfg.server.allow_no_device)
+        throw std::runtime_error("Fatal error: at least one UPS must be defined in ups.conf");
+    // NUT 2.8.0's upsd refuses to start without upsd.users; so do we (same outcome on the same files).
+    if (!read_lines(paths.confpath + "/upsd.users", users_lines, err))
+        throw std::runtime_error(err + " (create it, empty if nobody needs to log in)");
+    parse_users(users_lines, cfg);
     cfg.state_dir = !paths.statepath.empty() ? paths.statepath
                     : !ups_state.empty()     ? ups_state
                     : !upsd_state.empty()    ? upsd_state
                                              : kNutDefaultStatePath;
-    if (cfg.devices.empty() && !cfg.server.allow_no_device)
-        throw std::runtime_error("Fatal error: at least one UPS must be defined in ups.conf");
     return cfg;
 }
 

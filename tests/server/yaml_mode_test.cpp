@@ -372,6 +372,7 @@ TEST(DropIn, NutStartupRules) {
     EXPECT_NE(r.err.find("upsd.conf"), std::string::npos) << r.err; // missing upsd.conf is fatal
     write_file(dir + "/upsd.conf", "LISTEN 127.0.0.1 " + std::to_string(free_tcp_port()) + "\n");
     write_file(dir + "/ups.conf", "# no UPS\n");
+    write_file(dir + "/upsd.users", "# nobody\n");
     r = run_command({UPSD_BIN, "-F"}, env, 5s);
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("at least one UPS must be defined in ups.conf"), std::string::npos) << r.err;
