@@ -1,7 +1,10 @@
 // The C face of the SDK's test host (<nutpp/testhost.h>) over host::Harness, which runs the plugin
 // in upsdrvd's own Device one step at a time. Only nutpp_th_* is exported (testhost.map); no C++
 // exception leaves this file.
+// The C API is what this library exports (default visibility); all else is hidden.
+#pragma GCC visibility push(default)
 #include <nutpp/testhost.h>
+#pragma GCC visibility pop
 
 #include "host/harness.hpp"
 #include "store/var_store.hpp"
