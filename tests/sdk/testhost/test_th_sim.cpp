@@ -38,8 +38,8 @@ TEST(TestHostSim, SetAndCommandsGoThroughTheHostChecks) {
     nutpp_th *t = th.get();
     EXPECT_EQ(nutpp_th_setvar(t, "ups.delay.shutdown", "60"), NUTPP_OK) << report(t);
     EXPECT_EQ(str(nutpp_th_get(t, "ups.delay.shutdown")), "60");
-    // Not writable, and not a command of this device: refused by the host, the plugin never sees them.
-    EXPECT_EQ(nutpp_th_setvar(t, "ups.model", "x"), NUTPP_E_UNSUPPORTED);
+    // Not a variable, and not a command of this device: refused by the host, the plugin never sees them.
+    EXPECT_EQ(nutpp_th_setvar(t, "no.such.variable", "x"), NUTPP_E_UNSUPPORTED);
     EXPECT_EQ(nutpp_th_instcmd(t, "beeper.off", nullptr), NUTPP_E_UNSUPPORTED);
     EXPECT_EQ(nutpp_th_breach_count(t), 0u) << report(t);
 }
