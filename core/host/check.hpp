@@ -18,8 +18,15 @@ struct CheckOptions {
     int budget_ms = 0;                  // 0: the device's poll_timeout
     bool allow_open_failure = false;    // no device at hand: check the failure path only
     bool verbose = false;               // print the plugin's and the host's log lines too
+    bool leaks = true;                  // rerun under AddressSanitizer's leak check when available
+    std::vector<std::string> argv;      // this command line, for that rerun
 };
 
 int run_check(const CheckOptions &o, std::ostream &out);
+
+// run_check, but first re-executes argv with AddressSanitizer preloaded (libasan of the compiler
+// that built upsdrvd), so leaks and memory errors of the plugin are reported too: the plugin needs
+// no special build. Falls back to run_check (saying so) when libasan is not installed.
+int run_check_sanitized(const CheckOptions &o, std::ostream &out);
 
 } // namespace nutpp::host

@@ -203,13 +203,15 @@ int main(int argc, char **argv) {
                  "with --check: no device at hand, a failing open() is not a failure")
         ->needs(check_opt);
     app.add_flag("-v,--verbose", check.verbose, "with --check: print the log lines too")->needs(check_opt);
+    app.add_flag("!--no-leak-check", check.leaks, "with --check: skip the AddressSanitizer leak check")->needs(check_opt);
     app.set_version_flag("-V,--version", "upsdrvd (nutpp) " NUTPP_VERSION);
     CLI11_PARSE(app, argc, argv);
 
     if (!o.describe.empty()) return describe_plugin(o);
     if (!check.plugin.empty()) {
         check.plugin_dir = o.plugin_dir.empty() ? host::default_plugin_dir() : o.plugin_dir;
-        return host::run_check(check, std::cout);
+        check.argv.assign(argv, argv + argc);
+        return host::run_check_sanitized(check, std::cout);
     }
 
     // Commands for a running upsdrvd only need state_dir; everything that acts on the file checks
