@@ -16,6 +16,8 @@
  *     "host thread" of the instance. Different handles are independent.
  *   - Strings returned by this API belong to the handle and stay valid until the next call of any
  *     step function (create/open/poll/run/instcmd/setvar/close/destroy) or nutpp_th_free().
+ *   - The host's own log lines go to the handle whose step is running (nutpp_th_log_line); the
+ *     test host takes over spdlog's default logger of the process for that.
  *   - Steps mirror upsdrvd: after a failed open() the host calls close() at once; after `maxretry`
  *     (default 1) failed polls it calls close(); destroy() closes first when open.
  */
