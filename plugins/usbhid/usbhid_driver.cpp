@@ -127,7 +127,22 @@ void LIBUSB_CALL UsbHidDriver::fd_removed(int fd, void *user) {
     std::erase(self->watched_, fd);
 }
 
+// A GET_REPORT reply may have been made before an input report that libusb hands us inside the
+// same transfer wait: the feature bytes are then older than the input report although they arrive
+// after it, and applying them last would put back the old status (OB reported, OL shown until the
+// next poll). So input reports seen during the pass are applied again at its end, and the status is
+// published by the caller after that. A later change comes with a later input report of its own.
 nutpp_status UsbHidDriver::read_features() {
+    reading_features_ = true;
+    input_during_features_.clear();
+    const nutpp_status st = read_feature_reports();
+    reading_features_ = false;
+    for (const auto &report : input_during_features_) model_->apply(ReportType::Input, report);
+    input_during_features_.clear();
+    return st;
+}
+
+nutpp_status UsbHidDriver::read_feature_reports() {
     std::vector<uint8_t> buf;
     for (uint8_t id : model_->feature_reports()) {
         const ReportLayout *layout = model_->descriptor().report(ReportType::Feature, id);
@@ -195,6 +210,10 @@ void UsbHidDriver::publish_status() {
 
 void UsbHidDriver::on_input_report(std::span<const uint8_t> report) {
     if (!model_->apply(ReportType::Input, report)) return;
+    if (reading_features_) { // published when the pass ends, after the older feature bytes
+        input_during_features_.emplace_back(report.begin(), report.end());
+        return;
+    }
     publish_status(); // within the same wake-up as the interrupt transfer: no poll interval wait
     host().data_ok();
 }

@@ -29,6 +29,7 @@ public:
 
 private:
     nutpp_status read_features();
+    nutpp_status read_feature_reports();
     void publish();
     void publish_status();
     void declare();
@@ -50,6 +51,10 @@ private:
     std::vector<int> watched_;
     int device_error_ = 0;               // set by the interrupt callback (e.g. unplugged)
     std::vector<std::string> last_status_;
+    // Input reports that arrived while a feature pass was reading (libusb runs the interrupt
+    // callback inside a GET_REPORT's event loop): applied again after the pass, see read_features().
+    bool reading_features_ = false;
+    std::vector<std::vector<uint8_t>> input_during_features_;
 };
 
 } // namespace nutpp::usbhid

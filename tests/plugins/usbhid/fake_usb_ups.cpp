@@ -147,6 +147,10 @@ FakeUsbUps::~FakeUsbUps() {
 
 void FakeUsbUps::send_input_report(const std::vector<uint8_t>& report) {
     std::lock_guard<std::mutex> lock(mutex_);
+    queue_input_report(report);
+}
+
+void FakeUsbUps::queue_input_report(const std::vector<uint8_t>& report) {
     reports_[{1, report.at(0)}] = report;
     reports_[{3, report.at(0)}] = report;   // the feature view of the same status report
     pending_input_reports_.push_back(report);
@@ -239,6 +243,9 @@ int FakeUsbUps::control_request(uint8_t* buf, int buffer_length, int* actual) {
         break;
     case 0xA101:   // HID GET_REPORT, wValue = report type << 8 | report ID
         if (index == 0) reply = get_report(value >> 8, value & 0xff);
+        if (const auto& race = config_.input_after_reply;
+            race.nth > 0 && value == (0x0300 | race.feature_id) && ++feature_gets_ == race.nth)
+            queue_input_report(race.input);   // after the reply above was made from the old bytes
         break;
     case 0x2109:   // HID SET_REPORT
         if (index != 0 || !set_report(value >> 8, value & 0xff, data, length)) return -EPIPE;

@@ -34,6 +34,14 @@ public:
         // program holds the interface).
         int detach_errno = 0;
         bool claim_busy = false;
+        // A race a real UPS can produce: on the nth GET_REPORT of feature report `feature_id` the reply
+        // is made, then `input` arrives on the interrupt pipe before the host reaps that reply, so
+        // both are reapable together, the older feature bytes first.
+        struct InputAfterReply {
+            uint8_t feature_id = 0;
+            int nth = 0;   // 0: off
+            std::vector<uint8_t> input;
+        } input_after_reply;
     };
 
     // Throws std::runtime_error when not running under umockdev-wrapper.
@@ -62,6 +70,7 @@ private:
     int control_request(uint8_t* buf, int buffer_length, int* actual);
     std::vector<uint8_t> get_report(uint8_t type, uint8_t id);   // caller holds mutex_
     bool set_report(uint8_t type, uint8_t id, const uint8_t* data, int len);
+    void queue_input_report(const std::vector<uint8_t>& report);   // caller holds mutex_
 
     Config config_;
     UMockdevTestbed* testbed_ = nullptr;
@@ -74,4 +83,5 @@ private:
     bool unplugged_ = false;
     std::string record_;   // the device in umockdev's record format
     std::deque<std::vector<uint8_t>> pending_input_reports_;
+    int feature_gets_ = 0;   // GET_REPORTs of input_after_reply.feature_id so far
 };
