@@ -210,6 +210,7 @@ void Device::finish() {
 bool Device::try_open() {
     ++open_attempts_;
     const nutpp_status st = timed_call("open", [&] { return plugin_->ops().open(instance_); });
+    last_status_ = st;
     if (st == NUTPP_OK) {
         phase_ = Phase::Open;
         failures_ = 0;
@@ -233,6 +234,7 @@ void Device::do_poll(uint32_t reasons) {
     if (reasons & NUTPP_WAKE_FD) poll_fds_.swap(fired_);
     fired_.clear();
     const nutpp_status st = timed_call("poll", [&] { return plugin_->ops().poll(instance_, reasons); });
+    last_status_ = st;
     poll_fds_.clear();
     if (st == NUTPP_OK) {
         if (failures_ > 0) spdlog::info("device '{}': poll succeeded again after {} failure(s)", cfg_.name, failures_);
@@ -333,12 +335,16 @@ void Device::run_command(const driver_socket::Request &r, const Completion &done
         spdlog::warn("device '{}': {} {} refused: device not open", cfg_.name, is_set ? "SET" : "INSTCMD", r.name);
         return answer(TrackingResult::Failed);
     }
-    if (const auto refused = nut_.check_request(r)) return answer(*refused);
+    if (const auto refused = nut_.check_request(r)) {
+        last_status_ = *refused == TrackingResult::Unknown ? NUTPP_E_UNSUPPORTED : NUTPP_E_INVALID_ARG;
+        return answer(*refused);
+    }
     const nutpp_status st =
         is_set ? timed_call("setvar", [&] { return plugin_->ops().setvar(instance_, r.name.c_str(), r.value->c_str()); })
                : timed_call("instcmd", [&] {
                      return plugin_->ops().instcmd(instance_, r.name.c_str(), r.value ? r.value->c_str() : nullptr);
                  });
+    last_status_ = st;
     if (st == NUTPP_OK)
         spdlog::info("device '{}': {} {} done", cfg_.name, is_set ? "SET" : "INSTCMD", r.name);
     else
@@ -365,6 +371,73 @@ void Device::log_status(nutpp_log_level level, const std::string &what, nutpp_st
     case NUTPP_LOG_INFO: spdlog::info("{}", line); break;
     default: spdlog::debug("{}", line); break;
     }
+}
+
+// --- Step-by-step driving (device.hpp): the pieces of run(), one call at a time. ----------------------
+
+nutpp_status Device::step_create(const nutpp_host_api *api, nutpp_host_ctx *h) {
+    nut_.publish_start();
+    in_create_ = true;
+    const nutpp_status created =
+        timed_call("create", [&] { return plugin_->ops().create(api ? api : &api_, h ? h : ctx_.get(), &instance_); });
+    in_create_ = false;
+    if (created == NUTPP_OK && instance_) return NUTPP_OK;
+    const std::string detail = take_error();
+    spdlog::error("device '{}': create failed: {}{}{}", cfg_.name, status_info(created).name, detail.empty() ? "" : ": ",
+                  detail);
+    store_.set_data_ok(false);
+    instance_ = nullptr;
+    return created == NUTPP_OK ? NUTPP_E_STATE : created;
+}
+
+nutpp_status Device::step_open() {
+    if (!instance_ || phase_ == Phase::Open) return NUTPP_E_STATE;
+    if (try_open()) return NUTPP_OK;
+    phase_ = Phase::Closed;
+    return last_status_ == NUTPP_OK ? NUTPP_E_STATE : last_status_;
+}
+
+nutpp_status Device::step_poll(uint32_t reasons, std::vector<nutpp_fd_ready> fds) {
+    if (!instance_ || phase_ != Phase::Open) return NUTPP_E_STATE;
+    fired_ = std::move(fds);
+    if (!fired_.empty()) reasons |= NUTPP_WAKE_FD;
+    if (reasons & NUTPP_WAKE_DEFERRED) oneshot_.reset(); // as run(): before poll(), which may set the next
+    do_poll(reasons);
+    return last_status_;
+}
+
+nutpp_status Device::step_command(const driver_socket::Request &r, driver_socket::TrackingResult &result) {
+    last_status_ = NUTPP_E_STATE;
+    run_command(r, [&](driver_socket::TrackingResult res) { result = res; });
+    return last_status_;
+}
+
+void Device::step_close() {
+    if (!instance_ || phase_ != Phase::Open) return;
+    timed_call("close", [&] { plugin_->ops().close(instance_); return 0; });
+    forget_close_state();
+    phase_ = Phase::Closed;
+}
+
+void Device::step_destroy() {
+    if (!instance_) return;
+    step_close();
+    timed_call("destroy", [&] { plugin_->ops().destroy(instance_); return 0; });
+    instance_ = nullptr;
+}
+
+uint32_t Device::step_wait(Clock::time_point deadline, std::vector<nutpp_fd_ready> &fds) {
+    fired_.clear();
+    uint32_t reasons = 0;
+    for (;;) {
+        const auto until = oneshot_ ? std::min(deadline, *oneshot_) : deadline;
+        if (!poll_requested_) reasons |= wait_until(until);
+        if (poll_requested_.exchange(false)) reasons |= NUTPP_WAKE_REQUEST;
+        if (oneshot_ && Clock::now() >= *oneshot_) reasons |= NUTPP_WAKE_DEFERRED;
+        if (reasons || Clock::now() >= deadline) break;
+    }
+    fds = fired_;
+    return reasons;
 }
 
 } // namespace nutpp::host

@@ -111,6 +111,33 @@ public:
     // `allowed_in_create`); logs "plugin misbehaving" the first time per service.
     bool on_instance_thread(const char *fn, bool allowed_in_create = false);
 
+    // --- Driving one step at a time (host/harness: the SDK's test host and `upsdrvd --check`) ---
+    // The caller's thread is the instance thread and start() is never called. Each step runs the
+    // code run() runs (same services, checks, publishing), so a plugin cannot tell the difference.
+    // `api`/`h`: what create() hands the plugin (a wrapping table may forward to this Device's).
+    nutpp_status step_create(const nutpp_host_api *api, nutpp_host_ctx *h);
+    nutpp_status step_open();   // on failure close() follows at once, as in run()
+    // poll() with `reasons`; `fds` is what ready_fds() reports (NUTPP_WAKE_FD). After maxretry
+    // failures the device is closed, as in run().
+    nutpp_status step_poll(uint32_t reasons, std::vector<nutpp_fd_ready> fds = {});
+    // An INSTCMD/SET through the host's checks; the plugin's status, or the refusal as a status.
+    nutpp_status step_command(const driver_socket::Request &r, driver_socket::TrackingResult &result);
+    void step_close();   // only when open
+    void step_destroy(); // close() first when open
+    // Waits like run() until `deadline` for a watched fd, request_poll() or the deferred timer;
+    // returns the NUTPP_WAKE_* seen (0 on timeout) and, with NUTPP_WAKE_FD, the fds that fired.
+    uint32_t step_wait(Clock::time_point deadline, std::vector<nutpp_fd_ready> &fds);
+    bool step_is_open() const { return phase_ == Phase::Open; }
+    bool step_has_instance() const { return instance_ != nullptr; }
+    std::optional<Clock::time_point> step_deferred() const { return oneshot_; }
+    void step_clear_deferred() { oneshot_.reset(); }
+    bool step_take_poll_request() { return poll_requested_.exchange(false); }
+    bool step_poll_requested() const { return poll_requested_.load(); }
+    std::chrono::milliseconds step_poll_interval() const { return poll_interval_; }
+    const std::map<int, uint32_t> &step_watched() const { return watched_fds_; }
+    nutpp_host_ctx *host_ctx() const { return ctx_.get(); }
+    const nutpp_host_api &host_api_table() const { return api_; }
+
 private:
     enum class Phase { Created, Open, Closed };
     struct Pending {
@@ -125,6 +152,7 @@ private:
     std::chrono::milliseconds jittered(std::chrono::milliseconds d, double lo, double hi);
     bool try_open();
     void do_poll(uint32_t reasons);
+    nutpp_status last_status_ = NUTPP_OK; // of the last open/poll/instcmd/setvar (step_* report it)
     void fail_and_close(const std::string &what);
     void handle_pending();
     void run_command(const driver_socket::Request &r, const Completion &done);

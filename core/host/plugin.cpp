@@ -131,9 +131,17 @@ std::shared_ptr<Plugin> Plugin::load_from(const std::string &driver, const std::
     return p;
 }
 
+std::shared_ptr<Plugin> Plugin::from_descriptor(const nutpp_driver_descriptor *descriptor, const std::string &label) {
+    std::shared_ptr<Plugin> p(new Plugin());
+    p->path_ = label;
+    p->desc_ = descriptor;
+    p->check({});
+    return p;
+}
+
 void Plugin::check(const std::string &expected_name) {
     const std::string where = "plugin " + path_ + ": ";
-    desc_ = static_cast<const nutpp_driver_descriptor *>(dlsym(handle_, NUTPP_DRIVER_SYMBOL));
+    if (handle_) desc_ = static_cast<const nutpp_driver_descriptor *>(dlsym(handle_, NUTPP_DRIVER_SYMBOL));
     if (!desc_)
         throw LoadError(where + "no entry point '" NUTPP_DRIVER_SYMBOL
                                 "' (not a nutpp driver plugin, or built for another ABI major version)");

@@ -30,6 +30,9 @@ public:
     // for a file opened before dropping privileges. No trust check: the caller made it.
     static std::shared_ptr<Plugin> load_from(const std::string &driver, const std::string &path,
                                              const std::string &dlopen_path);
+    // A descriptor linked into the caller (the SDK's test host): the same checks, no dlopen.
+    // `label` stands for the path in messages.
+    static std::shared_ptr<Plugin> from_descriptor(const nutpp_driver_descriptor *descriptor, const std::string &label);
     // The file `driver` names (LoadError when there is none); loads nothing.
     static std::string resolve(const std::string &driver, const std::string &plugin_dir);
     // When running as root: LoadError unless `path` and the directories above it are root's alone.

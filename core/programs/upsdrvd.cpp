@@ -24,6 +24,7 @@
 #include "daemon/fd_limit.hpp"
 #include "daemon/pid_file.hpp"
 #include "driver_socket/dump_client.hpp"
+#include "host/check.hpp"
 #include "host/crash_report.hpp"
 #include "host/driver_host.hpp"
 #include "host/kill_power.hpp"
@@ -189,10 +190,29 @@ int main(int argc, char **argv) {
     app.add_option("--dump", o.dump, "print a running device's variables like upsc, then exit");
     app.add_option("--plugin-dir", o.plugin_dir, "directory of driver plugins (default: " +
                                                      host::default_plugin_dir() + ")");
+    // --check: the plugin author's conformance check (host/check.hpp).
+    host::CheckOptions check;
+    auto *check_opt = app.add_option("--check", check.plugin,
+                                     "run a plugin (name or path) for a few polls against a device config given "
+                                     "with -o, report contract breaches; exit 1 on any");
+    app.add_option("-o", check.settings, "with --check: one device config key=value (repeat)")->needs(check_opt);
+    app.add_option("--polls", check.polls, "with --check: polls to run")->needs(check_opt)->capture_default_str();
+    app.add_option("--budget-ms", check.budget_ms, "with --check: longest a call may take (default: poll_timeout)")
+        ->needs(check_opt);
+    app.add_flag("--allow-open-failure", check.allow_open_failure,
+                 "with --check: no device at hand, a failing open() is not a failure")
+        ->needs(check_opt);
+    app.add_flag("-v,--verbose", check.verbose, "with --check: print the log lines too")->needs(check_opt);
+    app.add_flag("!--no-leak-check", check.leaks, "with --check: skip the AddressSanitizer leak check")->needs(check_opt);
     app.set_version_flag("-V,--version", "upsdrvd (nutpp) " NUTPP_VERSION);
     CLI11_PARSE(app, argc, argv);
 
     if (!o.describe.empty()) return describe_plugin(o);
+    if (!check.plugin.empty()) {
+        check.plugin_dir = o.plugin_dir.empty() ? host::default_plugin_dir() : o.plugin_dir;
+        check.argv.assign(argv, argv + argc);
+        return host::run_check_sanitized(check, std::cout);
+    }
 
     // Commands for a running upsdrvd only need state_dir; everything that acts on the file checks
     // all of it first (a device with a bad key stops the whole start, not just that device).

@@ -10,7 +10,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 exports() { nm -D --defined-only "$1" | awk '{print $NF}' | sort -u | tr '\n' ' '; }
 
 for name in wrong_major short_struct null_op create_fails poll_fails hangs_in_poll segv_in_poll throws_in_cpp \
-           abi_1_2 lib_init_fails unknown_key_type old_abi_1_0 old_abi_1_1; do
+           abi_1_2 lib_init_fails unknown_key_type old_abi_1_0 old_abi_1_1 \
+           breach_thread breach_after_destroy breach_fd_left breach_var_name breach_command breach_status \
+           breach_long_value breach_slow_poll; do
     so=$DIR/nutpp-$name.so
     [ -f "$so" ] || fail "$so missing"
     [ "$(exports "$so")" = "nutpp_driver_v1 " ] || fail "$so exports [$(exports "$so")]"

@@ -41,7 +41,7 @@ PREFIX=$TMP/prefix
 
 step "install the build into $PREFIX"
 "$CMAKE" --install "$BUILD" --prefix "$PREFIX" >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; fail "cmake --install"; }
-for f in include/nutpp/driver.h include/nutpp/driver.hpp; do
+for f in include/nutpp/driver.h include/nutpp/driver.hpp include/nutpp/testhost.h; do
     [ -f "$PREFIX/$f" ] || fail "$f not installed"
 done
 CONFIG=$(find "$PREFIX" -path '*/cmake/nutpp-sdk/nutpp-sdk-config.cmake' | head -n1)
@@ -54,7 +54,8 @@ done
 # The author's guide and the examples are installed with the headers; the builds below use those copies.
 DOCDIR=$(find "$PREFIX" -path '*/doc/nutpp-sdk' -type d | head -n1)
 [ -n "$DOCDIR" ] && [ -f "$DOCDIR/README.md" ] || fail "the SDK guide (share/doc/nutpp-sdk/README.md) is not installed"
-for f in examples/minimal/minimal.c examples/minimal/CMakeLists.txt examples/minimal/Makefile examples/cpp/cpp_example.cpp; do
+for f in examples/minimal/minimal.c examples/minimal/CMakeLists.txt examples/minimal/Makefile examples/cpp/cpp_example.cpp \
+         examples/netups/netups.c examples/netups/test_netups.c examples/netups/netups_sim.c; do
     [ -f "$DOCDIR/$f" ] || fail "$f not installed under $DOCDIR"
 done
 # Nothing of the build tree may leak into the installed package.
@@ -92,12 +93,17 @@ build_with_cmake() { # <example dir name> <plugin file>
         fail "$name: nutpp-sdk found at $(grep '^nutpp-sdk_DIR' "$TMP/build-$name/CMakeCache.txt")"
     "$CMAKE" --build "$TMP/build-$name" >>"$TMP/$name.log" 2>&1 || { cat "$TMP/$name.log"; fail "build $name"; }
     check_exports "$TMP/build-$name/$so"
+    # The example's own unit test, on the INSTALLED test host (nutpp::testhost).
+    (cd "$TMP/build-$name" && "$(dirname "$CMAKE")/ctest" --output-on-failure) >>"$TMP/$name.log" 2>&1 ||
+        { cat "$TMP/$name.log"; fail "$name: its test-host test failed"; }
+    echo "ok: $name's test-host test passed against the installed libnutpp-testhost"
     "$CMAKE" --install "$TMP/build-$name" >>"$TMP/$name.log" 2>&1 || { cat "$TMP/$name.log"; fail "install $name"; }
     [ -f "$DRIVERDIR/$so" ] || fail "$so not installed into the driver dir $DRIVERDIR"
 }
 
 build_with_cmake minimal nutpp-minimal.so
 build_with_cmake cpp nutpp-cpp_example.so
+build_with_cmake netups nutpp-netups.so
 
 step "pkg-config/Makefile build of sdk/examples/minimal out of tree"
 cp -r "$DOCDIR/examples/minimal" "$TMP/make-minimal"
