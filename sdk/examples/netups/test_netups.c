@@ -22,6 +22,11 @@ static int failures;
     } while (0)
 #define CHECK_STR(actual, expected) CHECK((actual) != NULL && strcmp((actual), (expected)) == 0)
 
+static int is_var(nutpp_th *th, const char *name, const char *value) {
+    const char *v = nutpp_th_get(th, name);
+    return v != NULL && strcmp(v, value) == 0;
+}
+
 /* One poll interval as upsdrvd runs it: the timer poll sends the request, then the answer arrives
  * on the watched socket (nutpp_th_run waits for it, for real, up to 2 s). */
 static nutpp_status interval(nutpp_th *th) {
@@ -65,6 +70,8 @@ int main(int argc, char **argv) {
     CHECK(nutpp_th_instcmd(th, "test.battery.start.quick", NULL) == NUTPP_OK);
     CHECK(interval(th) == NUTPP_OK);
     CHECK(netups_sim_tests_run(dev) == 1);
+    /* The OK and the next status may come in separate reads on a busy machine: wait (bounded). */
+    for (i = 0; i < 10 && !is_var(th, "ups.test.result", "Done and passed"); i++) nutpp_th_run(th, 500, NULL);
     CHECK_STR(nutpp_th_get(th, "ups.test.result"), "Done and passed");
 
     /* Silent device: the reply deadline (request_poll_after) passes. Fired by the test host at once,
@@ -93,10 +100,11 @@ int main(int argc, char **argv) {
     /* Unplugged: the socket reports the loss, the plugin says why, the host closes the device. */
     netups_sim_unplug(dev);
     {
-        uint32_t reasons = 0;
-        nutpp_status st = nutpp_th_run(th, 2000, &reasons);
-        for (i = 0; i < 5 && nutpp_th_is_open(th); i++) st = nutpp_th_run(th, 500, &reasons);
-        CHECK(st == NUTPP_E_NO_DEVICE);
+        /* The reset, then maxretry failed polls; how many reads that takes depends on the timing. */
+        int saw_no_device = 0;
+        for (i = 0; i < 20 && nutpp_th_is_open(th); i++)
+            if (nutpp_th_run(th, 500, NULL) == NUTPP_E_NO_DEVICE) saw_no_device = 1;
+        CHECK(saw_no_device);
     }
     CHECK(!nutpp_th_data_ok(th));
     CHECK(strstr(nutpp_th_stale_reason(th), "connection") != NULL);
