@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -58,10 +59,20 @@ Watch watch_good(uint16_t port, std::chrono::milliseconds how_long, const std::f
 }
 
 // The pid of upsdrvd's worker for `device` (its command line is "upsdrvd --worker=<device>"), 0 if none.
-int worker_pid(const std::string &device) {
+// The worker of `device` under this test's upsdrvd (tests running at the same time may have
+// workers of the same device name).
+int worker_pid(const UpsdrvdProcess &drivers, const std::string &device) {
     for (const auto &e : std::filesystem::directory_iterator("/proc")) {
         const std::string name = e.path().filename();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream st(e.path() / "stat");
+        std::string line;
+        std::getline(st, line);
+        const auto close = line.rfind(')');
+        int ppid = 0;
+        if (close == std::string::npos || std::sscanf(line.c_str() + close + 1, " %*c %d", &ppid) != 1 ||
+            ppid != drivers.pid())
+            continue;
         std::ifstream f(e.path() / "cmdline");
         std::string cmd((std::istreambuf_iterator<char>(f)), {});
         if (cmd.find(std::string("--worker=") + device + '\0') != std::string::npos &&
@@ -157,7 +168,7 @@ TEST(Isolation, LeakFixtureReallyGrowsWithoutALimit) {
     drivers.start();
     ASSERT_TRUE(drivers.wait_log("running 1 device")) << drivers.log();
     int pid = 0;
-    for (int i = 0; i < 50 && !pid; ++i, std::this_thread::sleep_for(100ms)) pid = worker_pid("leak");
+    for (int i = 0; i < 50 && !pid; ++i, std::this_thread::sleep_for(100ms)) pid = worker_pid(drivers, "leak");
     ASSERT_GT(pid, 0);
     const long first = rss_kib(pid);
     long later = first;
@@ -209,8 +220,8 @@ TEST(Isolation, CommandsReachAnIsolatedDeviceWithTheirResult) {
     EXPECT_EQ(ask("iso", "INSTCMD load.off TRACKING t1"), "TRACKING t1 1");
     EXPECT_EQ(ask("inproc", "INSTCMD no.such.cmd TRACKING t3"), ask("iso", "INSTCMD no.such.cmd TRACKING t3"));
     EXPECT_EQ(ask("inproc", "SET ups.delay.shutdown 30 TRACKING t4"), ask("iso", "SET ups.delay.shutdown 30 TRACKING t4"));
-    EXPECT_GT(worker_pid("iso"), 0);
-    EXPECT_EQ(worker_pid("inproc"), 0);
+    EXPECT_GT(worker_pid(drivers, "iso"), 0);
+    EXPECT_EQ(worker_pid(drivers, "inproc"), 0);
 }
 
 // Reload restarts only the worker whose device changed; the other keeps its process.
@@ -224,22 +235,22 @@ TEST(Isolation, ReloadRestartsOnlyChangedWorkers) {
     drivers.start();
     drivers.dump_data("sim", "keep");
     drivers.dump_data("sim", "change");
-    const int keep = worker_pid("keep"), change = worker_pid("change");
+    const int keep = worker_pid(drivers, "keep"), change = worker_pid(drivers, "change");
     ASSERT_GT(keep, 0);
     ASSERT_GT(change, 0);
     drivers.write_config(dev("keep", "1") + dev("change", "2"));
     drivers.signal(SIGHUP);
     ASSERT_TRUE(drivers.wait_log("reload done")) << drivers.log();
     EXPECT_EQ(drivers.dump_data("sim", "change").vars.at("driver.parameter.pollinterval"), "2");
-    EXPECT_EQ(worker_pid("keep"), keep);
-    const int changed = worker_pid("change");
+    EXPECT_EQ(worker_pid(drivers, "keep"), keep);
+    const int changed = worker_pid(drivers, "change");
     EXPECT_GT(changed, 0);
     EXPECT_NE(changed, change);
     // Stopping upsdrvd ends its workers too.
     drivers.signal(SIGTERM);
     EXPECT_EQ(drivers.wait_exit(10s), 0) << drivers.log();
-    EXPECT_EQ(worker_pid("keep"), 0);
-    EXPECT_EQ(worker_pid("change"), 0);
+    EXPECT_EQ(worker_pid(drivers, "keep"), 0);
+    EXPECT_EQ(worker_pid(drivers, "change"), 0);
 }
 
 // upsdrvd -k sends an isolated device's shutdown commands from its worker.

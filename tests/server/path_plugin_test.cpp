@@ -24,7 +24,7 @@ TEST(PathPlugin, ServedByUpsdrvdDumpAndUpsdUnderOneName) {
     drivers.start();
 
     // upsdrvd: <state_dir>/mysim-demo, not sim-demo (the descriptor's name).
-    const auto st = drivers.dump("mysim", "demo");
+    const auto st = drivers.dump_data("mysim", "demo"); // a worker process: the first poll comes a moment later
     EXPECT_EQ(st.vars.count("ups.status"), 1u) << drivers.log();
     EXPECT_EQ(st.vars.at("driver.name"), "sim");
     EXPECT_FALSE(fs::exists(drivers.socket("sim", "demo")));

@@ -26,6 +26,7 @@ public:
     void signal(int sig);
     int wait_exit(std::chrono::milliseconds timeout);
     bool running();
+    int pid() const { return pid_; } // -1 before start()
     std::string log() const; // stderr so far
     // Waits until `text` appears in the log.
     bool wait_log(const std::string &text, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
