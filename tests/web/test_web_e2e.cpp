@@ -70,14 +70,21 @@ TEST(WebE2E, ApiListsAndDescribesTheUps) {
     EXPECT_EQ(s.get_json("/api/v1/ups/demo/variables/ups.load")["value"], "7");
     const auto cmds = s.get_json("/api/v1/ups/demo/commands");
     ASSERT_TRUE(cmds.is_array());
-    bool mute = false;
-    for (const auto &c : cmds) mute = mute || c["name"] == "beeper.mute";
-    EXPECT_TRUE(mute) << cmds.dump();
+    // The sim is dummy-ups-like: load.off, and every variable writable.
+    ASSERT_EQ(cmds.size(), 1u) << cmds.dump();
+    EXPECT_EQ(cmds[0]["name"], "load.off");
+    EXPECT_FALSE(cmds[0]["description"].get<std::string>().empty());
     const auto rw = s.get_json("/api/v1/ups/demo/writable");
-    ASSERT_EQ(rw.size(), 1u) << rw.dump();
-    EXPECT_EQ(rw[0]["name"], "ups.delay.shutdown");
-    EXPECT_EQ(rw[0]["type"], "STRING");
-    EXPECT_EQ(rw[0]["max_length"], 10);
+    ASSERT_TRUE(rw.is_array());
+    json delay, model;
+    for (const auto &v : rw) {
+        if (v["name"] == "ups.delay.shutdown") delay = v;
+        if (v["name"] == "ups.model") model = v;
+    }
+    EXPECT_EQ(delay["type"], "NUMBER") << rw.dump();
+    EXPECT_EQ(delay["value"], "20");
+    EXPECT_EQ(model["type"], "STRING") << rw.dump();
+    EXPECT_EQ(model["max_length"], 32);
     EXPECT_TRUE(s.get_json("/api/v1/ups/demo/history").is_array());
 }
 
@@ -146,17 +153,23 @@ TEST(WebE2E, ActionsUseUpsdUsersRights) {
     EXPECT_EQ(json::parse(r->body)["result"], "OK");
     // upsd has it at once; the API shows it after the next read (the poll interval is long, so ask
     // upsd directly through the live writable listing).
-    EXPECT_TRUE(wait_for([&] { return s.get_json("/api/v1/ups/demo/writable")[0]["value"] == "45"; }, 10s));
+    EXPECT_TRUE(wait_for(
+        [&] {
+            for (const auto &v : s.get_json("/api/v1/ups/demo/writable"))
+                if (v["name"] == "ups.delay.shutdown") return v["value"] == "45";
+            return false;
+        },
+        10s));
 
     // Instant commands: rights checked by upsd (the sim then refuses to run it: INSTCMD-FAILED or
     // CMD-NOT-SUPPORTED, never ACCESS-DENIED for admin).
     cli->set_basic_auth("viewer", "viewerpass");
-    r = cli->Post("/api/v1/ups/demo/commands/beeper.mute", "", "application/json");
+    r = cli->Post("/api/v1/ups/demo/commands/load.off", "", "application/json");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 403);
     EXPECT_EQ(json::parse(r->body)["error"], "ACCESS-DENIED");
     cli->set_basic_auth("admin", "adminpass");
-    r = cli->Post("/api/v1/ups/demo/commands/beeper.mute", "", "application/json");
+    r = cli->Post("/api/v1/ups/demo/commands/load.off", "", "application/json");
     ASSERT_TRUE(r);
     EXPECT_NE(json::parse(r->body)["error"], "ACCESS-DENIED") << r->body;
     EXPECT_TRUE(r->status == 200 || json::parse(r->body).contains("error")) << r->body;

@@ -88,7 +88,7 @@ TEST(WebMqtt, TopicsDiscoveryLastWillAndChange) {
 
     // Command topic: runs as web.mqtt.commands_user (viewer), whose upsd rights refuse it.
     ASSERT_EQ(run_command({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(s.mqtt_port()), "-t",
-                           "nutpp/demo/command", "-m", "beeper.mute"})
+                           "nutpp/demo/command", "-m", "load.off"})
                   .exit_code,
               0);
     ASSERT_TRUE(sub.wait_line("nutpp/demo/command/result", "", 10s)) << sub.text();

@@ -50,7 +50,7 @@ std::string dev_text(const std::string &status, int charge) {
     return "battery.charge: " + std::to_string(charge) +
            "\nbattery.runtime: 5550\nbattery.voltage: 13.7\ndevice.mfr: CPS\ndevice.model: CP1000AVRLCD\n"
            "device.serial: CRMLV2000234\ndevice.type: ups\ninput.voltage: 122.0\nups.load: 7\n"
-           "ups.delay.shutdown: 20\n#RW:ups.delay.shutdown:STRING:10\n#CMD:beeper.mute\n"
+           "ups.delay.shutdown: 20\n"
            "ups.mfr: CPS\nups.model: CP1000AVRLCD\nups.status: " +
            status + "\n";
 }

@@ -29,7 +29,7 @@ std::string read_file(const std::string &path);
 bool wait_for(const std::function<bool()> &cond, std::chrono::milliseconds timeout);
 bool have_program(const std::string &name);
 
-// The sim device's file: a CP1000AVRLCD-like UPS with one writable variable and one command.
+// The sim device's file: a CP1000AVRLCD-like UPS (the sim offers load.off and makes every variable writable, like dummy-ups).
 std::string dev_text(const std::string &status, int charge);
 
 class WebStack {
