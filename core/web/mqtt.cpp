@@ -178,11 +178,15 @@ void MqttPublisher::start() {
 void MqttPublisher::stop() {
     if (!mosq_) return;
     if (connected_) {
+        // A clean DISCONNECT cancels the last will, so say "offline" ourselves first; the loop
+        // thread sends it, then ends on the disconnect (not forced: that could drop the message).
         const std::string offline = "offline";
         mosquitto_publish(mosq_, nullptr, bridge_topic(cfg_.mqtt).c_str(), int(offline.size()), offline.data(), 1, true);
         mosquitto_disconnect(mosq_);
+        mosquitto_loop_stop(mosq_, false);
+    } else {
+        mosquitto_loop_stop(mosq_, true); // possibly waiting to reconnect: nothing to flush
     }
-    mosquitto_loop_stop(mosq_, true);
     while (commands_running_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     mosquitto_destroy(mosq_);
     mosq_ = nullptr;

@@ -210,7 +210,7 @@ TEST(WebE2E, StatusChangeReachesEventStreamAndMetrics) {
     EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
 }
 
-TEST(WebE2E, EventStreamLimitAndLostUpsd) {
+TEST(WebE2E, EventStreamLimit) {
     WebStack s;
     std::vector<std::unique_ptr<SseReader>> readers;
     for (int i = 0; i < 8; ++i) readers.push_back(std::make_unique<SseReader>(s, "/api/v1/events"));

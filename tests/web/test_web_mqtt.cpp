@@ -102,4 +102,7 @@ TEST(WebMqtt, TopicsDiscoveryLastWillAndChange) {
     ASSERT_TRUE(sub.wait_line("nutpp/status", "offline", 20s)) << sub.text();
     EXPECT_TRUE(wait_for([&] { return sub.last("nutpp/status") == "online" && s.upsweb_pid() != pid; }, 30s))
         << sub.text() << s.log();
+    // A clean stop says "offline" itself (a clean disconnect cancels the will).
+    s.launcher().stop(10s);
+    EXPECT_TRUE(wait_for([&] { return sub.last("nutpp/status") == "offline"; }, 20s)) << sub.text();
 }

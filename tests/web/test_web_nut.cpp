@@ -63,6 +63,23 @@ TEST(WebNut, PollsNutUpsd) {
     ASSERT_TRUE(m);
     EXPECT_NE(m->body.find("nutpp_upsweb_ups_up{ups=\"dummy\"} 0"), std::string::npos) << m->body;
     EXPECT_EQ(m->body.find("network_ups_tools_battery_charge{ups=\"dummy\"}"), std::string::npos);
+    // upsd itself gone: UNREACHABLE, counted as scrape errors, and HTTP keeps answering.
+    nut.upsd().stop();
+    ASSERT_TRUE(wait_for(
+        [&] {
+            auto g = cli.Get("/api/v1/ups/dummy");
+            return g && json::parse(g->body)["error"] == "UNREACHABLE";
+        },
+        30s))
+        << read_file(dir + "/upsweb.log");
+    m = cli.Get("/metrics");
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->status, 200);
+    EXPECT_EQ(m->body.find("nutpp_upsweb_scrape_errors_total 0\n"), std::string::npos) << m->body;
+    r = cli.Get("/api/v1/ups/dummy/commands");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 503) << r->body;
+    EXPECT_EQ(json::parse(r->body)["error"], "UNREACHABLE");
     upsweb.stop();
     EXPECT_NE(read_file(dir + "/upsweb.log").find("connected to upsd"), std::string::npos);
     std::filesystem::remove_all(dir);
