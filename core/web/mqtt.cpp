@@ -93,6 +93,9 @@ std::string availability_topic(const config::WebMqtt &m, const std::string &ups)
     return m.prefix + "/" + ups + "/availability";
 }
 std::string bridge_topic(const config::WebMqtt &m) { return m.prefix + "/status"; }
+std::string sensor_topic(const config::WebMqtt &m, const std::string &ups, const std::string &var) {
+    return m.discovery_prefix + "/sensor/nutpp_" + object_id(ups) + "/" + object_id(var) + "/config";
+}
 
 json sensor_config(const config::WebMqtt &m, const UpsData &u, const std::string &var) {
     json c{{"name", var},
@@ -118,9 +121,12 @@ json sensor_config(const config::WebMqtt &m, const UpsData &u, const std::string
 std::vector<MqttMessage> discovery_messages(const config::WebMqtt &m, const UpsData &u) {
     std::vector<MqttMessage> out;
     const std::string node = "nutpp_" + object_id(u.name);
-    for (const auto &[var, _] : u.vars)
-        out.push_back({m.discovery_prefix + "/sensor/" + node + "/" + object_id(var) + "/config",
-                       sensor_config(m, u, var).dump()});
+    for (const auto &[var, _] : u.vars) {
+        // driver.* describes the driver process (name, version, parameters), not the UPS: still
+        // published as topics, but no Home Assistant sensors for them.
+        if (var.rfind("driver.", 0) == 0) continue;
+        out.push_back({sensor_topic(m, u.name, var), sensor_config(m, u, var).dump()});
+    }
     json b{{"name", "On battery"},
            {"unique_id", node + "_on_battery"},
            {"object_id", object_id(u.name) + "_on_battery"},
@@ -219,8 +225,11 @@ void MqttPublisher::on_events(const std::vector<Event> &evs) {
         case Event::Kind::Variable:
             // An empty retained message deletes the retained value of a variable that is gone.
             publish({var_topic(m, e.ups, e.name), e.value});
-            if (e.old.empty() || e.value.empty()) {
-                rediscover = true; // a variable appeared or went: its sensor too
+            // A variable that is gone loses its sensor too (an empty retained config deletes it).
+            if (e.value.empty() && m.discovery && e.name.rfind("driver.", 0) != 0)
+                publish({sensor_topic(m, e.ups, e.name), ""});
+            if (e.old.empty() && !e.value.empty()) {
+                rediscover = true; // a new variable: its sensor too
                 rediscover_ups = e.ups;
             }
             break;

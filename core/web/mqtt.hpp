@@ -34,6 +34,8 @@ struct MqttMessage {
 std::string var_topic(const config::WebMqtt &m, const std::string &ups, const std::string &var);
 std::string availability_topic(const config::WebMqtt &m, const std::string &ups);
 std::string bridge_topic(const config::WebMqtt &m); // <prefix>/status
+// Home Assistant discovery topic of a variable's sensor.
+std::string sensor_topic(const config::WebMqtt &m, const std::string &ups, const std::string &var);
 // Home Assistant discovery messages (retained) for one UPS: a sensor per variable and the
 // on-battery binary sensor.
 std::vector<MqttMessage> discovery_messages(const config::WebMqtt &m, const UpsData &u);

@@ -264,7 +264,9 @@ TEST(WebHttp, BasicCredentials) {
 TEST(WebMqtt, HomeAssistantDiscovery) {
     config::WebMqtt m;
     web::Store s;
-    s.update("rack.1", "Rack UPS", kOnline);
+    auto vars = kOnline;
+    vars.emplace_back("driver.version", "1.0"); // the driver's, not the UPS's: no sensor
+    s.update("rack.1", "Rack UPS", vars);
     const auto msgs = web::discovery_messages(m, *s.get("rack.1"));
     ASSERT_EQ(msgs.size(), kOnline.size() + 1);
     const auto charge = nlohmann::json::parse(msgs[0].payload);
