@@ -222,6 +222,51 @@ struct MonitorConfig {
 // Every NOTIFY event type (upper case) accepted in notifymsg/notifyflag.
 const std::vector<std::string> &notify_types();
 
+// `web:` (nutpp's upsweb): Prometheus metrics, a JSON/HTTP API with live events, a status page and
+// MQTT, all fed from upsd as a client. The listeners are off unless their subsection is written.
+struct WebHttp {
+    bool enabled = false;       // `http:` written
+    std::vector<Listen> listen; // default 127.0.0.1:9199 (nut_exporter's port), loopback only
+    std::string certfile;       // PEM with certificate + key (like server.certfile); empty = plain HTTP
+    bool metrics = true;        // GET /metrics (and /ups_metrics, nut_exporter's path)
+    bool api = true;            // /api/v1/...
+    bool page = true;           // the status page at /
+    int max_event_clients = 32; // concurrent /api/v1/events streams
+    size_t max_body = 4096;     // bytes of a request body
+    Location where;
+};
+
+struct WebMqtt {
+    bool enabled = false;       // `mqtt:` written
+    std::string host = "127.0.0.1";
+    uint16_t port = 1883;
+    std::string client_id = "nutpp-upsweb";
+    std::string user;
+    std::string password;       // secret
+    Location password_at;       // line 0 = not in this file
+    std::string prefix = "nutpp";                  // <prefix>/<ups>/<variable>
+    bool discovery = true;                          // Home Assistant MQTT discovery
+    std::string discovery_prefix = "homeassistant";
+    bool tls = false;           // TLS to the broker (also implied by cafile)
+    std::string cafile, capath; // broker certificate check
+    std::string certfile, keyfile; // our client certificate
+    int keepalive = 30;         // seconds
+    std::string commands_user;  // a `users` entry: enables <prefix>/<ups>/command with its rights; empty = off
+    Location where;
+};
+
+struct WebConfig {
+    bool configured = false;    // the `web:` section is written (nutpp run starts upsweb)
+    Location where;
+    std::string upsd_host = "localhost"; // the upsd to read (ours: push; NUT's: polling)
+    uint16_t upsd_port = 3493;
+    std::vector<std::string> ups;       // subset to serve; empty = every UPS upsd lists
+    double pollinterval = 5;            // seconds between full reads (push makes status changes immediate)
+    std::vector<std::string> variables; // metric subset; empty = every numeric variable
+    WebHttp http;
+    WebMqtt mqtt;
+};
+
 struct Config {
     std::string file;                  // as given to load_file / load_string
     std::string state_dir = "/run/nutpp"; // driver sockets + pid files (NUT's STATEPATH)
@@ -231,6 +276,7 @@ struct Config {
     ServerConfig server;
     std::vector<User> users;           // file order
     MonitorConfig monitor;
+    WebConfig web;
 };
 
 // Throws ConfigError for every problem (unreadable file, YAML syntax, unknown key, bad value, ...).

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -36,7 +37,7 @@ Config parse_document(const YAML::Node &root, const Reader &r) {
     const Location top{r.file, 1, 1};
     if (root.IsDefined() && !root.IsNull() && !root.IsMap())
         throw ConfigError(r.at(root, top), "", "the top level is not a map",
-                          "a map of settings and sections (devices, server, users, monitor)");
+                          "a map of settings and sections (devices, server, users, monitor, web)");
 
     std::vector<Field> fields = {
         {"state_dir", [&](const Entry &e) { cfg.state_dir = absolute_path(e); }},
@@ -49,6 +50,7 @@ Config parse_document(const YAML::Node &root, const Reader &r) {
     fields.push_back({"server", [&](const Entry &e) { cfg.server = parse_server(r, e); }});
     fields.push_back({"users", [&](const Entry &e) { cfg.users = parse_users(r, e); }});
     fields.push_back({"monitor", [&](const Entry &e) { cfg.monitor = parse_monitor(r, e); }});
+    fields.push_back({"web", [&](const Entry &e) { cfg.web = parse_web(r, e); }});
 
     // Renamed NUT keys get a pointer to their nutpp name.
     static const struct {
@@ -63,6 +65,12 @@ Config parse_document(const YAML::Node &root, const Reader &r) {
         apply_fields({e}, fields, "the top level");
     }
     if (devices) cfg.devices = parse_devices(r, *devices, cfg.driver_defaults);
+    if (const auto &cu = cfg.web.mqtt.commands_user; !cu.empty()) {
+        const bool known = std::any_of(cfg.users.begin(), cfg.users.end(), [&](const User &u) { return u.name == cu; });
+        if (!known)
+            fail_at(cfg.web.mqtt.where, "web.mqtt.commands_user", "'" + cu + "' is not a user of section 'users'",
+                    "a user name from section 'users'");
+    }
     if (!cfg.server.listen_configured) {
         // NUT's default: loopback only, both address families.
         const Location nowhere{r.file, 0, 0};

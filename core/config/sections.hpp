@@ -20,6 +20,8 @@ ServerConfig parse_server(const Reader &r, const Entry &section);
 std::vector<User> parse_users(const Reader &r, const Entry &section);
 // `monitor:`
 MonitorConfig parse_monitor(const Reader &r, const Entry &section);
+// `web:`
+WebConfig parse_web(const Reader &r, const Entry &section);
 
 // Shared value kinds.
 Role parse_role(const Entry &e);                               // primary|secondary (master|slave aliases)

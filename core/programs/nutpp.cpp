@@ -1,7 +1,7 @@
 // nutpp: a small launcher for trying things out and for containers.
 //   nutpp run -f FILE [-D...]
 // starts the components the config needs (upsdrvd when it has devices, upsd, upsmon when it has
-// monitors) in the foreground, restarts one that dies (with doubling backoff), and stops them all in
+// monitors, upsweb when it has a `web` section) in the foreground, restarts one that dies (with doubling backoff), and stops them all in
 // reverse order on Ctrl-C / SIGTERM. The file is checked whole (validate::load_checked) before
 // anything starts, and a component exiting with the config-error status (78) stops the stack
 // instead of being restarted: a bad file does not fix itself. Each component is the
@@ -35,7 +35,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Component {
-    std::string program; // upsdrvd, upsd, upsmon
+    std::string program; // upsdrvd, upsd, upsmon, upsweb
     std::vector<std::string> argv;
     pid_t pid = -1;
     std::chrono::seconds backoff{1};
@@ -135,8 +135,9 @@ int run(const std::string &config_file, int debug) {
     if (!cfg.devices.empty()) add("upsdrvd");
     if (!cfg.devices.empty() || cfg.server.allow_no_device) add("upsd");
     if (!cfg.monitor.monitors.empty()) add("upsmon");
+    if (cfg.web.configured) add("upsweb");
     if (comps.empty()) {
-        std::cerr << "nutpp: nothing to run in " << config_file << " (no devices, no monitors)\n";
+        std::cerr << "nutpp: nothing to run in " << config_file << " (no devices, no monitors, no web)\n";
         return 1;
     }
 
@@ -192,7 +193,7 @@ int main(int argc, char **argv) {
     app.require_subcommand(1);
     std::string config_file = "/etc/nutpp/nutpp.yaml";
     int debug = 0;
-    auto *run_cmd = app.add_subcommand("run", "start upsdrvd, upsd and upsmon as the config needs; Ctrl-C stops");
+    auto *run_cmd = app.add_subcommand("run", "start upsdrvd, upsd, upsmon and upsweb as the config needs; Ctrl-C stops");
     run_cmd->add_option("-f,--config", config_file, "configuration file")->capture_default_str();
     run_cmd->add_flag("-D", debug, "raise the components' debug level (repeat for more)");
     app.set_version_flag("-V,--version", "nutpp " NUTPP_VERSION);

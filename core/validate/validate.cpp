@@ -24,6 +24,7 @@ std::vector<std::string> inline_secrets(const config::Config &cfg,
     add("monitor.certident.password", cfg.monitor.certident.password_at);
     for (size_t i = 0; i < cfg.monitor.monitors.size(); ++i)
         add("monitor.monitors[" + std::to_string(i) + "].password", cfg.monitor.monitors[i].password_at);
+    add("web.mqtt.password", cfg.web.mqtt.password_at);
     for (const auto &d : cfg.devices) {
         auto it = keys_by_device.find(d.name);
         if (it == keys_by_device.end()) continue;
