@@ -50,7 +50,7 @@ ModbusDriver::ModbusDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Dri
         throw Error(NUTPP_E_CONFIG, e.what());
     }
     // NUT's generic_modbus calls the slave id rio_slave_id; slaveid wins when both are set.
-    link_cfg_.slave = integer_key(h, "rio_slave_id", generic_ ? 5 : 1); // NUT 2.8.0 generic_modbus: 5
+    link_cfg_.slave = integer_key(h, "rio_slave_id", generic_ ? 5 : map_.slaveid); // NUT 2.8.0 generic_modbus: 5
     link_cfg_.slave = integer_key(h, "slaveid", link_cfg_.slave);
     link_cfg_.baud = integer_key(h, "ser_baud_rate", 9600);
     link_cfg_.parity = h.config_or("ser_parity", "N")[0];
