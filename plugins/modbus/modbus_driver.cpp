@@ -116,14 +116,24 @@ nutpp_status ModbusDriver::open() {
 
 void ModbusDriver::publish(const Reading &r) {
     const Host &h = host();
+    std::set<std::string> now;
     auto set = [&](const std::string &name, const std::string &value) {
         if (name.empty() || name[0] == '_') return; // internal values only feed `derived`
         h.set(name.c_str(), value);
+        now.insert(name);
         for (const auto &a : kDeviceAliases)
-            if (name == a.from) h.set(a.to, value);
+            if (name == a.from) {
+                h.set(a.to, value);
+                now.insert(a.to);
+            }
     };
     for (const auto &[name, value] : static_.vars) set(name, value);
     for (const auto &[name, value] : r.vars) set(name, value);
+    // A value that went "not available" (invalid raw value, enum miss, when/unless no longer true)
+    // is removed rather than left at its last reading.
+    for (const auto &name : published_)
+        if (!now.count(name)) h.remove(name.c_str());
+    published_ = std::move(now);
     h.status(r.status.tokens(), r.status.alarm());
 }
 
@@ -212,6 +222,7 @@ nutpp_status ModbusDriver::setvar(const char *name, const char *value) {
 void ModbusDriver::close() {
     if (link_) link_->close();
     link_.reset();
+    published_.clear();
 }
 
 } // namespace nutpp::modbus

@@ -67,11 +67,15 @@ void compare_vars(const std::string &map, const std::string &situation, const Va
         Kind kind = Kind::Different;
         if (n != nut.end() && o != ours.end()) {
             bool same = n->second == o->second;
-            if (!same && name == "ups.status") same = sorted_words(n->second) == sorted_words(o->second);
-            if (!same && name == "ups.alarm") same = replace_all(o->second, ", ", " ") == n->second;
+            const char *note = "equal";
+            if (!same && name == "ups.status" && sorted_words(n->second) == sorted_words(o->second))
+                same = true, note = "equal as a set (token order differs)";
+            if (!same && name == "ups.alarm" && replace_all(o->second, ", ", " ") == n->second)
+                same = true, note = "equal texts (nutpp joins alarms with ', ', NUT 2.8.0 with ' ')";
             if (same) {
                 ++tally.equal;
-                if (!tally.verdict.count(name)) tally.verdict[name] = "equal";
+                auto &v = tally.verdict[name];
+                if (v.empty() || v == "equal") v = note;
                 continue;
             }
             verdict = "NUT '" + n->second + "', ours '" + o->second + "'";

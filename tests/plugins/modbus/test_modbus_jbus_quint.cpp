@@ -133,13 +133,13 @@ points:
 
 TEST(ModbusMapSchema, NewKeysHaveLocatedErrors) {
     EXPECT_EQ(load_error("name: x\npoints:\n  - {address: 1, enum: [{min: 5, max: 2, status: OB}]}\n"),
-              "user.yaml:3:43: entry 'points[0] @1': max is below min");
+              "user.yaml:3:39: entry 'points[0] @1': max is below min");
     EXPECT_EQ(load_error("name: x\npoints:\n  - {address: 1, enum: [{value: 1, min: 0, max: 2, status: OB}]}\n"),
               "user.yaml:3:25: entry 'points[0] @1': give value, or a range min..max, not both");
     EXPECT_EQ(load_error("name: x\npoints:\n  - {variable: v, address: 1, when: [{address: 9, equals: 1}]}\n"),
               "user.yaml:3:5: entry 'v': condition register 9 is not read by any polled point of the same function");
     EXPECT_EQ(load_error("name: x\npoints:\n  - {variable: v, address: 1, type: words, count: 2, format: \"{2}\"}\n"),
-              "user.yaml:3:59: entry 'v': format: field '{2}' is not a word 0..1 of the point");
+              "user.yaml:3:62: entry 'v': format: field '{2}' is not a word 0..1 of the point");
     EXPECT_EQ(load_error("name: x\npoints:\n  - {variable: v, address: 1, type: words, count: 2}\n"),
               "user.yaml:3:5: entry 'v': a words point needs format");
     EXPECT_EQ(load_error("name: x\ndefaults: {function: inputs}\npoints: [{variable: v, address: 1}]\n"),

@@ -23,14 +23,9 @@ namespace {
 
 // The explained-differences table: what differs from NUT 2.8.0's drivers, and why.
 const std::vector<Explained> kExplained = {
-    // ---- every map: the host's own variable
-    {"socomec_jbus", "device.type", Kind::OnlyOurs, "upsdrvd publishes device.type for every device (NUT's socomec_jbus does not)"},
-    {"phoenixcontact_quint", "device.type", Kind::OnlyOurs, "upsdrvd publishes device.type for every device"},
     // ---- socomec_jbus
     {"socomec_jbus", "device.mfr", Kind::Different, "NUT hard-codes 'socomec jbus'; the map's mfr is the vendor name 'Socomec'"},
-    {"socomec_jbus", "device.model", Kind::Different, "NUT hard-codes 'Socomec Generic'; we mirror ups.model (the model the UPS code names)"},
     {"socomec_jbus", "ups.mfr", Kind::OnlyOurs, "we publish ups.mfr with device.mfr (NUT's driver sets only device.mfr)"},
-    {"socomec_jbus", "device.serial", Kind::OnlyOurs, "we mirror ups.serial into device.serial as NUT's newer drivers do"},
     {"socomec_jbus", "input.voltage", Kind::OnlyNut, "registers 0x10E0.. are the configured nominal values: ours are input.voltage.nominal"},
     {"socomec_jbus", "input.frequency", Kind::OnlyNut, "nominal value (0x10E2): ours is input.frequency.nominal"},
     {"socomec_jbus", "input.voltage.nominal", Kind::OnlyOurs, "0x10E0 under its right name (NUT: input.voltage)"},
@@ -41,6 +36,8 @@ const std::vector<Explained> kExplained = {
     {"socomec_jbus", "battery.runtime", Kind::OnlyNut, "on mains the register is 0xFFFF (NUT prints 65535); we publish nothing"},
     {"socomec_jbus", "battery.runtime", Kind::Different, "the register counts minutes; battery.runtime is seconds (ours = NUT's x 60)"},
     {"socomec_jbus", "ups.status", Kind::Different, "runtime <= 15 min: NUT 2.8.0 sets LB without OB, which upsmon never treats as critical; ours is OB LB"},
+    {"socomec_jbus", "ambient.1.temperature", Kind::OnlyNut, "sensor gone (0xFFFF): NUT keeps its last reading, we remove the variable"},
+    {"socomec_jbus", "ambient.1.present", Kind::OnlyNut, "sensor gone (0xFFFF): NUT keeps 'yes', we remove the variable"},
     // ---- phoenixcontact_quint
     {"phoenixcontact_quint", "ups.mfr", Kind::OnlyOurs, "we publish ups.mfr with device.mfr (NUT's driver sets only device.*)"},
     {"phoenixcontact_quint", "ups.model", Kind::OnlyOurs, "we publish ups.model with device.model"},
@@ -138,8 +135,18 @@ TEST(ModbusNutDiff, SocomecJbusAgainstNut) {
         {"1-phase, on mains", {}},
         {"on battery, 20 min left", {{0x1077, {20}}}},
         {"on battery, 10 min left, alarms", {{0x1077, {10}}, {0x1040, {(1u << 2) | (1u << 7), 0, 1u << 12, 1u << 1}}}},
-        {"3-phase DELPHYS, on mains", {{0x1040, {0, 0, 0, 0}}, {0x1060, {31, 33, 35, 33}}, {0x1066, {229, 230, 231, 230, 231, 232}},
-                                       {0x106F, {10, 11, 12}}, {0x1077, {0xFFFF}}}},
+        {"back on mains", {{0x1077, {0xFFFF}}, {0x1040, {0, 0, 0, 0}}}},
+    };
+    run_case(c);
+}
+
+TEST(ModbusNutDiff, SocomecJbusThreePhaseAgainstNut) {
+    Case c;
+    c.nut_driver = c.map = "socomec_jbus";
+    c.image = socomec_3ph_image();
+    c.situations = {
+        {"3-phase DELPHYS MX, on mains", {}},
+        {"3-phase, on battery, 30 min left, no ambient sensor", {{0x1077, {30}}, {0x1076, {0xFFFF}}}},
     };
     run_case(c);
 }
