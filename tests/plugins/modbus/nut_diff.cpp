@@ -23,9 +23,10 @@ std::string replace_all(std::string s, const std::string &from, const std::strin
     return s;
 }
 
-const Explained *find(const std::vector<Explained> &table, const std::string &map, const std::string &var, Kind kind) {
+const Explained *find(const std::vector<Explained> &table, const std::string &map, const std::string &var, Kind kind,
+                      const std::string &nut, const std::string &ours) {
     for (const auto &e : table)
-        if (map == e.map && var == e.variable && e.kind == kind) return &e;
+        if (map == e.map && var == e.variable && e.kind == kind && (!e.accept || e.accept(nut, ours))) return &e;
     return nullptr;
 }
 
@@ -38,6 +39,18 @@ const char *kind_name(Kind k) {
 }
 
 } // namespace
+
+bool same_tokens_without_duplicates(const std::string &nut, const std::string &ours) {
+    auto a = sorted_words(nut), b = sorted_words(ours);
+    a.erase(std::unique(a.begin(), a.end()), a.end());
+    b.erase(std::unique(b.begin(), b.end()), b.end());
+    return a == b;
+}
+
+bool ours_adds_ob(const std::string &nut, const std::string &ours) {
+    auto a = sorted_words(nut + " OB");
+    return a == sorted_words(ours);
+}
 
 Vars upsc_vars(const nutpp::testing::NutSandbox &nut) {
     const auto r = nut.run({"upsc", nut.spec()});
@@ -86,7 +99,7 @@ void compare_vars(const std::string &map, const std::string &situation, const Va
             kind = Kind::OnlyOurs;
             verdict = "ours '" + o->second + "'";
         }
-        const Explained *e = find(table, map, name, kind);
+        const Explained *e = find(table, map, name, kind, n != nut.end() ? n->second : "", o != ours.end() ? o->second : "");
         std::printf("  %-28s %-9s %s%s%s\n", name.c_str(), kind_name(kind), verdict.c_str(), e ? " -- " : "",
                     e ? e->reason : "");
         tally.verdict[name] = std::string(kind_name(kind)) + (e ? std::string(": ") + e->reason : ": UNEXPLAINED");

@@ -21,7 +21,15 @@ struct Explained {
     const char *variable;
     Kind kind;
     const char *reason;
+    // For Kind::Different: when set, the entry explains only the values it accepts (so another
+    // difference in the same variable still fails).
+    bool (*accept)(const std::string &nut, const std::string &ours) = nullptr;
 };
+
+// ups.status token sets: equal once duplicates are dropped (NUT 2.8.0's status_set keeps them).
+bool same_tokens_without_duplicates(const std::string &nut, const std::string &ours);
+// NUT's tokens plus OB = ours (socomec_jbus 2.8.0 sets a bare LB on battery).
+bool ours_adds_ob(const std::string &nut, const std::string &ours);
 
 using Vars = std::map<std::string, std::string>;
 

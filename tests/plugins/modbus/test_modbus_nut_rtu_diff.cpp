@@ -35,7 +35,8 @@ const std::vector<Explained> kExplained = {
     {"socomec_jbus", "output.voltage", Kind::OnlyNut, "3-phase: NUT leaves the nominal 0x10E1 there; ours has output.L1-N.voltage.. only"},
     {"socomec_jbus", "battery.runtime", Kind::OnlyNut, "on mains the register is 0xFFFF (NUT prints 65535); we publish nothing"},
     {"socomec_jbus", "battery.runtime", Kind::Different, "the register counts minutes; battery.runtime is seconds (ours = NUT's x 60)"},
-    {"socomec_jbus", "ups.status", Kind::Different, "runtime <= 15 min: NUT 2.8.0 sets LB without OB, which upsmon never treats as critical; ours is OB LB"},
+    {"socomec_jbus", "ups.status", Kind::Different, "runtime <= 15 min: NUT 2.8.0 sets LB without OB, which upsmon never treats as critical; ours is OB LB",
+     ours_adds_ob},
     {"socomec_jbus", "ambient.1.temperature", Kind::OnlyNut, "sensor gone (0xFFFF): NUT keeps its last reading, we remove the variable"},
     {"socomec_jbus", "ambient.1.present", Kind::OnlyNut, "sensor gone (0xFFFF): NUT keeps 'yes', we remove the variable"},
     // ---- phoenixcontact_quint
