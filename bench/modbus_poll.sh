@@ -25,7 +25,7 @@ cleanup() { stop_all; rm -rf "$TMP"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM PIPE
 HZ=$(getconf CLK_TCK)
-SECONDS_RUN=12
+SECONDS_RUN=${SECONDS_RUN:-12}
 declare -A NUT_DRIVER=([socomec_jbus]=socomec_jbus [phoenixcontact_quint]=phoenixcontact_modbus
                        [huawei_ups2000]=huawei-ups2000 [generic]=generic_modbus)
 # The generic map's contacts (as tests/plugins/modbus/test_modbus_nut_diff.cpp; OB_regtype works
@@ -52,19 +52,20 @@ GENERIC_OURS='    OL_addr: 10
 
 ticks_of() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done; echo $t; }
 
-# start_sim map transport n: runs modbus_sim, fills DEVS (ports) once it is READY.
+# start_sim map transport n [seconds]: runs modbus_sim, fills DEVS (ports) once it is READY.
 start_sim() {
     local out=$TMP/sim.out
-    "$SIM" --map "$1" --transport "$2" --devices "$3" --seconds "$SECONDS_RUN" > "$out" &
+    "$SIM" --map "$1" --transport "$2" --devices "$3" --seconds "${4:-$SECONDS_RUN}" > "$out" &
     SIM_PID=$!
     PIDS+=("$SIM_PID")
     for _ in $(seq 100); do grep -q READY "$out" && break; sleep 0.05; done
     mapfile -t DEVS < <(awk '/^DEV/ {print $3}' "$out")
 }
-# wait_sim: waits for the sim to finish, prints its STATS lines' averages: "polls req/poll ms/poll".
+# wait_sim: waits for the sim to finish (in this shell: it is our child), sets RESULT to its STATS
+# lines' averages: "polls req/poll ms/poll(median; the mean is at the mercy of a loaded machine)".
 wait_sim() {
     wait "$SIM_PID" || true
-    awk '/^STATS/ {n++; polls += $3; req += $4; ms += $5} END {if (n) printf "%d %.1f %.2f\n", polls, req / n, ms / n; else print "0 0 0"}' "$TMP/sim.out"
+    RESULT=$(awk '/^STATS/ {n++; polls += $3; req += $4; ms += $7} END {if (n) printf "%d %.1f %.3f\n", polls, req / n, ms / n; else print "0 0 0"}' "$TMP/sim.out")
 }
 
 start_nut() { # map: one NUT driver process per device in DEVS
@@ -101,21 +102,23 @@ start_ours() { # map
     PIDS+=($!)
 }
 
-# cpu pids...: % of one core over the last 8 s of the run.
+# cpu pids...: % of one core over CPU_WINDOW s, after 3 s of start-up; "died" if a process is gone.
+CPU_WINDOW=${CPU_WINDOW:-20}
 cpu() {
     sleep 3
     local t0; t0=$(ticks_of "$@")
-    sleep 8
+    sleep "$CPU_WINDOW"
+    for p in "$@"; do [ -e "/proc/$p" ] || { echo died; return; }; done
     local t1; t1=$(ticks_of "$@")
-    awk -v d=$((t1 - t0)) -v hz="$HZ" 'BEGIN {printf "%.2f", d * 100 / hz / 8}'
+    awk -v d=$((t1 - t0)) -v hz="$HZ" -v w="$CPU_WINDOW" 'BEGIN {printf "%.2f", d * 100 / hz / w}'
 }
 
-echo "== one device, pollinterval 1 s, $SECONDS_RUN s: requests and ms per poll (slave-side timing)"
+echo "== one device, pollinterval 1 s, $SECONDS_RUN s: requests per poll and median ms per poll (slave-side timing)"
 printf '%-22s %-5s | %8s %8s %6s | %8s %8s %6s | %s\n' map link "ours req" "ours ms" polls "NUT req" "NUT ms" polls "ms ratio ours/NUT"
 for map in socomec_jbus phoenixcontact_quint huawei_ups2000 generic; do
     link=pty; [ "$map" = generic ] && link=tcp
-    start_sim "$map" "$link" 1; start_ours "$map"; read -r op oreq oms < <(wait_sim); stop_all
-    start_sim "$map" "$link" 1; start_nut "$map"; read -r np nreq nms < <(wait_sim); stop_all
+    start_sim "$map" "$link" 1; start_ours "$map"; wait_sim; read -r op oreq oms <<< "$RESULT"; stop_all
+    start_sim "$map" "$link" 1; start_nut "$map"; wait_sim; read -r np nreq nms <<< "$RESULT"; stop_all
     printf '%-22s %-5s | %8s %8s %6s | %8s %8s %6s | %s\n' "$map" "$link" "$oreq" "$oms" "$op" "$nreq" "$nms" "$np" \
         "$(awk -v a="$oms" -v b="$nms" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}')"
 done
@@ -124,10 +127,10 @@ echo "== 20 devices, pollinterval 1 s: CPU (% of one core) of the drivers"
 printf '%-22s %-5s | %10s | %10s\n' map link "ours" "NUT (20 procs)"
 for spec in socomec_jbus:pty phoenixcontact_quint:pty generic:tcp socomec_jbus:tcp; do
     map=${spec%%:*} link=${spec##*:}
-    start_sim "$map" "$link" 20; start_ours "$map"; ours=$(cpu "${OUR_PIDS[@]}"); stop_all
+    start_sim "$map" "$link" 20 $((CPU_WINDOW + 10)); start_ours "$map"; ours=$(cpu "${OUR_PIDS[@]}"); stop_all
     nut=-
     if [ "$link" = pty ] || [ "$map" = generic ]; then # NUT's RTU drivers cannot use TCP
-        start_sim "$map" "$link" 20; start_nut "$map"; nut=$(cpu "${NUT_PIDS[@]}"); stop_all
+        start_sim "$map" "$link" 20 $((CPU_WINDOW + 10)); start_nut "$map"; nut=$(cpu "${NUT_PIDS[@]}"); stop_all
     fi
     printf '%-22s %-5s | %10s | %10s\n' "$map" "$link" "$ours" "$nut"
 done

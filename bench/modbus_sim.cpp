@@ -42,8 +42,14 @@ MapImage image_of(const std::string &map) {
     std::exit(2);
 }
 
+bool g_trace = false; // --trace 1: every exchange (ms since the previous one, ms to answer)
+
 void print_stats(size_t index, std::vector<Exchange> log) {
     std::sort(log.begin(), log.end(), [](const Exchange &a, const Exchange &b) { return a.request < b.request; });
+    for (size_t i = 0; g_trace && i < log.size(); ++i)
+        std::printf("TRACE %zu +%.3f ms, answered in %.3f ms\n", index,
+                    i ? std::chrono::duration<double, std::milli>(log[i].request - log[i - 1].answer).count() : 0.0,
+                    std::chrono::duration<double, std::milli>(log[i].answer - log[i].request).count());
     struct Burst {
         Clock::time_point first, last;
         int requests = 0;
@@ -81,6 +87,7 @@ int main(int argc, char **argv) {
         else if (k == "--transport") transport = v;
         else if (k == "--devices") devices = std::atoi(v.c_str());
         else if (k == "--seconds") seconds = std::atoi(v.c_str());
+        else if (k == "--trace") g_trace = v == "1";
         else {
             std::fprintf(stderr, "modbus_sim: unknown option %s\n", k.c_str());
             return 2;
