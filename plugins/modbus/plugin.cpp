@@ -1,5 +1,6 @@
 // The exported descriptor of the modbus plugin (nutpp-modbus.so): Modbus RTU and TCP UPSes read
-// through register maps (NUT apc_modbus, huawei-ups2000 and generic_modbus as built-in maps,
+// through register maps (NUT apc_modbus, huawei-ups2000, socomec_jbus, phoenixcontact_modbus and
+// generic_modbus as built-in maps,
 // and user maps in YAML).
 #include <nutpp/driver.hpp>
 
@@ -100,7 +101,7 @@ extern "C" NUTPP_EXPORT const nutpp_driver_descriptor nutpp_driver_v1 = {
     .name = "modbus",
     .version = "0.1.0",
     .vendor = "nutpp project",
-    .description = "Modbus RTU/TCP UPSes through register maps (NUT apc_modbus, huawei-ups2000, generic_modbus...; user maps in YAML)",
+    .description = "Modbus RTU/TCP UPSes through register maps (NUT apc_modbus, huawei-ups2000, socomec_jbus, phoenixcontact_modbus, generic_modbus; user maps in YAML)",
     .transports = NUTPP_TRANSPORT_MODBUS | NUTPP_TRANSPORT_SERIAL | NUTPP_TRANSPORT_NETWORK,
     .config_keys = kKeys,
     .config_key_count = static_cast<uint32_t>(sizeof kKeys / sizeof kKeys[0]),
