@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 
 namespace nutpp::modbus {
@@ -44,12 +45,37 @@ std::string string_value(const Point &p, std::span<const uint16_t> regs) {
 }
 
 const EnumRule *find_enum(const Point &p, int64_t v) {
-    const auto it = std::find_if(p.enums.begin(), p.enums.end(), [&](const EnumRule &e) { return e.value == v; });
+    const auto it = std::find_if(p.enums.begin(), p.enums.end(), [&](const EnumRule &e) { return v >= e.value && v <= e.max; });
     return it == p.enums.end() ? nullptr : &*it;
 }
 
 void add_status_words(support::StatusSet &set, const std::string &tokens) {
     for (const auto &t : support::split_words(tokens)) set.add_token(t);
+}
+
+// A `words` point's text: its format's literals and fields (word, or high / low byte, plus `add`,
+// zero padded to `width`).
+std::string format_words(const Point &p, std::span<const uint16_t> regs) {
+    std::string s;
+    for (const auto &f : p.format) {
+        s += f.literal;
+        if (f.word < 0) continue;
+        int64_t v = word_at(p, regs, static_cast<size_t>(f.word));
+        if (f.part == 1) v >>= 8;
+        else if (f.part == 2) v &= 0xFF;
+        v += f.add;
+        std::string digits = std::to_string(v < 0 ? -v : v);
+        if (digits.size() < static_cast<size_t>(f.width)) digits.insert(0, f.width - digits.size(), '0');
+        s += (v < 0 ? "-" : "") + digits;
+    }
+    return s;
+}
+
+bool holds(const std::vector<Condition> &conds, const Reading &r, Table table) {
+    return std::all_of(conds.begin(), conds.end(), [&](const Condition &c) {
+        const auto it = r.raw.find(raw_key(table, c.address));
+        return it != r.raw.end() && it->second == c.equals;
+    });
 }
 
 } // namespace
@@ -85,16 +111,17 @@ void decode_point(const Point &p, std::span<const uint16_t> regs, Reading &out) 
         std::vector<support::StatusBit> table;
         std::string text;
         for (const auto &b : p.bits) {
-            support::StatusBit sb{1u << b.bit};
+            support::StatusBit sb{b.mask};
             if (b.when_set) {
                 sb.token_if_set = b.status.empty() ? nullptr : b.status.c_str();
                 sb.alarm_if_set = b.alarm.empty() ? nullptr : b.alarm.c_str();
             } else {
                 sb.token_if_clear = b.status.empty() ? nullptr : b.status.c_str();
                 if (!b.alarm.empty() && !(v & sb.mask)) out.status.add_alarm(b.alarm);
+                if (!b.status.empty() && (v & sb.mask)) sb.token_if_clear = nullptr; // a group: all clear
             }
             table.push_back(sb);
-            const bool fires = ((v >> b.bit) & 1u) == (b.when_set ? 1u : 0u);
+            const bool fires = b.when_set ? (v & b.mask) == b.mask : (v & b.mask) == 0;
             if (fires && !b.text.empty()) text += (text.empty() ? "" : ", ") + b.text;
         }
         out.status.apply(table, v);
@@ -106,6 +133,10 @@ void decode_point(const Point &p, std::span<const uint16_t> regs, Reading &out) 
             if (has_text && !text.empty()) out.vars[p.variable] = text;
             else if (p.bits.empty()) out.vars[p.variable] = std::to_string(v);
         }
+        return;
+    }
+    case DataType::Words: {
+        if (!p.variable.empty()) out.vars[p.variable] = format_words(p, regs);
         return;
     }
     case DataType::Date: {
@@ -138,13 +169,20 @@ void decode_point(const Point &p, std::span<const uint16_t> regs, Reading &out) 
     }
     if (p.variable.empty()) return;
     value = value * p.scale + p.offset;
+    if (p.truncate) { // NUT's integer division: toward zero at the printed precision
+        const double f = std::pow(10.0, p.decimals);
+        value = std::trunc(value * f + (value < 0 ? -1e-9 : 1e-9)) / f;
+    }
     out.vars[p.variable] = support::format_fixed(value, p.decimals);
     out.numbers[p.variable] = value;
 }
 
 void decode_block(const RegisterMap &map, const Block &block, std::span<const uint16_t> words, Reading &out) {
+    if (map.has_conditions) // conditional points are decoded by finish(), from these words
+        for (size_t i = 0; i < words.size(); ++i) out.raw[raw_key(block.table, static_cast<uint16_t>(block.start + i))] = words[i];
     for (const size_t i : block.points) {
         const Point &p = map.points[i];
+        if (!p.when.empty() || !p.unless.empty()) continue;
         const size_t off = p.address - block.start;
         const size_t width = point_width(p);
         if (off + width > words.size()) continue;
@@ -153,6 +191,20 @@ void decode_block(const RegisterMap &map, const Block &block, std::span<const ui
 }
 
 void finish(const RegisterMap &map, Reading &out) {
+    if (map.has_conditions) {
+        for (const auto &p : map.points) {
+            if (p.when.empty() && p.unless.empty()) continue;
+            if (!p.when.empty() && !holds(p.when, out, p.table)) continue;
+            if (!p.unless.empty() && holds(p.unless, out, p.table)) continue;
+            std::vector<uint16_t> regs;
+            for (unsigned i = 0; i < point_width(p); ++i) {
+                const auto it = out.raw.find(raw_key(p.table, static_cast<uint16_t>(p.address + i)));
+                if (it == out.raw.end()) break;
+                regs.push_back(it->second);
+            }
+            if (regs.size() == point_width(p)) decode_point(p, regs, out);
+        }
+    }
     for (const auto &p : map.points) {
         if (!p.derived) continue;
         const auto a = out.numbers.find(p.variable);

@@ -31,7 +31,10 @@ struct Reading {
     std::map<std::string, double> numbers; // numeric values by variable (for `derived`)
     support::StatusSet status;
     std::vector<std::string> texts_order;   // not used by callers; keeps decode deterministic
+    std::map<uint32_t, uint16_t> raw;       // words read this poll, when the map has when/unless
 };
+
+inline uint32_t raw_key(Table t, uint16_t address) { return (static_cast<uint32_t>(t) << 16) | address; }
 
 // Decodes one point from its registers (`regs` holds exactly point_width(p) words; for coils and
 // discrete inputs one word 0/1) into `out`.

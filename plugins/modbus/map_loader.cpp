@@ -28,17 +28,22 @@ constexpr Named kTables[] = {{"coil", int(Table::Coil)},
 constexpr Named kTypes[] = {{"u16", int(DataType::U16)},       {"s16", int(DataType::S16)},
                             {"u32", int(DataType::U32)},       {"s32", int(DataType::S32)},
                             {"float32", int(DataType::Float32)}, {"string", int(DataType::String)},
-                            {"bitfield", int(DataType::Bitfield)}, {"date", int(DataType::Date)}};
+                            {"bitfield", int(DataType::Bitfield)}, {"date", int(DataType::Date)},
+                            {"words", int(DataType::Words)}};
 constexpr Named kOrders[] = {{"big", int(Order::Big)}, {"little", int(Order::Little)}};
 
 const std::set<std::string> kMapKeys = {"name", "description", "mfr", "model", "points",
-                                        "commands", "shutdown", "max_block", "max_gap", "constants"};
+                                        "commands", "shutdown", "max_block", "max_gap", "constants",
+                                        "defaults", "slaveid"};
+// Map-level defaults: what a point without the key gets.
+const std::set<std::string> kDefaultKeys = {"function", "word_order", "byte_order"};
 const std::set<std::string> kPointKeys = {"variable", "function", "address", "count", "type",
                                           "word_order", "byte_order", "scale", "divide", "offset",
                                           "decimals", "once", "bits", "enum", "enum_only", "invalid", "derived",
-                                          "writable", "min", "max"};
+                                          "writable", "min", "max", "truncate", "when", "unless", "format"};
+const std::set<std::string> kConditionKeys = {"address", "equals"};
 const std::set<std::string> kBitKeys = {"bit", "clear", "status", "alarm", "text"};
-const std::set<std::string> kEnumKeys = {"value", "text", "status"};
+const std::set<std::string> kEnumKeys = {"value", "min", "max", "text", "status"};
 const std::set<std::string> kDerivedKeys = {"variable", "times", "scale", "decimals"};
 const std::set<std::string> kCommandKeys = {"name", "writes"};
 const std::set<std::string> kWriteKeys = {"function", "address", "type", "word_order", "value"};
@@ -113,6 +118,87 @@ public:
         fail(n, std::string(key) + " '" + s + "' is not one of " + choices);
     }
 
+    std::vector<Condition> conditions(const YAML::Node &n, const char *key) const {
+        if (!n.IsSequence() || n.size() == 0) fail(n, std::string(key) + " must be a non-empty list of {address, equals}");
+        std::vector<Condition> out;
+        for (const auto &c : n) {
+            check_keys(c, kConditionKeys, "a condition");
+            if (!c["address"] || !c["equals"]) fail(c, "a condition needs address and equals");
+            out.push_back({static_cast<uint16_t>(integer(c["address"], "address", 0, 65535)),
+                           integer(c["equals"], "equals", 0, 65535)});
+        }
+        return out;
+    }
+
+    // "{1.lo:02}:{0.hi:02}" -> fields; every {..} names a word of the point (0..count-1).
+    std::vector<FormatField> parse_format(const YAML::Node &n, unsigned count) const {
+        const std::string f = str(n, "format");
+        std::vector<FormatField> out;
+        FormatField cur;
+        for (size_t i = 0; i < f.size(); ++i) {
+            if (f[i] != '{') {
+                cur.literal += f[i];
+                continue;
+            }
+            const size_t close = f.find('}', i);
+            if (close == std::string::npos) fail(n, "format: '{' without '}'");
+            std::string spec = f.substr(i + 1, close - i - 1);
+            i = close;
+            if (const auto colon = spec.find(':'); colon != std::string::npos) {
+                const std::string w = spec.substr(colon + 1);
+                if (w.empty() || w.size() > 2 || w.find_first_not_of("0123456789") != std::string::npos)
+                    fail(n, "format: width '" + w + "' is not 0N (e.g. :02)");
+                cur.width = std::stoi(w);
+                spec.resize(colon);
+            }
+            if (const auto sign = spec.find_first_of("+-"); sign != std::string::npos) {
+                const std::string a = spec.substr(sign + 1);
+                if (a.empty() || a.size() > 9 || a.find_first_not_of("0123456789") != std::string::npos)
+                    fail(n, "format: '" + spec + "' adds no number");
+                cur.add = std::stoll(a) * (spec[sign] == '-' ? -1 : 1);
+                spec.resize(sign);
+            }
+            if (spec.ends_with(".hi")) cur.part = 1, spec.resize(spec.size() - 3);
+            else if (spec.ends_with(".lo")) cur.part = 2, spec.resize(spec.size() - 3);
+            if (spec.empty() || spec.size() > 2 || spec.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoul(spec) >= count)
+                fail(n, "format: field '{" + spec + "}' is not a word 0.." + std::to_string(count - 1) + " of the point");
+            cur.word = std::stoi(spec);
+            out.push_back(std::move(cur));
+            cur = FormatField{};
+        }
+        if (!cur.literal.empty()) out.push_back(std::move(cur));
+        return out;
+    }
+
+    void defaults(const YAML::Node &d) {
+        check_keys(d, kDefaultKeys, "defaults");
+        if (d["function"]) default_table_ = pick<Table>(d["function"], "function", kTables);
+        if (d["word_order"]) default_word_order_ = pick<Order>(d["word_order"], "word_order", kOrders);
+        if (d["byte_order"]) default_byte_order_ = pick<Order>(d["byte_order"], "byte_order", kOrders);
+    }
+
+    // Every condition's register must be read by a polled point of the same table, else it would
+    // never have a value.
+    void check_conditions(const YAML::Node &points, RegisterMap &m) {
+        for (size_t i = 0; i < m.points.size(); ++i) {
+            const Point &p = m.points[i];
+            for (const auto *list : {&p.when, &p.unless})
+                for (const auto &c : *list) {
+                    m.has_conditions = true;
+                    const bool read = std::any_of(m.points.begin(), m.points.end(), [&](const Point &o) {
+                        return !o.once && o.table == p.table && c.address >= o.address &&
+                               c.address < o.address + point_width(o);
+                    });
+                    if (!read) {
+                        entry_ = p.variable.empty() ? "points[" + std::to_string(i) + "]" : p.variable;
+                        fail(points[i], "condition register " + std::to_string(c.address) +
+                                            " is not read by any polled point of the same function");
+                    }
+                }
+        }
+    }
+
     Point point(const YAML::Node &n, size_t index) {
         Point p;
         entry_ = "points[" + std::to_string(index) + "]";
@@ -123,6 +209,9 @@ public:
                   " (" + entry_ + ")";
         if (n["variable"]) p.variable = str(n["variable"], "variable");
         if (!n["address"]) fail(n, "address is required");
+        p.table = default_table_;
+        p.word_order = default_word_order_;
+        p.byte_order = default_byte_order_;
         p.address = static_cast<uint16_t>(integer(n["address"], "address", 0, 65535));
         if (n["function"]) p.table = pick<Table>(n["function"], "function", kTables);
         if (n["type"]) p.type = pick<DataType>(n["type"], "type", kTypes);
@@ -130,9 +219,15 @@ public:
         if (is_bit_table(p.table) && p.type != DataType::Bitfield)
             fail(n["type"], "coils and discrete inputs are single bits: type must be bitfield");
         if (n["count"]) {
-            if (p.type != DataType::String && p.type != DataType::Bitfield)
-                fail(n["count"], "count applies to string and bitfield points only");
-            p.count = static_cast<uint16_t>(integer(n["count"], "count", 1, p.type == DataType::String ? 60 : 2));
+            if (p.type != DataType::String && p.type != DataType::Bitfield && p.type != DataType::Words)
+                fail(n["count"], "count applies to string, bitfield and words points only");
+            p.count = static_cast<uint16_t>(integer(n["count"], "count", 1, p.type == DataType::Bitfield ? 2 : 60));
+        }
+        if (n["format"]) {
+            if (p.type != DataType::Words) fail(n["format"], "format applies to words points only");
+            p.format = parse_format(n["format"], p.count);
+        } else if (p.type == DataType::Words) {
+            fail(n, "a words point needs format");
         }
         if (is_bit_table(p.table)) p.count = 1;
         if (n["word_order"]) p.word_order = pick<Order>(n["word_order"], "word_order", kOrders);
@@ -155,7 +250,13 @@ public:
                 check_keys(b, kBitKeys, "a bit rule");
                 BitRule r;
                 if (!b["bit"]) fail(b, "bit is required");
-                r.bit = static_cast<unsigned>(integer(b["bit"], "bit", 0, width - 1));
+                if (b["bit"].IsSequence()) { // a group: all of these bits
+                    if (b["bit"].size() == 0) fail(b["bit"], "a bit group needs at least one bit");
+                    for (const auto &one : b["bit"])
+                        r.mask |= 1u << static_cast<unsigned>(integer(one, "bit", 0, width - 1));
+                } else {
+                    r.mask = 1u << static_cast<unsigned>(integer(b["bit"], "bit", 0, width - 1));
+                }
                 if (b["clear"]) r.when_set = !boolean(b["clear"], "clear");
                 if (b["status"]) r.status = str(b["status"], "status");
                 if (b["alarm"]) r.alarm = str(b["alarm"], "alarm");
@@ -171,8 +272,16 @@ public:
             for (const auto &e : en) {
                 check_keys(e, kEnumKeys, "an enum entry");
                 EnumRule r;
-                if (!e["value"]) fail(e, "value is required");
-                r.value = integer(e["value"], "value", INT32_MIN, UINT32_MAX);
+                if (e["value"]) {
+                    if (e["min"] || e["max"]) fail(e, "give value, or a range min..max, not both");
+                    r.value = r.max = integer(e["value"], "value", INT32_MIN, UINT32_MAX);
+                } else if (e["min"] && e["max"]) {
+                    r.value = integer(e["min"], "min", INT32_MIN, UINT32_MAX);
+                    r.max = integer(e["max"], "max", INT32_MIN, UINT32_MAX);
+                    if (r.max < r.value) fail(e["max"], "max is below min");
+                } else {
+                    fail(e, "an enum entry needs value, or min and max");
+                }
                 if (e["text"]) r.text = str(e["text"], "text");
                 if (e["status"]) r.status = str(e["status"], "status");
                 if (r.text.empty() && r.status.empty()) fail(e, "an enum entry needs text or status");
@@ -194,13 +303,20 @@ public:
             if (d["decimals"]) v.decimals = static_cast<int>(integer(d["decimals"], "decimals", 0, 6));
             p.derived = v;
         }
+        if (n["truncate"]) p.truncate = boolean(n["truncate"], "truncate");
+        if (n["when"]) p.when = conditions(n["when"], "when");
+        if (n["unless"]) p.unless = conditions(n["unless"], "unless");
+        if ((!p.when.empty() || !p.unless.empty()) && p.once) fail(n, "when/unless apply to polled points, not once");
         if (n["writable"]) p.writable = boolean(n["writable"], "writable");
         if (n["min"]) p.min = integer(n["min"], "min", INT32_MIN, UINT32_MAX);
         if (n["max"]) p.max = integer(n["max"], "max", INT32_MIN, UINT32_MAX);
         if (p.writable) {
             if (p.variable.empty()) fail(n, "a writable point needs a variable");
             if (p.table != Table::Holding && p.table != Table::Coil) fail(n, "only holding registers and coils are writable");
-            if (p.type == DataType::Bitfield || p.type == DataType::Float32 || p.type == DataType::Date)
+            for (const auto &e : p.enums)
+                if (e.max != e.value) fail(n["enum"], "a writable enum has single values, not ranges");
+            if (p.type == DataType::Bitfield || p.type == DataType::Float32 || p.type == DataType::Date ||
+                p.type == DataType::Words)
                 fail(n["type"] ? n["type"] : n, "writable points are integers, enums or strings");
         }
         if (p.variable.empty() && p.bits.empty() && std::none_of(p.enums.begin(), p.enums.end(),
@@ -246,10 +362,13 @@ public:
         if (root["mfr"]) m.mfr = str(root["mfr"], "mfr");
         if (root["model"]) m.model = str(root["model"], "model");
         if (root["max_block"]) m.max_block = static_cast<unsigned>(integer(root["max_block"], "max_block", 1, 125));
+        if (root["slaveid"]) m.slaveid = static_cast<int>(integer(root["slaveid"], "slaveid", 0, 247));
         if (root["max_gap"]) m.max_gap = static_cast<unsigned>(integer(root["max_gap"], "max_gap", 0, 125));
         const auto points = root["points"];
         if (!points || !points.IsSequence() || points.size() == 0) fail(points ? points : root, "points must be a non-empty list");
+        if (root["defaults"]) defaults(root["defaults"]);
         for (size_t i = 0; i < points.size(); ++i) m.points.push_back(point(points[i], i));
+        check_conditions(points, m);
         if (const auto cmds = root["commands"]) {
             if (!cmds.IsSequence()) fail(cmds, "commands must be a list");
             for (size_t i = 0; i < cmds.size(); ++i) {
@@ -279,6 +398,8 @@ public:
 private:
     std::string source_;
     std::string entry_;
+    Table default_table_ = Table::Holding;
+    Order default_word_order_ = Order::Big, default_byte_order_ = Order::Big;
 };
 
 } // namespace
@@ -292,6 +413,7 @@ unsigned point_width(const Point &p) {
     case DataType::S32:
     case DataType::Float32: return 2;
     case DataType::String:
+    case DataType::Words:
     case DataType::Bitfield: return p.count;
     default: return 1;
     }

@@ -50,7 +50,7 @@ ModbusDriver::ModbusDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Dri
         throw Error(NUTPP_E_CONFIG, e.what());
     }
     // NUT's generic_modbus calls the slave id rio_slave_id; slaveid wins when both are set.
-    link_cfg_.slave = integer_key(h, "rio_slave_id", generic_ ? 5 : 1); // NUT 2.8.0 generic_modbus: 5
+    link_cfg_.slave = integer_key(h, "rio_slave_id", generic_ ? 5 : map_.slaveid); // NUT 2.8.0 generic_modbus: 5
     link_cfg_.slave = integer_key(h, "slaveid", link_cfg_.slave);
     link_cfg_.baud = integer_key(h, "ser_baud_rate", 9600);
     link_cfg_.parity = h.config_or("ser_parity", "N")[0];
@@ -116,14 +116,24 @@ nutpp_status ModbusDriver::open() {
 
 void ModbusDriver::publish(const Reading &r) {
     const Host &h = host();
+    std::set<std::string> now;
     auto set = [&](const std::string &name, const std::string &value) {
         if (name.empty() || name[0] == '_') return; // internal values only feed `derived`
         h.set(name.c_str(), value);
+        now.insert(name);
         for (const auto &a : kDeviceAliases)
-            if (name == a.from) h.set(a.to, value);
+            if (name == a.from) {
+                h.set(a.to, value);
+                now.insert(a.to);
+            }
     };
     for (const auto &[name, value] : static_.vars) set(name, value);
     for (const auto &[name, value] : r.vars) set(name, value);
+    // A value that went "not available" (invalid raw value, enum miss, when/unless no longer true)
+    // is removed rather than left at its last reading.
+    for (const auto &name : published_)
+        if (!now.count(name)) h.remove(name.c_str());
+    published_ = std::move(now);
     h.status(r.status.tokens(), r.status.alarm());
 }
 
@@ -212,6 +222,7 @@ nutpp_status ModbusDriver::setvar(const char *name, const char *value) {
 void ModbusDriver::close() {
     if (link_) link_->close();
     link_.reset();
+    published_.clear();
 }
 
 } // namespace nutpp::modbus

@@ -10,6 +10,7 @@
 #include <nutpp/driver.hpp>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ private:
     std::unique_ptr<Link> link_;
     std::vector<Block> poll_blocks_, once_blocks_;
     Reading static_;          // what the once-blocks gave at open()
+    std::set<std::string> published_; // variables the last poll set (one missing now is removed)
     bool failing_ = false;    // a failure was logged; the next success logs the recovery
     std::string mfr_, model_; // device_mfr / device_model keys
     std::unique_ptr<GenericContacts> generic_; // map: generic

@@ -1,5 +1,6 @@
 // The exported descriptor of the modbus plugin (nutpp-modbus.so): Modbus RTU and TCP UPSes read
-// through register maps (NUT apc_modbus, huawei-ups2000 and generic_modbus as built-in maps,
+// through register maps (NUT apc_modbus, huawei-ups2000, socomec_jbus, phoenixcontact_modbus and
+// generic_modbus as built-in maps,
 // and user maps in YAML).
 #include <nutpp/driver.hpp>
 
@@ -14,9 +15,9 @@ const nutpp_config_key kKeys[] = {
     {"port", NUTPP_TYPE_STRING, nullptr,
      "RTU: the serial device (/dev/ttyUSB0); TCP: host[:502], [IPv6]:port", NUTPP_KEY_REQUIRED, nullptr, 0, 0},
     {"map", NUTPP_TYPE_STRING, nullptr,
-     "Register map: built-in apc_modbus, huawei_ups2000 or generic (NUT generic_modbus contacts, <state>_addr keys), or the path of a user map (YAML, see README)",
+     "Register map: built-in apc_modbus, huawei_ups2000, socomec_jbus, phoenixcontact_quint or generic (NUT generic_modbus contacts, <state>_addr keys), or the path of a user map (YAML, see README)",
      NUTPP_KEY_REQUIRED, nullptr, 0, 0},
-    {"slaveid", NUTPP_TYPE_INTEGER, nullptr, "Modbus slave (unit) id (default 1; with map generic 5, as NUT generic_modbus)",
+    {"slaveid", NUTPP_TYPE_INTEGER, nullptr, "Modbus slave (unit) id (default: the map's, 1 for most, 192 for phoenixcontact_quint; with map generic 5, as NUT generic_modbus)",
      NUTPP_KEY_RANGE, nullptr, 0, 247},
     {"rio_slave_id", NUTPP_TYPE_INTEGER, nullptr, "Same as slaveid (NUT generic_modbus's name)", NUTPP_KEY_RANGE,
      nullptr, 0, 247},
@@ -100,7 +101,7 @@ extern "C" NUTPP_EXPORT const nutpp_driver_descriptor nutpp_driver_v1 = {
     .name = "modbus",
     .version = "0.1.0",
     .vendor = "nutpp project",
-    .description = "Modbus RTU/TCP UPSes through register maps (NUT apc_modbus, huawei-ups2000, generic_modbus...; user maps in YAML)",
+    .description = "Modbus RTU/TCP UPSes through register maps (NUT apc_modbus, huawei-ups2000, socomec_jbus, phoenixcontact_modbus, generic_modbus; user maps in YAML)",
     .transports = NUTPP_TRANSPORT_MODBUS | NUTPP_TRANSPORT_SERIAL | NUTPP_TRANSPORT_NETWORK,
     .config_keys = kKeys,
     .config_key_count = static_cast<uint32_t>(sizeof kKeys / sizeof kKeys[0]),

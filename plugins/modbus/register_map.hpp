@@ -14,20 +14,22 @@ namespace nutpp::modbus {
 
 // Modbus object tables, by the read function that reaches them.
 enum class Table { Coil, Discrete, Holding, Input };
-enum class DataType { U16, S16, U32, S32, Float32, String, Bitfield, Date };
+enum class DataType { U16, S16, U32, S32, Float32, String, Bitfield, Date, Words };
 enum class Order { Big, Little };
 
-// One bit of a bitfield (or of a coil / discrete input: bit 0).
+// One bit of a bitfield (or of a coil / discrete input: bit 0), or a group of bits.
 struct BitRule {
-    unsigned bit = 0;
-    bool when_set = true;    // `clear: true` in the map: the rule fires when the bit is 0
+    uint32_t mask = 0;       // `bit: 3` or a group `bit: [4, 5]`: every bit of the mask must match
+    bool when_set = true;    // `clear: true` in the map: the rule fires when the bits are 0
     std::string status;      // ups.status token
     std::string alarm;       // ups.alarm text
     std::string text;        // text joined (", ") into the point's variable
 };
 
+// `value: 3`, or a range `min: 16, max: 65534` (both ends included) for thresholds.
 struct EnumRule {
     int64_t value = 0;
+    int64_t max = 0;    // == value for a single value
     std::string text;
     std::string status; // a ups.status token (space-separated list allowed: "OL ECO")
 };
@@ -39,6 +41,22 @@ struct Derived {
     std::string times;
     double scale = 1.0;
     int decimals = 0;
+};
+
+// `when` / `unless` conditions: the raw word of a register of the point's table read this poll.
+struct Condition {
+    uint16_t address = 0;
+    int64_t equals = 0;
+};
+
+// `format` of a `words` point: literal text and fields {i}, {i.hi}, {i.lo} (word i of the point,
+// or its high / low byte), with an optional +N / -N and :0W (zero-padded width), e.g. "{3+2000:04}".
+struct FormatField {
+    std::string literal; // text before the field
+    int word = -1;       // -1: no field (trailing literal)
+    int part = 0;        // 0 whole word, 1 high byte, 2 low byte
+    int64_t add = 0;
+    int width = 0;
 };
 
 struct Point {
@@ -53,6 +71,10 @@ struct Point {
     double offset = 0.0;
     int decimals = 0;
     bool once = false;        // static data: read at open() only
+    bool truncate = false;    // round toward zero (NUT's integer division), not to nearest
+    std::vector<Condition> when;   // published only if all hold
+    std::vector<Condition> unless; // published only if not all hold
+    std::vector<FormatField> format; // type words
     std::vector<BitRule> bits;
     std::vector<EnumRule> enums;
     bool enum_only = false;   // a value missing from `enum` publishes nothing (else the number)
@@ -89,6 +111,8 @@ struct RegisterMap {
     std::vector<std::pair<std::string, std::string>> constants; // fixed variables (ups.type: online)
     unsigned max_block = 120;            // registers per merged read (Modbus allows 125)
     unsigned max_gap = 8;                // unused registers a merged read may span
+    int slaveid = 1;                     // the device's factory slave id (config `slaveid` wins)
+    bool has_conditions = false;         // some point has when/unless (decoded after all blocks)
 };
 
 // Register width of a point's value (bits for coil/discrete tables).

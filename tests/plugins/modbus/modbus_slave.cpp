@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -37,14 +38,14 @@ ModbusTcpSlave::~ModbusTcpSlave() {
 void ModbusTcpSlave::set(int id, uint16_t address, std::vector<uint16_t> words) {
     std::lock_guard<std::mutex> g(mu_);
     auto &r = regs_[id];
-    r.resize(2000, 0);
+    r.resize(std::max<size_t>(r.size(), std::max<size_t>(2000, address + words.size())), 0);
     for (size_t i = 0; i < words.size(); ++i) r.at(address + i) = words[i];
 }
 
 std::vector<uint16_t> ModbusTcpSlave::get(int id, uint16_t address, uint16_t count) {
     std::lock_guard<std::mutex> g(mu_);
     auto &r = regs_[id];
-    r.resize(2000, 0);
+    r.resize(std::max<size_t>(r.size(), std::max<size_t>(2000, address + count)), 0);
     return {r.begin() + address, r.begin() + address + count};
 }
 
@@ -77,6 +78,7 @@ void ModbusTcpSlave::run() {
             }
             modbus_set_socket(ctx, c);
             const int n = modbus_receive(ctx, query);
+            const auto t_request = std::chrono::steady_clock::now();
             if (n <= 0) {
                 ::close(c);
                 clients.erase(clients.begin() + static_cast<long>(i));
@@ -110,6 +112,7 @@ void ModbusTcpSlave::run() {
             else
                 std::memcpy(it->second.data(), map->tab_registers, it->second.size() * 2);
             modbus_mapping_free(map);
+            note(unit, t_request);
             ++i;
         }
     }
@@ -155,14 +158,20 @@ ModbusRtuSlave::~ModbusRtuSlave() {
 void ModbusRtuSlave::set(int id, uint16_t address, std::vector<uint16_t> words) {
     std::lock_guard<std::mutex> g(mu_);
     auto &r = regs_[id];
-    r.resize(2000, 0);
+    r.resize(kRtuRegisters, 0);
     for (size_t i = 0; i < words.size(); ++i) r.at(address + i) = words[i];
+}
+
+void ModbusRtuSlave::set_identification(int id, std::string desc) {
+    std::lock_guard<std::mutex> g(mu_);
+    regs_[id].resize(kRtuRegisters, 0);
+    ident_[id] = std::move(desc);
 }
 
 std::vector<uint16_t> ModbusRtuSlave::get(int id, uint16_t address, uint16_t count) {
     std::lock_guard<std::mutex> g(mu_);
     auto &r = regs_[id];
-    r.resize(2000, 0);
+    r.resize(kRtuRegisters, 0);
     return {r.begin() + address, r.begin() + address + count};
 }
 
@@ -172,6 +181,7 @@ static size_t request_length(const std::vector<uint8_t> &b) {
     switch (b[1]) {
     case 1: case 2: case 3: case 4: case 5: case 6: return 8;
     case 0x10: return b.size() < 7 ? 0 : 9u + b[6];
+    case 0x2B: return 7; // read device identification: MEI type, read code, object id
     default: return SIZE_MAX;
     }
 }
@@ -210,7 +220,9 @@ void ModbusRtuSlave::run() {
                 continue;
             }
             ++requests_;
+            const auto t_request = std::chrono::steady_clock::now();
             answer(req);
+            note(req[0], t_request);
         }
     }
 }
@@ -228,7 +240,7 @@ void ModbusRtuSlave::answer(const std::vector<uint8_t> &req) {
         if (it == regs_.end() || m == Misbehave::Silence) return; // nobody with that id on the bus
         auto &regs = it->second;
         out = {static_cast<uint8_t>(m == Misbehave::WrongSlave ? id + 1 : id), fn};
-        const bool in_range = addr + static_cast<size_t>(fn == 6 ? 1 : count) <= regs.size();
+        const bool in_range = fn == 0x2B || addr + static_cast<size_t>(fn == 6 ? 1 : count) <= regs.size();
         if (m == Misbehave::Exception || !in_range) {
             out[1] = static_cast<uint8_t>(fn | 0x80);
             out.push_back(m == Misbehave::Exception ? 6 : 2); // busy / illegal data address
@@ -237,6 +249,19 @@ void ModbusRtuSlave::answer(const std::vector<uint8_t> &req) {
             for (uint16_t i = 0; i < count; ++i) {
                 out.push_back(static_cast<uint8_t>(regs[addr + i] >> 8));
                 out.push_back(static_cast<uint8_t>(regs[addr + i] & 0xFF));
+            }
+        } else if (fn == 0x2B) {
+            // Read device identification (MEI 0x0E), answered the way Huawei UPS2000 does (NUT
+            // huawei-ups2000 checks exactly this header): conformity 3, no more follows, two
+            // objects: 0x87 "device count" (u32 1) and 0x88 the "1=model;2=firmware;..." text.
+            const auto desc = ident_.find(id);
+            if (desc == ident_.end() || req[2] != 0x0E) {
+                out[1] = static_cast<uint8_t>(fn | 0x80);
+                out.push_back(1);
+            } else {
+                out.insert(out.end(), {0x0E, req[3], 0x03, 0x00, 0x00, 0x02, 0x87, 0x04, 0, 0, 0, 1, 0x88,
+                                       static_cast<uint8_t>(desc->second.size())});
+                out.insert(out.end(), desc->second.begin(), desc->second.end());
             }
         } else if (fn == 6) {
             regs[addr] = count;

@@ -194,7 +194,7 @@ points:
 TEST(ModbusMap, ErrorsNameFileLineColumnAndEntry) {
     EXPECT_EQ(load_error("name: x\npoints:\n  - {variable: ups.load, address: 3, type: u64}\n"),
               "user.yaml:3:44: entry 'ups.load': type 'u64' is not one of u16, s16, u32, s32, float32, string, "
-              "bitfield, date");
+              "bitfield, date, words");
     EXPECT_EQ(load_error("name: x\npoints:\n  - variable: a\n    address: 70000\n"),
               "user.yaml:4:14: entry 'a': address 70000 is outside 0..65535");
     EXPECT_EQ(load_error("name: x\npoints:\n  - {variable: a, address: 1, sclae: 2}\n"),
