@@ -63,7 +63,7 @@ nutpp_status UsbHidDriver::open() {
                                " is a HID device but not a HID Power Device (no usage page 0x84/0x85 "
                                "application collection; e.g. Megatec Q1 over HID needs another driver)");
     const VendorQuirks *quirks = find_vendor(info.vendor_id);
-    model_ = std::make_unique<UpsModel>(std::move(desc), quirks, info.product_id);
+    model_ = std::make_unique<UpsModel>(std::move(desc), quirks, info.product_id, info.product);
     if (!delays_chosen_) {
         offdelay_ = offdelay_set_.value_or(quirks ? quirks->default_offdelay : 20);
         ondelay_ = ondelay_set_.value_or(quirks ? quirks->default_ondelay : 30);
@@ -162,8 +162,10 @@ nutpp_status UsbHidDriver::read_feature_reports() {
 void UsbHidDriver::declare() {
     for (const auto &b : model_->variables()) {
         if (!b.row->writable || !b.field || b.field->type != ReportType::Feature) continue;
-        if (b.row->conversion == Conversion::BeeperStatus) {
-            host().declare(b.row->nut_name, NUTPP_TYPE_ENUM, true, 0, {}, {"disabled", "enabled", "muted"});
+        if (b.row->conversion == Conversion::Enum) {
+            std::vector<std::string> choices;
+            for (const auto &t : b.row->texts) choices.push_back(t.text);
+            host().declare(b.row->nut_name, NUTPP_TYPE_ENUM, true, 0, {}, choices);
             continue;
         }
         std::vector<nutpp_range> ranges;
