@@ -82,6 +82,11 @@ std::vector<Binding> UpsModel::command_steps(const std::string &name) const {
     return out;
 }
 
+bool UpsModel::uses_delay(CommandValue which) const {
+    return std::any_of(command_rows_.begin(), command_rows_.end(),
+                       [&](const Binding &b) { return b.row->command_value == which; });
+}
+
 std::vector<uint8_t> UpsModel::feature_reports() const {
     std::set<uint8_t> ids;
     auto add = [&](const std::vector<Binding> &v) {

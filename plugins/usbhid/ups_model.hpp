@@ -65,6 +65,9 @@ public:
     std::optional<std::vector<uint8_t>> set_report_buffer(const HidField &field, double value) const;
     // The writes of instant command `name` in order: (field, row); empty when unsupported.
     std::vector<Binding> command_steps(const std::string &name) const;
+    // Whether a command of this device writes that delay (NUT publishes ups.delay.shutdown/start only
+    // when the device has the field its commands write).
+    bool uses_delay(CommandValue which) const;
 
 private:
     void bind(std::span<const MappingRow> rows, bool generic);

@@ -177,8 +177,11 @@ void UsbHidDriver::declare() {
         host().declare(b.row->nut_name, NUTPP_TYPE_INTEGER, true, 0, ranges);
     }
     // NUT's offdelay/ondelay live in the driver; the shutdown commands write them to the UPS.
-    host().declare("ups.delay.shutdown", NUTPP_TYPE_INTEGER, true, 0, {{0, 65535}});
-    host().declare("ups.delay.start", NUTPP_TYPE_INTEGER, true, 0, {{0, 65535}});
+    // (only when a command writes them, as NUT's HU_FLAG_ABSENT rows: a Back-UPS CS 500 has neither)
+    if (model_->uses_delay(CommandValue::OffDelay))
+        host().declare("ups.delay.shutdown", NUTPP_TYPE_INTEGER, true, 0, {{0, 65535}});
+    if (model_->uses_delay(CommandValue::OnDelay))
+        host().declare("ups.delay.start", NUTPP_TYPE_INTEGER, true, 0, {{0, 65535}});
     for (const auto &c : model_->commands()) host().command(c.c_str());
 }
 
@@ -198,8 +201,8 @@ void UsbHidDriver::publish() {
     if (!has("ups.serial") && !info.serial.empty()) host().set("ups.serial", info.serial);
     host().set("ups.vendorid", hex4(info.vendor_id));
     host().set("ups.productid", hex4(info.product_id));
-    host().set("ups.delay.shutdown", std::to_string(offdelay_));
-    host().set("ups.delay.start", std::to_string(ondelay_));
+    if (model_->uses_delay(CommandValue::OffDelay)) host().set("ups.delay.shutdown", std::to_string(offdelay_));
+    if (model_->uses_delay(CommandValue::OnDelay)) host().set("ups.delay.start", std::to_string(ondelay_));
     publish_status();
 }
 
@@ -262,6 +265,8 @@ nutpp_status UsbHidDriver::setvar(const char *name, const char *value) {
     const std::string n = name;
     if (n == "ups.delay.shutdown" || n == "ups.delay.start") {
         const bool off = n == "ups.delay.shutdown";
+        if (!model_->uses_delay(off ? CommandValue::OffDelay : CommandValue::OnDelay))
+            return host().fail(NUTPP_E_UNSUPPORTED, "variable not writable: " + n + " (no command of this UPS uses it)");
         (off ? offdelay_ : ondelay_) = std::stol(value);
         check_delay_resolution(off ? "ups.delay.shutdown" : "ups.delay.start", std::stol(value),
                                off ? "DelayBeforeShutdown" : "DelayBeforeStartup");

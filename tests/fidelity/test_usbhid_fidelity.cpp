@@ -60,12 +60,12 @@ const std::map<std::string, std::string> kDeliberate = {
     {"driver.parameter.vendorid", "matching option only given to ours"},
     {"driver.flag.allow_killpower", "NUT 2.8.0 flag"},
     {"device.type", "both publish ups; kept in the list in case a subdriver prints pdu"},
-    {"ups.delay.shutdown", "defaults 60/120 as NUT 2.8.3+, not 2.8.0's 20/30 (issue 16)"},
-    {"ups.delay.start", "defaults 60/120 as NUT 2.8.3+, not 2.8.0's 20/30 (issue 16)"},
 };
 
 // Deliberate differences of one device: (device data name, variable) -> reason.
 const std::map<std::pair<std::string, std::string>, std::string> kDeliberateOf = {
+    {{"cps_cp1500pfclcd_0764-0501", "ups.delay.shutdown"}, "CyberPower defaults 60/120 as NUT 2.8.3+, not 2.8.0's 20/30 (issue 16)"},
+    {{"cps_cp1500pfclcd_0764-0501", "ups.delay.start"}, "CyberPower defaults 60/120 as NUT 2.8.3+, not 2.8.0's 20/30 (issue 16)"},
     {{"cps_cp1500pfclcd_0764-0501", "ups.firmware"},
      "CPSFirmwareVersion string, as newer NUT publishes it (tests/testdata/reference/cp1000avrlcd.dev)"},
     {{"apc_back-ups_bk650m2-ch_051d-0002", "ups.status"},

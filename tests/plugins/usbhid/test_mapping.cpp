@@ -105,6 +105,13 @@ TEST(Mapping, ApcSensitivityAndRebootTimerFromVendorUsages) {
     m.apply(ReportType::Feature, *buf); // what the UPS reports after the SET_REPORT
     EXPECT_EQ(texts(m).at("input.sensitivity"), "high");
 
+    // NUT shows ups.delay.shutdown/start only where a command writes them: the BK650M2 has no
+    // DelayBeforeStartup, the CS 500 neither delay.
+    EXPECT_TRUE(m.uses_delay(CommandValue::OffDelay));
+    EXPECT_FALSE(m.uses_delay(CommandValue::OnDelay));
+    EXPECT_FALSE(loaded("apc_back-ups_cs500_051d-0002", 0x051d).uses_delay(CommandValue::OffDelay));
+    EXPECT_TRUE(loaded("cps_cp1500pfclcd_0764-0501", 0x0764).uses_delay(CommandValue::OnDelay));
+
     const auto cs = texts(loaded("apc_back-ups_cs500_051d-0002", 0x051d));
     EXPECT_EQ(cs.at("ups.timer.reboot"), "0");
     EXPECT_EQ(cs.count("input.sensitivity"), 0u); // the CS 500 has no APCSensitivity
