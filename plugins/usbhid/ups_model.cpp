@@ -107,10 +107,13 @@ bool UpsModel::apply(ReportType type, std::span<const uint8_t> report) {
     const uint8_t id = desc_.uses_report_ids ? (report.empty() ? 0 : report[0]) : 0;
     if (!desc_.report(type, id)) return false;
     raw_[{uint8_t(type), id}] = std::vector<uint8_t>(report.begin(), report.end());
+    std::set<std::string_view> seen; // a usage repeated in one report (APCSensitivity x23): the first counts, as in NUT
     for (const auto &f : desc_.fields) {
         if (f.type != type || f.report_id != id) continue;
+        const std::string &path = paths_.at(&f);
+        if (!seen.insert(path).second) continue;
         // A short report (APC BK650M2) leaves the fields it lacks at their previous value.
-        if (auto v = read_logical(f, report, desc_.uses_report_ids)) values_[paths_.at(&f)] = field_value(f, *v);
+        if (auto v = read_logical(f, report, desc_.uses_report_ids)) values_[path] = field_value(f, *v);
     }
     return true;
 }
