@@ -5,6 +5,8 @@
 #include <nutpp/driver.hpp>
 
 #include <algorithm>
+#include <set>
+#include <string_view>
 
 namespace nutpp::serial::apc {
 
@@ -85,8 +87,10 @@ void Engine::open() {
 
     sink_.set("ups.mfr", "APC");
     std::string firmware;
+    std::set<std::string_view> published;
     for (const auto &q : kQueries) {
         if (!unit_knows(q.cmd)) continue;
+        if ((q.flags & kFallback) && published.count(q.variable)) continue;
         const Reply r = ask(q.cmd);
         if (r.status == ReadStatus::Gone) fail_on(r, cmd_name(q.cmd));
         if (r.status != ReadStatus::Ok) continue; // old units ignore what they do not know
@@ -94,6 +98,7 @@ void Engine::open() {
         if (!value) continue;
         supported_.push_back(&q);
         sink_.set(q.variable, *value);
+        published.insert(q.variable);
         if (q.cmd == 'b') firmware = *value;
     }
     if (supported_.empty()) throw Error(NUTPP_E_IO, "UPS in smart mode but answers no query");

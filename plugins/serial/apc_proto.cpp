@@ -1,5 +1,7 @@
 #include "apc_proto.hpp"
 
+#include <cctype>
+
 #include <nutpp/support/numbers.hpp>
 #include <nutpp/support/text.hpp>
 
@@ -44,6 +46,22 @@ std::optional<std::string> convert(const Query &q, std::string_view reply) {
         if (v == "OFF") return std::string("0");
         if (!is_digits(v) || v.size() > 6) return std::string(v); // "ON": at power-on only, kept as the UPS says
         return std::to_string(std::atol(std::string(v).c_str()) * 3600);
+    case Format::FirmwareTriple: {
+        int dots = 0;
+        bool part_empty = true;
+        for (char c : v) {
+            if (c == '.') {
+                if (part_empty) return std::nullopt;
+                ++dots, part_empty = true;
+            } else if (std::isalnum(static_cast<unsigned char>(c))) {
+                part_empty = false;
+            } else {
+                return std::nullopt;
+            }
+        }
+        if (dots != 2 || part_empty) return std::nullopt;
+        return std::string(v);
+    }
     case Format::TransferReason:
         if (v.size() == 1)
             if (const char *text = support::text_for(kTransferReasons, v[0])) return std::string(text);

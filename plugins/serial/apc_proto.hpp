@@ -23,12 +23,18 @@ enum class Format {
     Minutes,        // minutes (a trailing ':' allowed) -> seconds
     Hours,          // hours -> seconds; "OFF" -> 0 (self-test interval)
     TransferReason, // letter -> text (kTransferReasons)
+    // "SKU.revision.country" (three alphanumeric parts, NUT apcsmart's check on 'b'); anything else
+    // is no value, so the 'V' fallback below answers instead
+    FirmwareTriple,
 };
 
 enum : uint32_t {
     kStatic = 1u << 0,        // read at open and after a SET, not every poll
     kWritableEnum = 1u << 1,  // cycled through the capability values with '-'
-    kWritableString = 1u << 2 // replaced with '-' + 8 characters
+    kWritableString = 1u << 2, // replaced with '-' + 8 characters
+    // Only asked when an earlier query left the variable unset (NUT apcsmart's APC_MULTI: 'b' then
+    // 'V' for ups.firmware; NUT 2.6.5+ has no ups.firmware.old, 2.6.1 published 'V' there).
+    kFallback = 1u << 3,
 };
 
 struct Query {
@@ -41,8 +47,8 @@ struct Query {
 inline constexpr Query kQueries[] = {
     // identity and settings (static)
     {'\x01', "ups.model", Format::Raw, kStatic},
-    {'b', "ups.firmware", Format::Raw, kStatic},
-    {'V', "ups.firmware.old", Format::Raw, kStatic},
+    {'b', "ups.firmware", Format::FirmwareTriple, kStatic},
+    {'V', "ups.firmware", Format::Raw, kStatic | kFallback},
     {'n', "ups.serial", Format::Raw, kStatic},
     {'m', "ups.mfr.date", Format::Raw, kStatic},
     {'g', "battery.voltage.nominal", Format::Raw, kStatic},

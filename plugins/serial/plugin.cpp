@@ -68,7 +68,7 @@ const char *const kVariables[] = {
     "input.voltage", "input.voltage.fault", "output.voltage", "ups.load", "input.frequency", "battery.voltage",
     "ups.temperature", "ups.type", "ups.beeper.status", "ups.mfr", "ups.model", "device.mfr", "device.model", "ups.firmware", "ups.firmware.aux",
     "input.voltage.nominal", "input.current.nominal", "battery.voltage.nominal", "input.frequency.nominal",
-    "ups.delay.shutdown", "ups.delay.start", "ups.firmware.old", "ups.serial", "ups.mfr.date",
+    "ups.delay.shutdown", "ups.delay.start", "ups.serial", "ups.mfr.date",
     "output.voltage.nominal", "battery.date", "ups.id", "input.transfer.low", "input.transfer.high",
     "input.sensitivity", "battery.runtime.low", "battery.charge.restart", "battery.alarm.threshold",
     "ups.test.interval", "battery.packs", "input.voltage.maximum", "input.voltage.minimum", "output.current",

@@ -16,9 +16,11 @@ using V = CommandValue;
 constexpr MappingRow var(const char *path, const char *nut, int decimals = 0, C conv = C::Number) {
     return {K::Variable, path, nut, conv, decimals, false, 1, V::Constant, 0, 0};
 }
-constexpr MappingRow rw(const char *path, const char *nut, C conv = C::Number) {
-    return {K::Variable, path, nut, conv, 0, true, 1, V::Constant, 0, 0};
+constexpr MappingRow rw(const char *path, const char *nut) {
+    return {K::Variable, path, nut, C::Number, 0, true, 1, V::Constant, 0, 0};
 }
+constexpr MappingRow test_result(const char *path) { return enum_var(path, "ups.test.result", kHidTestResults); }
+constexpr MappingRow beeper(const char *path) { return enum_var(path, "ups.beeper.status", kHidBeeper, true); }
 constexpr MappingRow flag(const char *path, const char *token, int when = 1) {
     return {K::Status, path, token, C::Number, 0, false, when, V::Constant, 0, 0};
 }
@@ -84,12 +86,12 @@ const MappingRow kGeneric[] = {
     var("UPS.Output.DelayBeforeStartup", "ups.timer.start"),
     var("UPS.PowerSummary.DelayBeforeStartup", "ups.timer.start"),
     var("UPS.Output.DelayBeforeReboot", "ups.timer.reboot"),
-    var("UPS.BatterySystem.Battery.Test", "ups.test.result", 0, C::TestResult),
-    var("UPS.Battery.Test", "ups.test.result", 0, C::TestResult),
-    var("UPS.Output.Test", "ups.test.result", 0, C::TestResult),
-    rw("UPS.PowerSummary.AudibleAlarmControl", "ups.beeper.status", C::BeeperStatus),
-    rw("UPS.AudibleAlarmControl", "ups.beeper.status", C::BeeperStatus),
-    rw("UPS.BatterySystem.Battery.AudibleAlarmControl", "ups.beeper.status", C::BeeperStatus),
+    test_result("UPS.BatterySystem.Battery.Test"),
+    test_result("UPS.Battery.Test"),
+    test_result("UPS.Output.Test"),
+    beeper("UPS.PowerSummary.AudibleAlarmControl"),
+    beeper("UPS.AudibleAlarmControl"),
+    beeper("UPS.BatterySystem.Battery.AudibleAlarmControl"),
     var("UPS.PowerSummary.Temperature", "ups.temperature", 1),
 
     // ups.status flags, wherever the device puts its PresentStatus

@@ -14,22 +14,8 @@
 
 namespace nutpp::usbhid {
 
-namespace {
-
-// HID AudibleAlarmControl and Test values -> NUT's texts (usbhid-ups' beeper and test_read_info).
-constexpr support::EnumText kBeeper[] = {{1, "disabled"}, {2, "enabled"}, {3, "muted"}};
-constexpr support::EnumText kTestResults[] = {{1, "Done and passed"}, {2, "Done and warning"}, {3, "Done and error"},
-                                              {4, "Aborted"},         {5, "In progress"},      {6, "No test initiated"}};
-
-std::optional<std::string> enum_text(std::span<const support::EnumText> table, double v) {
-    const char *text = support::text_for(table, std::lround(v));
-    return text ? std::optional<std::string>(text) : std::nullopt;
-}
-
-} // namespace
-
-UpsModel::UpsModel(HidDescriptor descriptor, const VendorQuirks *quirks, uint16_t product_id)
-    : desc_(std::move(descriptor)), quirks_(quirks), product_id_(product_id) {
+UpsModel::UpsModel(HidDescriptor descriptor, const VendorQuirks *quirks, uint16_t product_id, std::string usb_product)
+    : desc_(std::move(descriptor)), quirks_(quirks), product_id_(product_id), usb_product_(std::move(usb_product)) {
     const std::vector<UsageName> names =
         quirks_ ? std::vector<UsageName>(quirks_->usage_names.begin(), quirks_->usage_names.end())
                 : std::vector<UsageName>{};
@@ -96,6 +82,11 @@ std::vector<Binding> UpsModel::command_steps(const std::string &name) const {
     return out;
 }
 
+bool UpsModel::uses_delay(CommandValue which) const {
+    return std::any_of(command_rows_.begin(), command_rows_.end(),
+                       [&](const Binding &b) { return b.row->command_value == which; });
+}
+
 std::vector<uint8_t> UpsModel::feature_reports() const {
     std::set<uint8_t> ids;
     auto add = [&](const std::vector<Binding> &v) {
@@ -105,6 +96,10 @@ std::vector<uint8_t> UpsModel::feature_reports() const {
     };
     add(variables_);
     add(statuses_);
+    if (quirks_ && quirks_->model_name)
+        for (const char *path : {quirks_->model_name->model_string_path, quirks_->model_name->model_number_path})
+            for (auto [it, end] = by_path_.equal_range(path); it != end; ++it)
+                if (it->second->type == ReportType::Feature) ids.insert(it->second->report_id);
     return {ids.begin(), ids.end()};
 }
 
@@ -112,10 +107,13 @@ bool UpsModel::apply(ReportType type, std::span<const uint8_t> report) {
     const uint8_t id = desc_.uses_report_ids ? (report.empty() ? 0 : report[0]) : 0;
     if (!desc_.report(type, id)) return false;
     raw_[{uint8_t(type), id}] = std::vector<uint8_t>(report.begin(), report.end());
+    std::set<std::string_view> seen; // a usage repeated in one report (APCSensitivity x23): the first counts, as in NUT
     for (const auto &f : desc_.fields) {
         if (f.type != type || f.report_id != id) continue;
+        const std::string &path = paths_.at(&f);
+        if (!seen.insert(path).second) continue;
         // A short report (APC BK650M2) leaves the fields it lacks at their previous value.
-        if (auto v = read_logical(f, report, desc_.uses_report_ids)) values_[paths_.at(&f)] = field_value(f, *v);
+        if (auto v = read_logical(f, report, desc_.uses_report_ids)) values_[path] = field_value(f, *v);
     }
     return true;
 }
@@ -128,6 +126,10 @@ std::optional<double> UpsModel::value(const std::string &path) const {
 std::vector<NutValue> UpsModel::nut_values(const StringLookup &strings) const {
     std::vector<NutValue> out;
     for (const auto &b : variables_) {
+        if (b.row->conversion == Conversion::Fixed) {
+            out.push_back({b.row->nut_name, std::string(b.row->fixed_text), 0, 0});
+            continue;
+        }
         const auto v = value(b.row->hid_path);
         if (!v) continue;
         NutValue nv{b.row->nut_name, std::nullopt, *v, b.row->decimals};
@@ -150,16 +152,18 @@ std::vector<NutValue> UpsModel::nut_values(const StringLookup &strings) const {
             nv.text = s;
             break;
         }
-        case Conversion::BeeperStatus:
-            if (!(nv.text = enum_text(kBeeper, *v))) continue;
+        case Conversion::Enum: {
+            const char *text = support::text_for(b.row->texts, std::lround(*v));
+            if (!text) continue;
+            nv.text = text;
             break;
-        case Conversion::TestResult:
-            if (!(nv.text = enum_text(kTestResults, *v))) continue;
-            break;
+        }
+        case Conversion::Fixed: break; // published above, before the value check
         }
         out.push_back(std::move(nv));
     }
     apply_scale_quirks(out);
+    apply_derived_quirks(out, strings);
     if (quirks_ && quirks_->battery_voltage_scale_fix) {
         auto find = [&](const char *n) {
             return std::find_if(out.begin(), out.end(), [&](const NutValue &x) { return x.name == n; });
@@ -188,6 +192,39 @@ void UpsModel::apply_scale_quirks(std::vector<NutValue> &values) const {
     }
 }
 
+// Variables a vendor's subdriver builds from several readings (model name, estimated realpower).
+void UpsModel::apply_derived_quirks(std::vector<NutValue> &values, const StringLookup &strings) const {
+    if (!quirks_) return;
+    auto find = [&](const char *n) {
+        return std::find_if(values.begin(), values.end(), [&](const NutValue &x) { return x.name == n; });
+    };
+    if (const ModelNameRule *rule = quirks_->model_name) {
+        std::string part;
+        if (const auto index = value(rule->model_string_path); index && *index > 0 && strings)
+            part = strings(int(std::lround(*index)));
+        if (const auto number = value(rule->model_number_path); part.empty() && number)
+            part = std::to_string(long(*number)); // NUT: (int)value, no rounding
+        if (!part.empty()) {
+            const std::string product = usb_product_.empty() ? "unknown" : usb_product_;
+            std::string name = product + " " + part;
+            for (const auto &r : rule->renames)
+                if (product == r.product && part == r.model) name = r.name;
+            if (auto it = find("ups.model"); it != values.end()) values.erase(it);
+            values.push_back({"ups.model", name, 0, 0});
+        }
+    }
+    if (const RealpowerEstimate *est = quirks_->realpower_estimate; est && find("ups.realpower") == values.end()) {
+        const auto load = find("ups.load");
+        const auto nominal = find("ups.power.nominal");
+        if (load != values.end() && nominal != values.end() && !load->text && !nominal->text) {
+            // NUT reads both back as integers (atoi of the published texts) before multiplying.
+            const double watts = std::round(double(std::lround(load->number)) * 0.01 *
+                                            double(std::lround(nominal->number)) * est->power_factor);
+            values.push_back({"ups.realpower", std::nullopt, watts, 0});
+        }
+    }
+}
+
 std::vector<std::string> UpsModel::status_tokens() const {
     support::StatusSet set;
     for (const auto &b : statuses_) {
@@ -199,8 +236,8 @@ std::vector<std::string> UpsModel::status_tokens() const {
 }
 
 std::optional<double> UpsModel::parse_setting(const Binding &b, const std::string &text) const {
-    if (b.row->conversion == Conversion::BeeperStatus) {
-        const auto v = support::value_for(kBeeper, text);
+    if (b.row->conversion == Conversion::Enum) {
+        const auto v = support::value_for(b.row->texts, text);
         return v ? std::optional<double>(double(*v)) : std::nullopt;
     }
     return support::to_number(text);

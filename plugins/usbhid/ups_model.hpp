@@ -35,8 +35,10 @@ using StringLookup = std::function<std::string(int index)>;
 
 class UpsModel {
 public:
-    // `product_id` selects the vendor's per-product scales (0: none).
-    UpsModel(HidDescriptor descriptor, const VendorQuirks *quirks, uint16_t product_id = 0);
+    // `product_id` selects the vendor's per-product scales (0: none); `usb_product` is the USB device
+    // descriptor's product string (the vendor's model name rule starts from it).
+    UpsModel(HidDescriptor descriptor, const VendorQuirks *quirks, uint16_t product_id = 0,
+             std::string usb_product = {});
 
     const HidDescriptor &descriptor() const { return desc_; }
     const VendorQuirks *quirks() const { return quirks_; }
@@ -63,15 +65,20 @@ public:
     std::optional<std::vector<uint8_t>> set_report_buffer(const HidField &field, double value) const;
     // The writes of instant command `name` in order: (field, row); empty when unsupported.
     std::vector<Binding> command_steps(const std::string &name) const;
+    // Whether a command of this device writes that delay (NUT publishes ups.delay.shutdown/start only
+    // when the device has the field its commands write).
+    bool uses_delay(CommandValue which) const;
 
 private:
     void bind(std::span<const MappingRow> rows, bool generic);
     void apply_scale_quirks(std::vector<NutValue> &values) const;
+    void apply_derived_quirks(std::vector<NutValue> &values, const StringLookup &strings) const;
     const HidField *field_for(const std::string &path) const;
 
     HidDescriptor desc_;
     const VendorQuirks *quirks_;
     uint16_t product_id_;
+    std::string usb_product_;
     std::map<const HidField *, std::string> paths_;
     std::multimap<std::string, const HidField *> by_path_;
     std::vector<Binding> variables_;

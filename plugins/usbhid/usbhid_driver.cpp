@@ -63,7 +63,7 @@ nutpp_status UsbHidDriver::open() {
                                " is a HID device but not a HID Power Device (no usage page 0x84/0x85 "
                                "application collection; e.g. Megatec Q1 over HID needs another driver)");
     const VendorQuirks *quirks = find_vendor(info.vendor_id);
-    model_ = std::make_unique<UpsModel>(std::move(desc), quirks, info.product_id);
+    model_ = std::make_unique<UpsModel>(std::move(desc), quirks, info.product_id, info.product);
     if (!delays_chosen_) {
         offdelay_ = offdelay_set_.value_or(quirks ? quirks->default_offdelay : 20);
         ondelay_ = ondelay_set_.value_or(quirks ? quirks->default_ondelay : 30);
@@ -162,8 +162,10 @@ nutpp_status UsbHidDriver::read_feature_reports() {
 void UsbHidDriver::declare() {
     for (const auto &b : model_->variables()) {
         if (!b.row->writable || !b.field || b.field->type != ReportType::Feature) continue;
-        if (b.row->conversion == Conversion::BeeperStatus) {
-            host().declare(b.row->nut_name, NUTPP_TYPE_ENUM, true, 0, {}, {"disabled", "enabled", "muted"});
+        if (b.row->conversion == Conversion::Enum) {
+            std::vector<std::string> choices;
+            for (const auto &t : b.row->texts) choices.push_back(t.text);
+            host().declare(b.row->nut_name, NUTPP_TYPE_ENUM, true, 0, {}, choices);
             continue;
         }
         std::vector<nutpp_range> ranges;
@@ -175,8 +177,11 @@ void UsbHidDriver::declare() {
         host().declare(b.row->nut_name, NUTPP_TYPE_INTEGER, true, 0, ranges);
     }
     // NUT's offdelay/ondelay live in the driver; the shutdown commands write them to the UPS.
-    host().declare("ups.delay.shutdown", NUTPP_TYPE_INTEGER, true, 0, {{0, 65535}});
-    host().declare("ups.delay.start", NUTPP_TYPE_INTEGER, true, 0, {{0, 65535}});
+    // (only when a command writes them, as NUT's HU_FLAG_ABSENT rows: a Back-UPS CS 500 has neither)
+    if (model_->uses_delay(CommandValue::OffDelay))
+        host().declare("ups.delay.shutdown", NUTPP_TYPE_INTEGER, true, 0, {{0, 65535}});
+    if (model_->uses_delay(CommandValue::OnDelay))
+        host().declare("ups.delay.start", NUTPP_TYPE_INTEGER, true, 0, {{0, 65535}});
     for (const auto &c : model_->commands()) host().command(c.c_str());
 }
 
@@ -196,8 +201,8 @@ void UsbHidDriver::publish() {
     if (!has("ups.serial") && !info.serial.empty()) host().set("ups.serial", info.serial);
     host().set("ups.vendorid", hex4(info.vendor_id));
     host().set("ups.productid", hex4(info.product_id));
-    host().set("ups.delay.shutdown", std::to_string(offdelay_));
-    host().set("ups.delay.start", std::to_string(ondelay_));
+    if (model_->uses_delay(CommandValue::OffDelay)) host().set("ups.delay.shutdown", std::to_string(offdelay_));
+    if (model_->uses_delay(CommandValue::OnDelay)) host().set("ups.delay.start", std::to_string(ondelay_));
     publish_status();
 }
 
@@ -260,6 +265,8 @@ nutpp_status UsbHidDriver::setvar(const char *name, const char *value) {
     const std::string n = name;
     if (n == "ups.delay.shutdown" || n == "ups.delay.start") {
         const bool off = n == "ups.delay.shutdown";
+        if (!model_->uses_delay(off ? CommandValue::OffDelay : CommandValue::OnDelay))
+            return host().fail(NUTPP_E_UNSUPPORTED, "variable not writable: " + n + " (no command of this UPS uses it)");
         (off ? offdelay_ : ondelay_) = std::stol(value);
         check_delay_resolution(off ? "ups.delay.shutdown" : "ups.delay.start", std::stol(value),
                                off ? "DelayBeforeShutdown" : "DelayBeforeStartup");

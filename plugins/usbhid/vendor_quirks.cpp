@@ -8,8 +8,19 @@ namespace {
 
 constexpr Usage mge(uint16_t id) { return make_usage(0xffff, id); }
 
-// ---- APC (051d): Back-UPS and Smart-UPS
+// ---- APC (051d): Back-UPS and Smart-UPS. Vendor page 0xff86, names as NUT's apc-hid.c has them.
+constexpr Usage apc(uint16_t id) { return make_usage(0xff86, id); }
+const UsageName kApcNames[] = {
+    {apc(0x05), "APCGeneralCollection"}, {apc(0x61), "APCSensitivity"}, {apc(0x7c), "APCDelayBeforeReboot"},
+};
+// apc-hid.c's apc_sensitivity_info.
+constexpr support::EnumText kApcSensitivity[] = {{0, "low"}, {1, "medium"}, {2, "high"}};
 const MappingRow kApcRows[] = {
+    // ups.timer.reboot in apc-hid.c's order; Back-UPS (BK650M2, CS 500) only have the vendor one.
+    {RowKind::Variable, "UPS.PowerSummary.DelayBeforeReboot", "ups.timer.reboot"},
+    {RowKind::Variable, "UPS.Output.DelayBeforeReboot", "ups.timer.reboot"},
+    {RowKind::Variable, "UPS.APCGeneralCollection.APCDelayBeforeReboot", "ups.timer.reboot"},
+    enum_var("UPS.Input.APCSensitivity", "input.sensitivity", kApcSensitivity, true),
     {RowKind::Variable, "UPS.PowerSummary.iVersion", "ups.firmware", Conversion::StringIndex},
     // NUT's apc-hid.c splits the product string into model and firmware versions.
     {RowKind::Variable, "UPS.PowerSummary.iProduct", "ups.model", Conversion::ProductModelPart},
@@ -54,14 +65,70 @@ const UsageName kMgeNames[] = {
     {mge(0xe5), "System"}, {mge(0xe9), "Status"}, {mge(0xf0), "iModel"}, {mge(0xf1), "iVersion"},
     {mge(0xf4), "iReferenceNumber"},
 };
+// mge-hid.c's mge_upstype_conversion (its "standy" spelling included: NUT users see it).
+constexpr support::EnumText kMgeUpsType[] = {{1, "offline / line interactive"}, {2, "online"},
+                                             {3, "online - unitary/parallel"}, {4, "online - parallel with hot standy"},
+                                             {5, "online - hot standby redundancy"}};
 const MappingRow kMgeRows[] = {
-    {RowKind::Variable, "UPS.PowerSummary.iModel", "ups.model", Conversion::StringIndex},
+    // ups.model: kMgeModelNames below (mge-hid.c builds it from iProduct and iModel).
     // mge-hid.c: the firmware version string.
     {RowKind::Variable, "UPS.PowerSummary.iVersion", "ups.firmware", Conversion::StringIndex},
     {RowKind::Variable, "UPS.Flow.[4].ConfigApparentPower", "ups.power.nominal"},
     {RowKind::Variable, "UPS.Flow.[4].ConfigVoltage", "output.voltage.nominal"},
     {RowKind::Variable, "UPS.Flow.[4].ConfigFrequency", "output.frequency.nominal"},
+    {RowKind::Variable, "UPS.PowerConverter.Output.ActivePower", "ups.realpower"},
+    enum_var("UPS.PowerConverter.ConverterType", "ups.type", kMgeUpsType),
+    // mge-hid.c's outlets: [1] is the main outlet ("outlet.*"), [2] and [3] the PowerShare outlets.
+    {RowKind::Variable, "UPS.OutletSystem.Outlet.[1].OutletID", "outlet.id"},
+    fixed_var("UPS.OutletSystem.Outlet.[1].OutletID", "outlet.desc", "Main Outlet"),
+    enum_var("UPS.OutletSystem.Outlet.[1].PresentStatus.Switchable", "outlet.switchable", kHidYesNo),
+    {RowKind::Variable, "UPS.OutletSystem.Outlet.[2].OutletID", "outlet.1.id"},
+    fixed_var("UPS.OutletSystem.Outlet.[2].OutletID", "outlet.1.desc", "PowerShare Outlet 1"),
+    enum_var("UPS.OutletSystem.Outlet.[2].PresentStatus.Switchable", "outlet.1.switchable", kHidYesNo),
+    enum_var("UPS.OutletSystem.Outlet.[2].PresentStatus.SwitchOn/Off", "outlet.1.status", kHidOnOff),
+    enum_var("UPS.PowerSummary.PresentStatus.ACPresent", "outlet.1.status", kHidOnOff),
+    {RowKind::Variable, "UPS.OutletSystem.Outlet.[3].OutletID", "outlet.2.id"},
+    fixed_var("UPS.OutletSystem.Outlet.[3].OutletID", "outlet.2.desc", "PowerShare Outlet 2"),
+    enum_var("UPS.OutletSystem.Outlet.[3].PresentStatus.Switchable", "outlet.2.switchable", kHidYesNo),
+    enum_var("UPS.OutletSystem.Outlet.[3].PresentStatus.SwitchOn/Off", "outlet.2.status", kHidOnOff),
 };
+// mge-hid.c's mge_model_names entries that rename (iProduct, iModel); any other pair is published as
+// "iProduct iModel" (e.g. "Eaton 3S" + "700" -> "Eaton 3S 700").
+const ModelRename kMgeModelNames[] = {
+    {"ELLIPSE", "300", "ellipse 300"}, {"ELLIPSE", "500", "ellipse 500"}, {"ELLIPSE", "650", "ellipse 650"},
+    {"ELLIPSE", "800", "ellipse 800"}, {"ELLIPSE", "1200", "ellipse 1200"},
+    {"ellipse", "PR500", "ellipse premium 500"}, {"ellipse", "PR650", "ellipse premium 650"},
+    {"ellipse", "PR800", "ellipse premium 800"}, {"ellipse", "PR1200", "ellipse premium 1200"},
+    {"ELLIPSE", "600", "Ellipse 600"}, {"ELLIPSE", "750", "Ellipse 750"}, {"ELLIPSE", "1000", "Ellipse 1000"},
+    {"ELLIPSE", "1500", "Ellipse 1500"},
+    {"PROTECTIONCENTER", "420", "Protection Center 420"}, {"PROTECTIONCENTER", "500", "Protection Center 500"},
+    {"PROTECTIONCENTER", "675", "Protection Center 675"},
+    {"Evolution", "500", "Pulsar Evolution 500"}, {"Evolution", "800", "Pulsar Evolution 800"},
+    {"Evolution", "1100", "Pulsar Evolution 1100"}, {"Evolution", "1500", "Pulsar Evolution 1500"},
+    {"Evolution", "2200", "Pulsar Evolution 2200"}, {"Evolution", "3000", "Pulsar Evolution 3000"},
+    {"Evolution", "3000XL", "Pulsar Evolution 3000 XL"},
+    {"Eaton 5P", "650", "5P 650"}, {"Eaton 5P", "850", "5P 850"}, {"Eaton 5P", "1150", "5P 1150"},
+    {"Eaton 5P", "1550", "5P 1550"},
+    {"PULSAR", "MX4000", "Pulsar MX 4000 RT"}, {"PULSAR", "MX5000", "Pulsar MX 5000 RT"},
+    {"NOVA AVR", "500", "Nova 500 AVR"}, {"NOVA AVR", "600", "Nova 600 AVR"}, {"NOVA AVR", "625", "Nova 625 AVR"},
+    {"NOVA AVR", "1100", "Nova 1100 AVR"}, {"NOVA AVR", "1250", "Nova 1250 AVR"},
+    {"EXtreme", "700C", "Pulsar EXtreme 700C"}, {"EXtreme", "1000C", "Pulsar EXtreme 1000C"},
+    {"EXtreme", "1500C", "Pulsar EXtreme 1500C"}, {"EXtreme", "1500CCLA", "Pulsar EXtreme 1500C CLA"},
+    {"EXtreme", "2200C", "Pulsar EXtreme 2200C"}, {"EXtreme", "3200C", "Pulsar EXtreme 3200C"},
+    {"EX", "700RT", "Pulsar EX 700 RT"}, {"EX", "1000RT", "Pulsar EX 1000 RT"}, {"EX", "1500RT", "Pulsar EX 1500 RT"},
+    {"EX", "2200RT", "Pulsar EX 2200 RT"}, {"EX", "3200RT", "Pulsar EX 3200 RT"}, {"EX", "5RT31", "EX 5 RT 3:1"},
+    {"EX", "7RT31", "EX 7 RT 3:1"}, {"EX", "11RT31", "EX 11 RT 3:1"}, {"EX", "5RT", "EX 5 RT"},
+    {"EX", "7RT", "EX 7 RT"}, {"EX", "11RT", "EX 11 RT"},
+    {"GALAXY", "3000_10", "Galaxy 3000 10 kVA"}, {"GALAXY", "3000_15", "Galaxy 3000 15 kVA"},
+    {"GALAXY", "3000_20", "Galaxy 3000 20 kVA"}, {"GALAXY", "3000_30", "Galaxy 3000 30 kVA"},
+};
+const ModelNameRule kMgeModelName = {
+    .model_string_path = "UPS.PowerSummary.iModel",
+    .model_number_path = "UPS.Flow.[4].ConfigApparentPower",
+    .renames = kMgeModelNames,
+};
+// mge-hid.c: without an ActivePower reading, ups.realpower = load % x ups.power.nominal x 0.8.
+const RealpowerEstimate kMgeRealpower = {.power_factor = 0.8};
 
 // ---- Tripp Lite (09ae), after NUT's tripplite-hid.c: its vendor page 0xffff, the OutletSystem
 // paths for delays/load, PowerSummary.Voltage meaning the output voltage, and status bits that
@@ -110,7 +177,7 @@ const MappingRow kTrippLiteRows[] = {
     tl_var("UPS.OutletSystem.Outlet.DelayBeforeShutdown", "ups.timer.shutdown"),
     tl_var("UPS.OutletSystem.Outlet.DelayBeforeReboot", "ups.timer.reboot"),
     tl_var("UPS.OutletSystem.Outlet.TLWatchdog", "ups.watchdog.status"),
-    tl_var("UPS.BatterySystem.Test", "ups.test.result", 0, C::TestResult),
+    enum_var("UPS.BatterySystem.Test", "ups.test.result", kHidTestResults),
     tl_var("UPS.TLCustom.[1].UPSFirmwareVersion", "ups.firmware"),
     tl_var("UPS.TLCustom.[1].iUPSPartNumber", "device.part", 0, C::StringIndex),
     tl_flag("UPS.PowerSummary.PresentStatus.TLACPresent", "OL"),
@@ -169,10 +236,12 @@ const ScaleFix kLiebertScales[] = {
 } // namespace
 
 const VendorQuirks kVendors[] = {
-    {.vendor_id = 0x051d, .name = "APC", .rows = kApcRows, .ignore_discharging_on_line = true},
+    {.vendor_id = 0x051d, .name = "APC", .rows = kApcRows, .usage_names = kApcNames,
+     .ignore_discharging_on_line = true},
     {.vendor_id = 0x0764, .name = "CyberPower", .rows = kCyberPowerRows, .limit_fixes = kCyberPowerLimits,
      .battery_voltage_scale_fix = true, .scale_fixes = kCyberPowerScales, .default_offdelay = 60, .default_ondelay = 120},
-    {.vendor_id = 0x0463, .name = "MGE/Eaton", .rows = kMgeRows, .usage_names = kMgeNames},
+    {.vendor_id = 0x0463, .name = "MGE/Eaton", .rows = kMgeRows, .usage_names = kMgeNames,
+     .model_name = &kMgeModelName, .realpower_estimate = &kMgeRealpower},
     {.vendor_id = 0x09ae, .name = "Tripp Lite", .rows = kTrippLiteRows, .usage_names = kTrippLiteNames,
      .product_scales = kTrippLiteScales, .generic_paths_skipped = kTrippLiteSkipped},
     {.vendor_id = 0x10af, .name = "Liebert", .rows = kLiebertRows, .scale_fixes = kLiebertScales},

@@ -36,6 +36,28 @@ struct ProductScale {
     double factor;
 };
 
+// A model name a vendor's subdriver spells its own way: (USB iProduct, model part) -> name.
+struct ModelRename {
+    const char *product;
+    const char *model;
+    const char *name;
+};
+
+// ups.model built from the USB product string and a model part (MGE/Eaton): the model part is the
+// string at `model_string_path`, else the whole number at `model_number_path` (the VA rating); the
+// pair is looked up in `renames`, else published as "product model". No model part: the generic rows.
+struct ModelNameRule {
+    const char *model_string_path;
+    const char *model_number_path;
+    std::span<const ModelRename> renames;
+};
+
+// ups.realpower when the device has no reading of it: round(ups.load / 100 x ups.power.nominal x
+// power_factor), as NUT's mge-hid.c estimates it.
+struct RealpowerEstimate {
+    double power_factor;
+};
+
 struct VendorQuirks {
     uint16_t vendor_id;
     const char *name;                      // as NUT names the subdriver family
@@ -55,6 +77,8 @@ struct VendorQuirks {
     // because its firmware counts these delays in whole minutes).
     long default_offdelay = 20;
     long default_ondelay = 30;
+    const ModelNameRule *model_name = nullptr;
+    const RealpowerEstimate *realpower_estimate = nullptr;
 };
 
 std::span<const VendorQuirks> vendor_table();

@@ -8,17 +8,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <sstream>
 #include <string>
-#include <thread>
 
 #include "compare.hpp"
 #include "fake_usb_ups.hpp"
 #include "nut_sandbox.hpp"
-#include "process.hpp"
+#include "read_ours.hpp"
 #include "testdata.hpp"
-#include "upsd_fixture.hpp"
-#include "upsdrvd_fixture.hpp"
 
 using namespace std::chrono_literals;
 using namespace nutpp::testing;
@@ -64,37 +60,23 @@ const std::map<std::string, std::string> kDeliberate = {
     {"driver.parameter.vendorid", "matching option only given to ours"},
     {"driver.flag.allow_killpower", "NUT 2.8.0 flag"},
     {"device.type", "both publish ups; kept in the list in case a subdriver prints pdu"},
-    {"ups.delay.shutdown", "defaults 60/120 as NUT 2.8.3+, not 2.8.0's 20/30 (issue 16)"},
-    {"ups.delay.start", "defaults 60/120 as NUT 2.8.3+, not 2.8.0's 20/30 (issue 16)"},
 };
 
 // Deliberate differences of one device: (device data name, variable) -> reason.
 const std::map<std::pair<std::string, std::string>, std::string> kDeliberateOf = {
+    {{"cps_cp1500pfclcd_0764-0501", "ups.delay.shutdown"}, "CyberPower defaults 60/120 as NUT 2.8.3+, not 2.8.0's 20/30 (issue 16)"},
+    {{"cps_cp1500pfclcd_0764-0501", "ups.delay.start"}, "CyberPower defaults 60/120 as NUT 2.8.3+, not 2.8.0's 20/30 (issue 16)"},
     {{"cps_cp1500pfclcd_0764-0501", "ups.firmware"},
      "CPSFirmwareVersion string, as newer NUT publishes it (tests/testdata/reference/cp1000avrlcd.dev)"},
     {{"apc_back-ups_bk650m2-ch_051d-0002", "ups.status"},
      "APC reports Discharging while on line; NUT 2.8.0 shows OL DISCHRG, we drop the contradiction"},
+    {{"eaton_3s700_0463-ffff", "ups.status"},
+     "CHRG from PresentStatus.Charging: 2.8.0 hides it while ABM state is unknown (no ABMEnable), 2.8.3+ shows it"},
 };
 
 // NOT deliberate: differences found and not fixed yet. Printed as OPEN so they stay visible; the
 // test still fails on anything else. Each is a bug to fix, listed in the issue's closing report.
-const std::map<std::pair<std::string, std::string>, std::string> kOpen = {
-    {{"apc_back-ups_bk650m2-ch_051d-0002", "input.sensitivity"}, "APC vendor usage ff860061 not mapped"},
-    {{"apc_back-ups_bk650m2-ch_051d-0002", "ups.timer.reboot"}, "apc-hid DelayBeforeReboot path not found yet"},
-    {{"apc_back-ups_cs500_051d-0002", "ups.timer.reboot"}, "apc-hid DelayBeforeReboot path not found yet"},
-    {{"eaton_3s700_0463-ffff", "device.model"}, "mge-hid model name rule (3S + nominal power)"},
-    {{"eaton_3s700_0463-ffff", "ups.model"}, "mge-hid model name rule (3S + nominal power)"},
-    {{"eaton_3s700_0463-ffff", "outlet.desc"}, "mge-hid outlet collection not mapped"},
-    {{"eaton_3s700_0463-ffff", "outlet.id"}, "mge-hid outlet collection not mapped"},
-    {{"eaton_3s700_0463-ffff", "outlet.switchable"}, "mge-hid outlet collection not mapped"},
-    {{"eaton_3s700_0463-ffff", "outlet.1.desc"}, "mge-hid outlet collection not mapped"},
-    {{"eaton_3s700_0463-ffff", "outlet.1.id"}, "mge-hid outlet collection not mapped"},
-    {{"eaton_3s700_0463-ffff", "outlet.1.status"}, "mge-hid outlet collection not mapped"},
-    {{"eaton_3s700_0463-ffff", "outlet.1.switchable"}, "mge-hid outlet collection not mapped"},
-    {{"eaton_3s700_0463-ffff", "ups.realpower"}, "mge-hid realpower path not mapped"},
-    {{"eaton_3s700_0463-ffff", "ups.type"}, "mge-hid ups.type rule not mapped"},
-    {{"eaton_3s700_0463-ffff", "ups.status"}, "NUT 2.8.0 shows no CHRG from Charger.Status; ours does"},
-};
+const std::map<std::pair<std::string, std::string>, std::string> kOpen = {};
 
 FakeUsbUps::Config config_for(const Device &d) {
     FakeUsbUps::Config c;
@@ -110,8 +92,6 @@ FakeUsbUps::Config config_for(const Device &d) {
     return c;
 }
 
-const char *kNutUpsc = "/usr/bin/upsc";
-
 Vars read_with_nut(const FakeUsbUps &fake, const Device &d) {
     NutSandboxOptions o;
     NutDevice dev;
@@ -124,7 +104,7 @@ Vars read_with_nut(const FakeUsbUps &fake, const Device &d) {
     dev.driver_env = {"UMOCKDEV_DIR=" + fake.root_dir(), "LD_PRELOAD=libumockdev-preload.so.0"};
     o.devices = {dev};
     NutSandbox nut(o);
-    const auto r = nut.run({kNutUpsc, nut.spec()});
+    const auto r = nut.run({fidelity::kNutUpsc, nut.spec()});
     if (r.exit_code != 0) throw std::runtime_error("NUT upsc failed: " + r.err + nut.driver_log());
     return parse_upsc(r.out);
 }
@@ -132,19 +112,8 @@ Vars read_with_nut(const FakeUsbUps &fake, const Device &d) {
 Vars read_with_ours(const Device &d) {
     char vid[8];
     std::snprintf(vid, sizeof vid, "%04x", d.vid);
-    const std::string dev = std::string("  ups:\n    driver: usbhid\n    port: auto\n    vendorid: \"") + vid +
-                            "\"\n    pollinterval: 30\n";
-    UpsdrvdProcess drivers;
-    drivers.write_config(dev);
-    drivers.start();
-    const std::string dir = drivers.dir().string() + "/upsd";
-    std::filesystem::create_directories(dir);
-    YamlUpsd upsd(dir, "state_dir: " + drivers.state_dir() + "\nplugin_dir: " + NUTPP_PLUGIN_DIR_FOR_TESTS +
-                           "\nserver:\n  listen: [\"127.0.0.1:{PORT}\"]\ndevices:\n" + dev);
-    if (!upsd.wait_value("ups", "ups.status", 20s)) throw std::runtime_error("ours not ready: " + drivers.log());
-    const auto r = run_command({kNutUpsc, "ups@127.0.0.1:" + std::to_string(upsd.port())});
-    if (r.exit_code != 0) throw std::runtime_error("upsc on ours failed: " + r.err);
-    return parse_upsc(r.out);
+    return fidelity::read_with_ours(std::string("  ups:\n    driver: usbhid\n    port: auto\n    vendorid: \"") + vid +
+                                    "\"\n    pollinterval: 30\n");
 }
 
 class UsbHidFidelity : public ::testing::TestWithParam<Device> {};

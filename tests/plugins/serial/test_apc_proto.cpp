@@ -33,6 +33,13 @@ TEST(ApcConvert, TranscriptValuesBecomeNutValues) {
     EXPECT_EQ(conv("input.transfer.reason", "R"), "unacceptable utility voltage rate of change");
     EXPECT_EQ(conv("ups.id", "UPS_IDEN"), "UPS_IDEN");
     EXPECT_EQ(conv("ups.firmware", "50.9.D"), "50.9.D");
+    // 'b' counts only as "SKU.revision.country" (NUT apcsmart's check); else 'V' answers ups.firmware
+    EXPECT_EQ(conv("ups.firmware", "736.1.I"), "736.1.I");
+    EXPECT_EQ(conv("ups.firmware", "DWI"), "<none>");
+    EXPECT_EQ(conv("ups.firmware", "1.2"), "<none>");
+    EXPECT_EQ(conv("ups.firmware", "1..I"), "<none>");
+    EXPECT_EQ(conv("ups.firmware", "1.2.I "), "1.2.I"); // trailing blanks are trimmed first
+    EXPECT_EQ(conv("ups.firmware", "1.2-3.I"), "<none>");
     EXPECT_EQ(conv("battery.charge", "NA"), "<none>");
     EXPECT_EQ(conv("battery.runtime", "12a4:"), "<none>");
     EXPECT_EQ(conv("ups.model", "\x01\xff"), "<none>");

@@ -232,3 +232,44 @@ TEST(ApcShutdown, AdvorderParsesAsNutAccepts) {
     EXPECT_EQ(parse_advorder("012340"), std::nullopt); // at most 5
     EXPECT_EQ(parse_advorder(""), std::nullopt);
 }
+
+// NUT apcsmart (2.6.5+): ups.firmware is 'b' when it reads "SKU.revision.country", else 'V'; there is
+// no ups.firmware.old. (Lives here for the scripted link.)
+TEST(ApcOpen, OldFirmwareQueryOnlyAnswersWhenTheNewOneHasNoVersion) {
+    class Vars final : public Sink {
+    public:
+        std::map<std::string, std::string> vars;
+        void set(const std::string &n, const std::string &v) override { vars[n] = v; }
+        void remove(const std::string &n) override { vars.erase(n); }
+        void status(const std::vector<std::string> &, const std::string &) override {}
+        void command(const std::string &) override {}
+        void writable(const std::string &, const std::vector<std::string> &, unsigned) override {}
+        void log_info(const std::string &) override {}
+        void log_debug(const std::string &) override {}
+    };
+    auto run = [](std::string b_reply, std::vector<std::string> &sent) {
+        ScriptLink link;
+        link.answer = [b_reply](const std::string &s) -> std::string {
+            if (s == "Y") return "SM\r\n";
+            if (s == "b") return b_reply + "\r\n";
+            if (s == "V") return "DWI\r\n";
+            if (s == "Q") return "08\r\n";
+            return "NA\r\n";
+        };
+        Vars sink;
+        Engine e(link, sink, quick());
+        e.open();
+        sent = link.sent;
+        return sink.vars;
+    };
+    std::vector<std::string> sent;
+    auto v = run("736.1.I", sent);
+    EXPECT_EQ(v["ups.firmware"], "736.1.I");
+    EXPECT_EQ(std::count(sent.begin(), sent.end(), "V"), 0); // not even asked
+    EXPECT_EQ(v.count("ups.firmware.old"), 0u);
+    for (const char *no_version : {"NA", "DWI2", "7.1"}) {
+        v = run(no_version, sent);
+        EXPECT_EQ(v["ups.firmware"], "DWI") << no_version;
+        EXPECT_EQ(v.count("ups.firmware.old"), 0u);
+    }
+}

@@ -59,12 +59,16 @@ TEST(SerialApcSmart, Sc450MatchesApcsmartDump) {
     int compared = 0;
     for (const auto &[var, value] : ddl_vars(kDump)) {
         if (var.rfind("driver.", 0) == 0 || var.rfind("device.", 0) == 0) continue;
+        // NUT 2.6.1 (the dump) showed 'V' as ups.firmware.old; apcsmart 2.6.5+ (and 2.8.0, which the
+        // fidelity harness compares with) only uses 'V' when 'b' gives no firmware, and so do we.
+        if (var == "ups.firmware.old") continue;
         const auto it = st.vars.find(var);
         ASSERT_NE(it, st.vars.end()) << var << " missing";
         EXPECT_EQ(it->second, value) << var;
         ++compared;
     }
-    EXPECT_EQ(compared, 32); // every variable of the dump but driver.* and device.*
+    EXPECT_EQ(compared, 31); // every variable of the dump but driver.*, device.* and ups.firmware.old
+    EXPECT_EQ(st.vars.count("ups.firmware.old"), 0u);
     EXPECT_EQ(st.vars.count("ups.temperature"), 0u); // 'C' not in this unit's 'a' command set
     EXPECT_TRUE(p.wait_log("detected APC Smart protocol")) << p.log();
 }

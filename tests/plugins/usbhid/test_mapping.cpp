@@ -11,15 +11,17 @@ using namespace usbhid_test;
 
 namespace {
 
-UpsModel loaded(const char *file, uint16_t vid) {
-    UpsModel m(parse_descriptor(load_descriptor(file)), find_vendor(vid));
+UpsModel loaded(const char *file, uint16_t vid, std::string usb_product = {}) {
+    UpsModel m(parse_descriptor(load_descriptor(file)), find_vendor(vid), 0, std::move(usb_product));
     for (const auto &row : load_reports(file)) m.apply(row.type, row.bytes);
     return m;
 }
 
-std::map<std::string, std::string> texts(const UpsModel &m) {
+std::map<std::string, std::string> texts(const UpsModel &m, const StringLookup &strings = [](int i) {
+    return "string" + std::to_string(i);
+}) {
     std::map<std::string, std::string> out;
-    for (const auto &v : m.nut_values([](int i) { return "string" + std::to_string(i); })) {
+    for (const auto &v : m.nut_values(strings)) {
         if (v.text) out[v.name] = *v.text;
         else {
             char b[64];
@@ -81,6 +83,63 @@ TEST(Mapping, EatonVendorRowsAndGenericRows) {
     EXPECT_EQ(v.at("output.voltage.nominal"), "230");
     EXPECT_EQ(v.at("battery.charge.low"), "20");
     EXPECT_EQ(v.at("ups.beeper.status"), "disabled");
+}
+
+// apc-hid.c's vendor usages on the Back-UPS: APCSensitivity (ff860061) and APCDelayBeforeReboot
+// (ff86007c in the APCGeneralCollection ff860005).
+TEST(Mapping, ApcSensitivityAndRebootTimerFromVendorUsages) {
+    auto m = loaded("apc_back-ups_bk650m2-ch_051d-0002", 0x051d);
+    auto v = texts(m);
+    EXPECT_EQ(v.at("input.sensitivity"), "low");
+    EXPECT_EQ(v.at("ups.timer.reboot"), "0");
+    const Binding *sens = m.variable("input.sensitivity");
+    ASSERT_NE(sens, nullptr);
+    EXPECT_TRUE(sens->row->writable);
+    EXPECT_STREQ(m.path(*sens->field).c_str(), "UPS.Input.APCSensitivity");
+    EXPECT_FALSE(m.parse_setting(*sens, "loud").has_value());
+    const auto high = m.parse_setting(*sens, "high");
+    ASSERT_TRUE(high.has_value());
+    EXPECT_EQ(*high, 2);
+    const auto buf = m.set_report_buffer(*sens->field, *high);
+    ASSERT_TRUE(buf.has_value());
+    m.apply(ReportType::Feature, *buf); // what the UPS reports after the SET_REPORT
+    EXPECT_EQ(texts(m).at("input.sensitivity"), "high");
+
+    // NUT shows ups.delay.shutdown/start only where a command writes them: the BK650M2 has no
+    // DelayBeforeStartup, the CS 500 neither delay.
+    EXPECT_TRUE(m.uses_delay(CommandValue::OffDelay));
+    EXPECT_FALSE(m.uses_delay(CommandValue::OnDelay));
+    EXPECT_FALSE(loaded("apc_back-ups_cs500_051d-0002", 0x051d).uses_delay(CommandValue::OffDelay));
+    EXPECT_TRUE(loaded("cps_cp1500pfclcd_0764-0501", 0x0764).uses_delay(CommandValue::OnDelay));
+
+    const auto cs = texts(loaded("apc_back-ups_cs500_051d-0002", 0x051d));
+    EXPECT_EQ(cs.at("ups.timer.reboot"), "0");
+    EXPECT_EQ(cs.count("input.sensitivity"), 0u); // the CS 500 has no APCSensitivity
+}
+
+// mge-hid.c on the Eaton 3S: model name from iProduct + iModel (else the VA rating), the outlet
+// collection, ups.type, and the realpower estimate from load and nominal power.
+TEST(Mapping, EatonModelNameOutletsTypeAndRealpower) {
+    const auto m = loaded("eaton_3s700_0463-ffff", 0x0463, "Eaton 3S");
+    // The unit's iModel (string 11) is not among its strings: NUT falls back to ConfigApparentPower.
+    const auto v = texts(m, [](int) { return std::string(); });
+    EXPECT_EQ(v.at("ups.model"), "Eaton 3S 700");
+    EXPECT_EQ(v.at("outlet.id"), "0");
+    EXPECT_EQ(v.at("outlet.desc"), "Main Outlet");
+    EXPECT_EQ(v.at("outlet.switchable"), "yes");
+    EXPECT_EQ(v.at("outlet.1.id"), "1");
+    EXPECT_EQ(v.at("outlet.1.desc"), "PowerShare Outlet 1");
+    EXPECT_EQ(v.at("outlet.1.switchable"), "no");
+    EXPECT_EQ(v.at("outlet.1.status"), "on");
+    EXPECT_EQ(v.count("outlet.2.id"), 0u); // no third outlet on the 3S
+    EXPECT_EQ(v.at("ups.type"), "offline / line interactive");
+    // round(load 8 % x 700 VA x 0.8)
+    EXPECT_EQ(v.at("ups.load"), "8");
+    EXPECT_EQ(v.at("ups.realpower"), "45");
+    // With an iModel string the pair goes through mge-hid.c's rename table, else "iProduct iModel".
+    EXPECT_EQ(texts(loaded("eaton_3s700_0463-ffff", 0x0463, "ELLIPSE"), [](int) { return "650"; }).at("ups.model"),
+              "ellipse 650");
+    EXPECT_EQ(texts(m, [](int i) { return i == 11 ? "3S 700" : ""; }).at("ups.model"), "Eaton 3S 3S 700");
 }
 
 TEST(Mapping, CommandsAndWritableVariablesOfTheCyberPower) {
