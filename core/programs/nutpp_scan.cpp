@@ -1,0 +1,104 @@
+#include "nutpp_scan.hpp"
+
+#include "import/yaml_out.hpp"
+#include "scan/address_range.hpp"
+#include "scan/nut_servers.hpp"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <set>
+
+namespace nutpp::programs {
+
+using import::yaml_scalar;
+
+namespace {
+
+// A device name from a UPS name that is unique in this output (the same UPS name on two servers).
+std::string unique_name(std::string base, std::set<std::string> &used) {
+    for (auto &c : base)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) c = '_';
+    if (base.empty() || base == "default") base = "ups";
+    std::string name = base;
+    for (int i = 2; !used.insert(name).second; ++i) name = base + "-" + std::to_string(i);
+    return name;
+}
+
+std::string host_port(const std::string &host, uint16_t port) {
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+} // namespace
+
+CLI::App *add_scan_command(CLI::App &app, ScanCommand &cmd) {
+    auto *s = app.add_subcommand("scan", "find UPSes and print ready nutpp.yaml device entries");
+    s->add_option("-m,--mask_cidr", cmd.cidr, "scan the addresses of this network, e.g. 192.168.1.0/24");
+    s->add_option("-s,--start_ip", cmd.start, "first address of a range");
+    s->add_option("-e,--end_ip", cmd.end, "last address of the range (default: the start address)");
+    s->add_option("-p,--port", cmd.port, "NUT server port")->capture_default_str()->check(CLI::Range(1, 65535));
+    s->add_option("-t,--timeout", cmd.timeout, "seconds to wait for each address")
+        ->capture_default_str()
+        ->check(CLI::Range(0.05, 600.0));
+    s->add_option("-T,--thread", cmd.parallel, "probes at once")->capture_default_str()->check(CLI::Range(1, 1024));
+    s->add_flag("-O,--oldnut_scan", cmd.nut, "look for NUT servers (LIST UPS on the port)");
+    s->add_flag("-q,--quiet", cmd.quiet, "no progress line");
+    return s;
+}
+
+int run_scan(const ScanCommand &cmd) {
+    std::vector<std::string> hosts;
+    try {
+        if (!cmd.cidr.empty() && !cmd.start.empty()) throw std::invalid_argument("give -m or -s, not both");
+        if (!cmd.cidr.empty()) hosts = scan::expand_cidr(cmd.cidr);
+        else if (!cmd.start.empty()) hosts = scan::expand_range(cmd.start, cmd.end);
+        else if (!cmd.end.empty()) throw std::invalid_argument("-e needs -s");
+    } catch (const std::invalid_argument &e) {
+        std::cerr << "nutpp scan: " << e.what() << "\n";
+        return 2;
+    }
+    if (hosts.empty()) {
+        std::cerr << "nutpp scan: nothing to scan: give an address range (-m CIDR, or -s START [-e END])\n";
+        return 2;
+    }
+    const bool tty = !cmd.quiet && ::isatty(2);
+    scan::ProbeOptions opt;
+    opt.timeout = std::chrono::milliseconds(long(cmd.timeout * 1000));
+    opt.parallel = cmd.parallel;
+    if (tty)
+        opt.progress = [](size_t done, size_t total) {
+            std::fprintf(stderr, "\rnutpp scan: NUT servers: %zu/%zu addresses", done, total);
+            if (done == total) std::fputc('\n', stderr);
+        };
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto servers = scan::scan_nut_servers(hosts, uint16_t(cmd.port), opt);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    import::YamlOut o;
+    std::set<std::string> used;
+    size_t n = 0;
+    for (const auto &s : servers) {
+        for (const auto &[ups, desc] : s.upses) {
+            if (n++ == 0) o.open(0, "devices");
+            o.open(2, unique_name(ups, used), "NUT server " + host_port(s.host, s.port) + ", UPS " + ups);
+            o.entry(4, "driver", "sim");
+            o.entry(4, "mode", "repeater");
+            o.entry(4, "port", yaml_scalar(ups + "@" + host_port(s.host, s.port)));
+            if (!desc.empty() && desc != "Unavailable") o.entry(4, "desc", yaml_scalar(desc));
+        }
+        if (s.upses.empty()) o.comment(0, "NUT server " + host_port(s.host, s.port) + " serves no UPS");
+    }
+    std::cout << "# nutpp scan: " << hosts.size() << " address(es), port " << cmd.port << ", " << servers.size()
+              << " NUT server(s), " << n << " UPS(es)\n"
+              << o.text() << std::flush;
+    char took[32];
+    std::snprintf(took, sizeof took, "%.2f", secs);
+    std::cerr << "nutpp scan: " << hosts.size() << " address(es) probed in " << took << " s; " << servers.size()
+              << " NUT server(s), " << n << " UPS(es)\n";
+    return servers.empty() ? 1 : 0;
+}
+
+} // namespace nutpp::programs

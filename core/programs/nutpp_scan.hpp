@@ -1,0 +1,29 @@
+// `nutpp scan`: finds UPSes and prints ready YAML device entries (nut-scanner's flags where they
+// mean the same).
+#pragma once
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace nutpp::programs {
+
+struct ScanCommand {
+    std::string cidr;       // -m
+    std::string start, end; // -s / -e
+    int port = 3493;        // -p (NUT servers)
+    double timeout = 5;     // -t seconds per probe
+    int parallel = 64;      // -T probes at once
+    bool nut = false;       // -O: NUT servers (the default when an address range is given)
+    bool quiet = false;     // -q: no progress line
+};
+
+// Adds the subcommand; returns it (run_scan when it was parsed).
+CLI::App *add_scan_command(CLI::App &app, ScanCommand &cmd);
+
+// Exit status: 0 something found, 1 nothing found, 2 bad arguments.
+int run_scan(const ScanCommand &cmd);
+
+} // namespace nutpp::programs
