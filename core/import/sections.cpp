@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <span>
 
 namespace nutpp::import::detail {
 
@@ -116,10 +118,29 @@ void import_upsd_conf(Run &run, const NutFile &f) {
 void import_upsd_users(Run &run, const NutFile &f) {
     auto &o = run.users;
     std::set<std::string> names;
+    // NUT allows "actions" and "instcmds" on several lines of a section: they add up, so a user is
+    // written once its section ends.
+    struct Pending {
+        std::string name, at;
+        std::vector<std::pair<std::string, std::string>> lines; // key: rendered value, with where
+        std::vector<std::string> where;
+        std::vector<std::string> actions, instcmds;
+        std::string actions_at, instcmds_at;
+    };
+    std::optional<Pending> u;
+    const auto flush = [&] {
+        if (!u) return;
+        o.open(2, u->name, u->at);
+        for (size_t i = 0; i < u->lines.size(); ++i) o.entry(4, u->lines[i].first, u->lines[i].second, u->where[i]);
+        if (!u->actions.empty()) o.entry(4, "actions", flow_list(u->actions), u->actions_at);
+        if (!u->instcmds.empty()) o.entry(4, "instcmds", flow_list(u->instcmds), u->instcmds_at);
+        u.reset();
+    };
     bool skipping = true; // before the first section, or inside one that is not carried
     for (const auto &l : f.lines) {
         std::string name;
         if (section_header(l, name)) {
+            flush();
             skipping = true;
             if (!valid_username(name)) {
                 run.refuse(f, l.line, "[" + name + "]: not a user name nutpp accepts (printable, no spaces, quotes, '\\' or '#')");
@@ -128,7 +149,7 @@ void import_upsd_users(Run &run, const NutFile &f) {
             } else {
                 skipping = false;
                 run.has_users = true;
-                o.open(2, name, where(f, l.line));
+                u = Pending{name, where(f, l.line), {}, {}, {}, {}, {}, {}};
             }
             continue;
         }
@@ -140,25 +161,31 @@ void import_upsd_users(Run &run, const NutFile &f) {
         }
         const std::string k = common::to_lower(kv.key);
         if (k == "password" && kv.values.size() == 1) {
-            o.entry(4, "password", yaml_scalar(kv.values[0]), at);
+            u->lines.emplace_back("password", yaml_scalar(kv.values[0]));
+            u->where.push_back(at);
             run.plain_passwords = true;
         } else if (k == "actions" || k == "instcmds") {
-            std::vector<std::string> items;
+            auto &items = k == "actions" ? u->actions : u->instcmds;
+            auto &item_at = k == "actions" ? u->actions_at : u->instcmds_at;
             for (const auto &v : kv.values)
                 for (const auto &a : common::split_ws(v))
                     items.push_back(k == "actions" || common::iequals(a, "all") ? common::to_lower(a) : a);
-            o.entry(4, k, flow_list(items), at);
+            item_at += (item_at.empty() ? "" : ", ") + at;
         } else if (k == "upsmon" && kv.values.size() == 1) {
             const std::string r = common::to_lower(kv.values[0]);
-            if (r == "primary" || r == "master") o.entry(4, "upsmon", "primary", at);
-            else if (r == "secondary" || r == "slave") o.entry(4, "upsmon", "secondary", at);
-            else run.refuse(f, l.line, "'upsmon " + kv.values[0] + "': not primary/master or secondary/slave");
+            if (r == "primary" || r == "master" || r == "secondary" || r == "slave") {
+                u->lines.emplace_back("upsmon", r == "primary" || r == "master" ? "primary" : "secondary");
+                u->where.push_back(at);
+            } else {
+                run.refuse(f, l.line, "'upsmon " + kv.values[0] + "': not primary/master or secondary/slave");
+            }
         } else if (k == "allowfrom") {
             run.refuse(f, l.line, "'allowfrom': obsolete and ignored by NUT 2.8; nutpp has server.allow / server.deny");
         } else {
             run.refuse(f, l.line, "'" + kv.key + "': not a upsd.users field nutpp knows");
         }
     }
+    flush();
 }
 
 void import_upsmon_conf(Run &run, const NutFile &f) {

@@ -3,6 +3,7 @@
 #include "import/yaml_out.hpp"
 #include "scan/address_range.hpp"
 #include "scan/nut_servers.hpp"
+#include "scan/usb.hpp"
 
 #include <CLI/CLI.hpp>
 #include <unistd.h>
@@ -44,7 +45,8 @@ CLI::App *add_scan_command(CLI::App &app, ScanCommand &cmd) {
         ->capture_default_str()
         ->check(CLI::Range(0.05, 600.0));
     s->add_option("-T,--thread", cmd.parallel, "probes at once")->capture_default_str()->check(CLI::Range(1, 1024));
-    s->add_flag("-O,--oldnut_scan", cmd.nut, "look for NUT servers (LIST UPS on the port)");
+    s->add_flag("-O,--oldnut_scan", cmd.nut, "look for NUT servers (LIST UPS on the port; the default with a range)");
+    s->add_flag("-U,--usb_scan", cmd.usb, "look for USB HID UPSes (the usbhid plugin's vendor table)");
     s->add_flag("-q,--quiet", cmd.quiet, "no progress line");
     return s;
 }
@@ -60,45 +62,90 @@ int run_scan(const ScanCommand &cmd) {
         std::cerr << "nutpp scan: " << e.what() << "\n";
         return 2;
     }
-    if (hosts.empty()) {
-        std::cerr << "nutpp scan: nothing to scan: give an address range (-m CIDR, or -s START [-e END])\n";
+    if (hosts.empty() && !cmd.usb) {
+        std::cerr << "nutpp scan: nothing to scan: give -U (USB) and/or an address range (-m CIDR, or -s START [-e END])\n";
         return 2;
     }
-    const bool tty = !cmd.quiet && ::isatty(2);
-    scan::ProbeOptions opt;
-    opt.timeout = std::chrono::milliseconds(long(cmd.timeout * 1000));
-    opt.parallel = cmd.parallel;
-    if (tty)
-        opt.progress = [](size_t done, size_t total) {
-            std::fprintf(stderr, "\rnutpp scan: NUT servers: %zu/%zu addresses", done, total);
-            if (done == total) std::fputc('\n', stderr);
-        };
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto servers = scan::scan_nut_servers(hosts, uint16_t(cmd.port), opt);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-    import::YamlOut o;
+    import::YamlOut o; // the body of `devices:`
     std::set<std::string> used;
     size_t n = 0;
-    for (const auto &s : servers) {
-        for (const auto &[ups, desc] : s.upses) {
-            if (n++ == 0) o.open(0, "devices");
-            o.open(2, unique_name(ups, used), "NUT server " + host_port(s.host, s.port) + ", UPS " + ups);
-            o.entry(4, "driver", "sim");
-            o.entry(4, "mode", "repeater");
-            o.entry(4, "port", yaml_scalar(ups + "@" + host_port(s.host, s.port)));
-            if (!desc.empty() && desc != "Unavailable") o.entry(4, "desc", yaml_scalar(desc));
+    std::string summary;
+
+    if (cmd.usb) {
+        std::vector<scan::UsbUps> found;
+        try {
+            found = scan::scan_usb();
+        } catch (const std::exception &e) {
+            std::cerr << "nutpp scan: USB: " << e.what() << "\n";
+            return 2;
         }
-        if (s.upses.empty()) o.comment(0, "NUT server " + host_port(s.host, s.port) + " serves no UPS");
+        for (const auto &u : found) {
+            char ids[16];
+            std::snprintf(ids, sizeof ids, "%04x:%04x", u.vendor_id, u.product_id);
+            std::string base = u.vendor_name.empty() ? "usb" : u.vendor_name;
+            for (auto &c : base) c = char(std::tolower(static_cast<unsigned char>(c)));
+            o.open(2, unique_name(base, used),
+                   std::string("USB ") + ids + " " + u.vendor + " " + u.product + ", bus " + u.bus + " port " +
+                       (u.busport.empty() ? "?" : u.busport));
+            o.entry(4, "driver", "usbhid");
+            o.entry(4, "port", "auto");
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "%04x", u.vendor_id);
+            o.entry(4, "vendorid", yaml_scalar(hex));
+            std::snprintf(hex, sizeof hex, "%04x", u.product_id);
+            o.entry(4, "productid", yaml_scalar(hex));
+            // What tells identical UPSes apart: the serial number, else where it is plugged in.
+            if (!u.serial.empty()) {
+                o.entry(4, "serial", yaml_scalar(scan::regex_literal(u.serial)));
+            } else {
+                o.entry(4, "bus", yaml_scalar(u.bus));
+                if (!u.busport.empty()) o.entry(4, "busport", yaml_scalar(scan::regex_literal(u.busport)));
+            }
+            if (!u.product.empty()) o.entry(4, "desc", yaml_scalar((u.vendor.empty() ? "" : u.vendor + " ") + u.product));
+            if (!u.problem.empty()) o.comment(4, "strings not read: " + u.problem);
+            ++n;
+        }
+        summary += std::to_string(found.size()) + " USB UPS(es)";
     }
-    std::cout << "# nutpp scan: " << hosts.size() << " address(es), port " << cmd.port << ", " << servers.size()
-              << " NUT server(s), " << n << " UPS(es)\n"
-              << o.text() << std::flush;
-    char took[32];
-    std::snprintf(took, sizeof took, "%.2f", secs);
-    std::cerr << "nutpp scan: " << hosts.size() << " address(es) probed in " << took << " s; " << servers.size()
-              << " NUT server(s), " << n << " UPS(es)\n";
-    return servers.empty() ? 1 : 0;
+
+    if (!hosts.empty()) {
+        const bool tty = !cmd.quiet && ::isatty(2);
+        scan::ProbeOptions opt;
+        opt.timeout = std::chrono::milliseconds(long(cmd.timeout * 1000));
+        opt.parallel = cmd.parallel;
+        if (tty)
+            opt.progress = [](size_t done, size_t total) {
+                std::fprintf(stderr, "\rnutpp scan: NUT servers: %zu/%zu addresses", done, total);
+                if (done == total) std::fputc('\n', stderr);
+            };
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto servers = scan::scan_nut_servers(hosts, uint16_t(cmd.port), opt);
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        size_t upses = 0;
+        for (const auto &s : servers) {
+            for (const auto &[ups, desc] : s.upses) {
+                o.open(2, unique_name(ups, used), "NUT server " + host_port(s.host, s.port) + ", UPS " + ups);
+                o.entry(4, "driver", "sim");
+                o.entry(4, "mode", "repeater");
+                o.entry(4, "port", yaml_scalar(ups + "@" + host_port(s.host, s.port)));
+                if (!desc.empty() && desc != "Unavailable") o.entry(4, "desc", yaml_scalar(desc));
+                ++upses;
+            }
+            if (s.upses.empty()) o.comment(2, "NUT server " + host_port(s.host, s.port) + " serves no UPS");
+        }
+        n += upses;
+        char took[32];
+        std::snprintf(took, sizeof took, "%.2f", secs);
+        std::cerr << "nutpp scan: " << hosts.size() << " address(es) probed in " << took << " s\n";
+        summary += std::string(summary.empty() ? "" : ", ") + std::to_string(hosts.size()) + " address(es), port " +
+                   std::to_string(cmd.port) + ": " + std::to_string(servers.size()) + " NUT server(s), " +
+                   std::to_string(upses) + " UPS(es)";
+    }
+    std::cout << "# nutpp scan: " << summary << "\n";
+    if (n > 0) std::cout << "devices:\n";
+    std::cout << o.text() << std::flush;
+    std::cerr << "nutpp scan: " << summary << "\n";
+    return n > 0 ? 0 : 1;
 }
 
 } // namespace nutpp::programs

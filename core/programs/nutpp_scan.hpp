@@ -17,13 +17,14 @@ struct ScanCommand {
     double timeout = 5;     // -t seconds per probe
     int parallel = 64;      // -T probes at once
     bool nut = false;       // -O: NUT servers (the default when an address range is given)
+    bool usb = false;       // -U: USB HID UPSes
     bool quiet = false;     // -q: no progress line
 };
 
 // Adds the subcommand; returns it (run_scan when it was parsed).
 CLI::App *add_scan_command(CLI::App &app, ScanCommand &cmd);
 
-// Exit status: 0 something found, 1 nothing found, 2 bad arguments.
+// Exit status: 0 something found, 1 nothing found, 2 bad arguments (or USB unusable).
 int run_scan(const ScanCommand &cmd);
 
 } // namespace nutpp::programs

@@ -78,7 +78,7 @@ chroot = /var/lib/nut
 	vendorid = 0764
 	productid = 0501
 	serial = "CTH A12 34"
-	desc = "Rack UPS # 1"
+	desc = "Rack UPS \# 1"
 	override.battery.charge.low = 30
 	default.battery.runtime.low = 120
 	ignorelb
@@ -138,7 +138,7 @@ ACL all 0.0.0.0/0
 )";
 
 const char *const kUsers = R"([admin]
-	password = "adm in#pass"
+	password = "adm in\#pass"
 	actions = SET
 	actions = FSD
 	instcmds = ALL
