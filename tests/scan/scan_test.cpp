@@ -111,8 +111,8 @@ TEST(ScanNut, FindsNutAndNutppServers) {
 
     const auto t = scan({"-m", "127.0.0.0/24", "-p", p, "-t", "1", "-T", "64"});
     EXPECT_EQ(t.r.exit_code, 0) << t.r.err;
-    EXPECT_NE(t.r.out.find("port: dummy@127.0.0.1:" + p), std::string::npos) << t.r.out;
-    EXPECT_NE(t.r.out.find("port: demo@127.0.0.7:" + p), std::string::npos) << t.r.out;
+    EXPECT_NE(t.r.out.find("port: \"dummy@127.0.0.1:" + p + "\""), std::string::npos) << t.r.out;
+    EXPECT_NE(t.r.out.find("port: \"demo@127.0.0.7:" + p + "\""), std::string::npos) << t.r.out;
     EXPECT_NE(t.r.out.find("desc: \"nutpp demo\""), std::string::npos) << t.r.out;
     EXPECT_NE(t.r.out.find("2 NUT server(s), 2 UPS(es)"), std::string::npos) << t.r.out;
     EXPECT_EQ(t.r.out.find("127.0.0.5"), std::string::npos) << "the silent listener is no NUT server\n" << t.r.out;
