@@ -16,24 +16,25 @@ for tool in cpack dpkg-deb dpkg-shlibdeps lintian unshare chroot flock ip; do
     command -v "$tool" >/dev/null || skip "$tool is not installed"
 done
 
-PKG="$MAIN_BUILD/packaging-deb"
+# Next to the main build, at the same depth, so ccache (base_dir) finds the main build's objects.
+PKG="${MAIN_BUILD%/}-deb"
 mkdir -p "$PKG"
 # One packaging build at a time (two ctest runs sharing a build tree).
-exec 9>"$PKG/lock"
+exec 9>"$PKG.lock"
 flock 9
 
 # --- Build and package (ccache as the main build uses it, when present) ---
 launcher=""
 command -v ccache >/dev/null && launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache"
 # shellcheck disable=SC2086
-cmake -S "$SRC" -B "$PKG/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
+cmake -S "$SRC" -B "$PKG" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
     -DNUTPP_DEB_PACKAGE=ON -DBUILD_TESTING=OFF $launcher >"$PKG/configure.log" 2>&1 \
     || { tail -30 "$PKG/configure.log"; fail "configure"; }
-cmake --build "$PKG/build" -j2 >"$PKG/build.log" 2>&1 || { tail -40 "$PKG/build.log"; fail "build"; }
-rm -f "$PKG"/build/*.deb
-(cd "$PKG/build" && cpack -G DEB) >"$PKG/cpack.log" 2>&1 || { tail -40 "$PKG/cpack.log"; fail "cpack"; }
-MAIN_DEB=$(ls "$PKG"/build/nutpp_*.deb)
-DEV_DEB=$(ls "$PKG"/build/nutpp-dev_*.deb)
+cmake --build "$PKG" -j2 >"$PKG/build.log" 2>&1 || { tail -40 "$PKG/build.log"; fail "build"; }
+rm -f "$PKG"/*.deb
+(cd "$PKG" && cpack -G DEB) >"$PKG/cpack.log" 2>&1 || { tail -40 "$PKG/cpack.log"; fail "cpack"; }
+MAIN_DEB=$(ls "$PKG"/nutpp_*.deb)
+DEV_DEB=$(ls "$PKG"/nutpp-dev_*.deb)
 echo "built: $(basename "$MAIN_DEB") $(basename "$DEV_DEB")"
 
 # --- Contents ---
