@@ -3,7 +3,9 @@
 #include "import/yaml_out.hpp"
 #include "scan/address_range.hpp"
 #include "scan/nut_servers.hpp"
+#include "scan/snmp.hpp"
 #include "scan/usb.hpp"
+#include "host/plugin.hpp"
 
 #include <CLI/CLI.hpp>
 #include <unistd.h>
@@ -47,6 +49,18 @@ CLI::App *add_scan_command(CLI::App &app, ScanCommand &cmd) {
     s->add_option("-T,--thread", cmd.parallel, "probes at once")->capture_default_str()->check(CLI::Range(1, 1024));
     s->add_flag("-O,--oldnut_scan", cmd.nut, "look for NUT servers (LIST UPS on the port; the default with a range)");
     s->add_flag("-U,--usb_scan", cmd.usb, "look for USB HID UPSes (the usbhid plugin's vendor table)");
+    s->add_flag("-S,--snmp_scan", cmd.snmp, "look for SNMP agents in the range (the snmp plugin's mappings)");
+    s->add_option("--snmp_port", cmd.snmp_port, "SNMP agent UDP port")->capture_default_str()->check(CLI::Range(1, 65535));
+    s->add_option("--snmp_version", cmd.snmp_version, "v1, v2c or v3 (v3 when a user is given)")
+        ->check(CLI::IsMember({"v1", "v2c", "v3"}));
+    s->add_option("-c,--community", cmd.community, "SNMP v1/v2c community")->capture_default_str();
+    s->add_option("-u,--secName", cmd.secname, "SNMPv3 user name");
+    s->add_option("-l,--secLevel", cmd.seclevel, "SNMPv3 level: noAuthNoPriv, authNoPriv, authPriv")
+        ->check(CLI::IsMember({"noAuthNoPriv", "authNoPriv", "authPriv"}));
+    s->add_option("-W,--authPassword", cmd.authpassword, "SNMPv3 authentication pass phrase");
+    s->add_option("-X,--privPassword", cmd.privpassword, "SNMPv3 privacy pass phrase");
+    s->add_option("-w,--authProtocol", cmd.authprotocol, "SNMPv3 authentication protocol (MD5, SHA, ...)");
+    s->add_option("-x,--privProtocol", cmd.privprotocol, "SNMPv3 privacy protocol (DES, AES, ...)");
     s->add_flag("-q,--quiet", cmd.quiet, "no progress line");
     return s;
 }
@@ -108,16 +122,79 @@ int run_scan(const ScanCommand &cmd) {
         summary += std::to_string(found.size()) + " USB UPS(es)";
     }
 
-    if (!hosts.empty()) {
-        const bool tty = !cmd.quiet && ::isatty(2);
+    const bool tty = !cmd.quiet && ::isatty(2);
+    const auto probe_options = [&](const char *what) {
         scan::ProbeOptions opt;
         opt.timeout = std::chrono::milliseconds(long(cmd.timeout * 1000));
         opt.parallel = cmd.parallel;
         if (tty)
-            opt.progress = [](size_t done, size_t total) {
-                std::fprintf(stderr, "\rnutpp scan: NUT servers: %zu/%zu addresses", done, total);
+            opt.progress = [what](size_t done, size_t total) {
+                std::fprintf(stderr, "\rnutpp scan: %s: %zu/%zu addresses", what, done, total);
                 if (done == total) std::fputc('\n', stderr);
             };
+        return opt;
+    };
+
+    if (!hosts.empty() && cmd.snmp) {
+        scan::SnmpOptions so;
+        so.port = uint16_t(cmd.snmp_port);
+        so.version = cmd.secname.empty() ? cmd.snmp_version : "v3";
+        so.community = cmd.community;
+        so.secname = cmd.secname;
+        so.seclevel = cmd.seclevel;
+        so.authprotocol = cmd.authprotocol;
+        so.privprotocol = cmd.privprotocol;
+        so.authpassword = cmd.authpassword;
+        so.privpassword = cmd.privpassword;
+        so.probe = probe_options("SNMP");
+        std::vector<scan::SnmpAgent> agents;
+        const auto t0 = std::chrono::steady_clock::now();
+        try {
+            agents = scan::scan_snmp(hosts, so, host::default_plugin_dir() + "/nutpp-snmp.so");
+        } catch (const std::exception &e) {
+            std::cerr << "nutpp scan: SNMP: " << e.what() << "\n";
+            return 2;
+        }
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        size_t usable = 0;
+        for (const auto &a : agents) {
+            const std::string where = host_port(a.host, a.port);
+            if (a.mapping.empty()) {
+                o.comment(2, "SNMP agent " + where + " (sysObjectID " + (a.sysoid.empty() ? "absent" : a.sysoid) +
+                                 "): no mapping of the snmp plugin fits");
+                continue;
+            }
+            o.open(2, unique_name(a.mapping, used), "SNMP agent " + where + ", mapping " + a.mapping + " (by " + a.how + ")");
+            o.entry(4, "driver", "snmp");
+            o.entry(4, "port", yaml_scalar(a.port == 161 ? a.host : where));
+            o.entry(4, "snmp_version", so.version);
+            if (so.version == "v3") {
+                o.entry(4, "secname", yaml_scalar(so.secname));
+                o.entry(4, "seclevel", yaml_scalar(so.seclevel));
+                if (so.seclevel != "noAuthNoPriv") {
+                    o.entry(4, "authprotocol", yaml_scalar(so.authprotocol));
+                    o.entry(4, "authpassword", yaml_scalar(so.authpassword));
+                }
+                if (so.seclevel == "authPriv") {
+                    o.entry(4, "privprotocol", yaml_scalar(so.privprotocol));
+                    o.entry(4, "privpassword", yaml_scalar(so.privpassword));
+                }
+            } else {
+                o.entry(4, "community", yaml_scalar(so.community));
+            }
+            o.entry(4, "mibs", yaml_scalar(a.mapping));
+            ++usable;
+        }
+        n += usable;
+        char took[32];
+        std::snprintf(took, sizeof took, "%.2f", secs);
+        std::cerr << "nutpp scan: SNMP: " << hosts.size() << " address(es) probed in " << took << " s\n";
+        summary += std::string(summary.empty() ? "" : ", ") + "SNMP port " + std::to_string(cmd.snmp_port) + ": " +
+                   std::to_string(agents.size()) + " agent(s), " + std::to_string(usable) + " UPS(es)";
+    }
+
+    if (!hosts.empty() && (cmd.nut || !cmd.snmp)) {
+        const scan::ProbeOptions opt = probe_options("NUT servers");
         const auto t0 = std::chrono::steady_clock::now();
         const auto servers = scan::scan_nut_servers(hosts, uint16_t(cmd.port), opt);
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -136,7 +213,7 @@ int run_scan(const ScanCommand &cmd) {
         n += upses;
         char took[32];
         std::snprintf(took, sizeof took, "%.2f", secs);
-        std::cerr << "nutpp scan: " << hosts.size() << " address(es) probed in " << took << " s\n";
+        std::cerr << "nutpp scan: NUT: " << hosts.size() << " address(es) probed in " << took << " s\n";
         summary += std::string(summary.empty() ? "" : ", ") + std::to_string(hosts.size()) + " address(es), port " +
                    std::to_string(cmd.port) + ": " + std::to_string(servers.size()) + " NUT server(s), " +
                    std::to_string(upses) + " UPS(es)";

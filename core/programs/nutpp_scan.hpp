@@ -18,6 +18,11 @@ struct ScanCommand {
     int parallel = 64;      // -T probes at once
     bool nut = false;       // -O: NUT servers (the default when an address range is given)
     bool usb = false;       // -U: USB HID UPSes
+    bool snmp = false;      // -S: SNMP agents in the range
+    int snmp_port = 161;
+    std::string snmp_version = "v1", community = "public";
+    std::string secname, seclevel = "noAuthNoPriv", authprotocol = "MD5", privprotocol = "DES";
+    std::string authpassword, privpassword;
     bool quiet = false;     // -q: no progress line
 };
 

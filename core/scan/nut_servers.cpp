@@ -1,12 +1,9 @@
 #include "scan/nut_servers.hpp"
 
 #include "client/connection.hpp"
+#include "scan/parallel.hpp"
 
-#include <algorithm>
-#include <atomic>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 namespace nutpp::scan {
 
@@ -27,21 +24,8 @@ std::optional<NutServer> probe(const std::string &host, uint16_t port, std::chro
 
 std::vector<NutServer> scan_nut_servers(const std::vector<std::string> &hosts, uint16_t port, const ProbeOptions &opt) {
     std::vector<std::optional<NutServer>> found(hosts.size());
-    std::atomic<size_t> next{0};
-    size_t done = 0;
-    std::mutex m;
-    const auto worker = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < hosts.size();) {
-            found[i] = probe(hosts[i], port, opt.timeout);
-            std::lock_guard lock(m);
-            ++done;
-            if (opt.progress) opt.progress(done, hosts.size());
-        }
-    };
-    const size_t n = std::min(hosts.size(), size_t(std::max(1, opt.parallel)));
-    std::vector<std::thread> threads;
-    for (size_t i = 0; i < n; ++i) threads.emplace_back(worker);
-    for (auto &t : threads) t.join();
+    parallel_for(
+        hosts.size(), opt.parallel, [&](size_t i) { found[i] = probe(hosts[i], port, opt.timeout); }, opt.progress);
     std::vector<NutServer> out;
     for (auto &f : found)
         if (f) out.push_back(std::move(*f));
