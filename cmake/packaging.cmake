@@ -34,14 +34,15 @@ set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_DEPENDS "adduser")
 # Same program names as NUT's (upsd, upsmon, upsc ...): one or the other.
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_CONFLICTS "nut-server, nut-client")
-set(CPACK_COMPONENT_UNSPECIFIED_DESCRIPTION
-  "Network UPS Tools rebuilt as a C++ plugin framework
- nutpp monitors uninterruptible power supplies and shuts computers down safely,
- speaking the NUT network protocol so NUT clients keep working. It ships the
- daemons (upsdrvd, upsd, upsmon), the clients (upsc, upscmd, upsrw), the
- nutpp launcher with `nutpp import` for existing NUT configurations, and the
- usbhid, serial, snmp, modbus and sim driver plugins. No service is enabled
- on installation.")
+# First line: the synopsis; CPack indents the rest as the extended description.
+set(CPACK_DEBIAN_UNSPECIFIED_DESCRIPTION
+  "UPS monitoring and safe shutdown (Network UPS Tools as C++ plugins)
+nutpp monitors uninterruptible power supplies and shuts computers down safely,
+speaking the NUT network protocol so NUT clients keep working. It ships the
+daemons (upsdrvd, upsd, upsmon), the clients (upsc, upscmd, upsrw), the
+nutpp launcher with `nutpp import` for existing NUT configurations and
+`nutpp scan`, and the usbhid, serial, snmp, modbus and sim driver plugins.
+No service is enabled on installation.")
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_CONTROL_EXTRA
   "${_pkg_dir}/postinst;${_pkg_dir}/prerm;${_pkg_dir}/postrm;${_pkg_dir}/conffiles")
 
@@ -49,10 +50,10 @@ set(CPACK_DEBIAN_SDK_PACKAGE_NAME nutpp-dev)
 set(CPACK_DEBIAN_SDK_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_SDK_PACKAGE_ARCHITECTURE amd64)
 set(CPACK_DEBIAN_SDK_PACKAGE_DEPENDS "nutpp (= ${PROJECT_VERSION})")
-set(CPACK_COMPONENT_SDK_DESCRIPTION
-  "nutpp driver plugin SDK
- Headers (the C ABI and a C++ helper), the plugin-support library, a CMake
- package (find_package(nutpp-sdk)), a pkg-config file and example plugins for
- writing nutpp driver plugins.")
+set(CPACK_DEBIAN_SDK_DESCRIPTION
+  "SDK for nutpp driver plugins
+Headers (the C ABI and a C++ helper), the plugin-support library, a CMake
+package (find_package(nutpp-sdk)), a pkg-config file and example plugins for
+writing nutpp driver plugins.")
 
 include(CPack)

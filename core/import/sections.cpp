@@ -102,6 +102,9 @@ void import_upsd_conf(Run &run, const NutFile &f) {
         } else if (k == "CERTPATH" || k == "CERTIDENT") {
             run.refuse(f, l.line, "'" + k + "': an NSS certificate database, which nutpp's OpenSSL cannot read; export "
                                   "the certificate and key to one PEM (pk12util, openssl pkcs12 -nodes) and set server.certfile");
+        } else if (k == "LISTEN" || find_simple(kUpsdSimple, k)) {
+            run.refuse(f, l.line, k == "LISTEN" ? "malformed LISTEN line (NUT wants: LISTEN <address> [<port>])"
+                                                : "'" + k + "' needs exactly one value");
         } else if (k == "ACL" || k == "ACCEPT" || k == "REJECT") {
             run.refuse(f, l.line, "'" + k + "': obsolete since NUT 2.4 and ignored by NUT 2.8; nutpp has server.allow / "
                                   "server.deny lists (networks) if you want them");
@@ -226,8 +229,15 @@ void import_upsmon_conf(Run &run, const NutFile &f) {
         } else if (k == "CERTIDENT") {
             run.refuse(f, l.line, "'CERTIDENT': an NSS certificate database, which nutpp's OpenSSL cannot read; export "
                                   "the certificate and key to one PEM and set monitor.certfile");
+        } else if (k == "MONITOR") {
+            run.refuse(f, l.line, "malformed MONITOR line (NUT wants: MONITOR <ups>@<host>[:<port>] <power> <user> "
+                                  "<password> primary|secondary)");
+        } else if (k == "CERTHOST") {
+            run.refuse(f, l.line, "malformed CERTHOST line (NUT wants: CERTHOST <host> <certname> <certverify> <forcessl>)");
         } else if (k == "NOTIFYFLAG" || k == "NOTIFYMSG") {
             run.refuse(f, l.line, "'" + common::join(w, " ").substr(0, 60) + "': unknown event or malformed line");
+        } else if (find_simple(kUpsmonSimple, k)) {
+            run.refuse(f, l.line, "'" + k + "' needs exactly one value");
         } else {
             run.refuse(f, l.line, "'" + common::join(w, " ").substr(0, 60) + "': not an upsmon.conf directive nutpp knows");
         }

@@ -370,6 +370,20 @@ TEST(Import, NetclientImportsOnlyUpsmon) {
     EXPECT_TRUE(listed(r, "nut.conf:2", "UPSMON_OPTIONS")) << problems(r);
 }
 
+TEST(Import, MalformedLinesAreListedWithWhatNutWants) {
+    TempDir d;
+    d.write("upsmon.conf", "MONITOR a@h 1 u p\nPOLLFREQ\nNOSUCH 1\n");
+    d.write("upsd.conf", "LISTEN\nMAXAGE 1 2\n");
+    const ImportResult r = import_nut(d.path, plugin_keys);
+    EXPECT_TRUE(listed(r, "upsmon.conf:1", "malformed MONITOR line")) << problems(r);
+    EXPECT_TRUE(listed(r, "upsmon.conf:2", "'POLLFREQ' needs exactly one value")) << problems(r);
+    EXPECT_TRUE(listed(r, "upsmon.conf:3", "not an upsmon.conf directive")) << problems(r);
+    EXPECT_TRUE(listed(r, "upsd.conf:1", "malformed LISTEN line")) << problems(r);
+    EXPECT_TRUE(listed(r, "upsd.conf:2", "'MAXAGE' needs exactly one value")) << problems(r);
+    EXPECT_EQ(r.not_carried.size(), 5u) << problems(r);
+    EXPECT_NO_THROW(load(r));
+}
+
 TEST(Import, NoNutFilesIsAnError) {
     TempDir d;
     EXPECT_THROW(import_nut(d.path, plugin_keys), std::runtime_error);
