@@ -20,7 +20,7 @@ done
 PKG="${MAIN_BUILD%/}-deb"
 mkdir -p "$PKG"
 # One packaging build at a time (two ctest runs sharing a build tree).
-exec 9>"$PKG.lock"
+exec 9>"$PKG/lock"
 flock 9
 
 # --- Build and package (ccache as the main build uses it, when present) ---
