@@ -1,5 +1,7 @@
 // nutpp: a small launcher for trying things out and for containers.
 //   nutpp run -f FILE [-D...]
+//   nutpp import [DIR] [-o FILE] [--check]   (nutpp_import.cpp)
+//   nutpp scan -m CIDR | -s START [-e END] [-t SECS] [-T N]   (nutpp_scan.cpp)
 // starts the components the config needs (upsdrvd when it has devices, upsd, upsmon when it has
 // monitors, upsweb when it has a `web` section) in the foreground, restarts one that dies (with doubling backoff), and stops them all in
 // reverse order on Ctrl-C / SIGTERM. The file is checked whole (validate::load_checked) before
@@ -22,6 +24,8 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "nutpp_import.hpp"
+#include "nutpp_scan.hpp"
 #include "validate/validate.hpp"
 
 #ifndef NUTPP_VERSION
@@ -196,7 +200,17 @@ int main(int argc, char **argv) {
     auto *run_cmd = app.add_subcommand("run", "start upsdrvd, upsd, upsmon and upsweb as the config needs; Ctrl-C stops");
     run_cmd->add_option("-f,--config", config_file, "configuration file")->capture_default_str();
     run_cmd->add_flag("-D", debug, "raise the components' debug level (repeat for more)");
+    nutpp::programs::ImportCommand imp;
+    auto *import_cmd = app.add_subcommand("import", "convert NUT's configuration (ups.conf, upsd.conf, upsd.users, "
+                                                    "upsmon.conf, nut.conf) into one nutpp YAML file");
+    import_cmd->add_option("dir", imp.dir, "the NUT configuration directory")->capture_default_str();
+    import_cmd->add_option("-o,--output", imp.output, "write the YAML here (mode 0600) instead of stdout");
+    import_cmd->add_flag("--check", imp.check, "load the result with nutpp's configuration check");
+    nutpp::programs::ScanCommand scan;
+    auto *scan_cmd = nutpp::programs::add_scan_command(app, scan);
     app.set_version_flag("-V,--version", "nutpp " NUTPP_VERSION);
     CLI11_PARSE(app, argc, argv);
+    if (import_cmd->parsed()) return nutpp::programs::run_import(imp);
+    if (scan_cmd->parsed()) return nutpp::programs::run_scan(scan);
     return run(config_file, debug);
 }

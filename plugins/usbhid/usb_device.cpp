@@ -34,6 +34,17 @@ std::string port_path(libusb_device *dev) {
     return s;
 }
 
+// What identifies a device before it is opened (the strings need an open handle).
+UsbDeviceInfo ids_of(libusb_device *dev, const libusb_device_descriptor &dd) {
+    UsbDeviceInfo info;
+    info.vendor_id = dd.idVendor;
+    info.product_id = dd.idProduct;
+    info.bus = three_digits(libusb_get_bus_number(dev));
+    info.device = three_digits(libusb_get_device_address(dev));
+    info.busport = port_path(dev);
+    return info;
+}
+
 std::string who_am_i() {
     const passwd *pw = getpwuid(geteuid());
     return pw ? std::string(pw->pw_name) : "uid " + std::to_string(geteuid());
@@ -105,12 +116,7 @@ std::unique_ptr<UsbHidDevice> UsbHidDevice::open(UsbContext &ctx, const UsbMatch
         libusb_device *dev = list[i];
         libusb_device_descriptor dd{};
         if (libusb_get_device_descriptor(dev, &dd) != 0) continue;
-        UsbDeviceInfo info;
-        info.vendor_id = dd.idVendor;
-        info.product_id = dd.idProduct;
-        info.bus = three_digits(libusb_get_bus_number(dev));
-        info.device = three_digits(libusb_get_device_address(dev));
-        info.busport = port_path(dev);
+        const UsbDeviceInfo info = ids_of(dev, dd);
         if (!m.has_vendor_rule() && !find_vendor(dd.idVendor)) continue; // port: auto
         if (!m.matches_ids(info)) continue;
 
@@ -140,6 +146,43 @@ std::unique_ptr<UsbHidDevice> UsbHidDevice::open(UsbContext &ctx, const UsbMatch
     }
     libusb_free_device_list(list, 1);
     return found;
+}
+
+std::vector<UsbCandidate> list_candidates(UsbContext &ctx, std::string &error) {
+    libusb_device **list = nullptr;
+    const ssize_t n = libusb_get_device_list(ctx.get(), &list);
+    if (n < 0) {
+        error = std::string("listing USB devices failed: ") + libusb_error_name(int(n));
+        return {};
+    }
+    std::vector<UsbCandidate> out;
+    for (ssize_t i = 0; i < n; ++i) {
+        libusb_device *dev = list[i];
+        libusb_device_descriptor dd{};
+        if (libusb_get_device_descriptor(dev, &dd) != 0 || !find_vendor(dd.idVendor)) continue;
+        UsbCandidate c{ids_of(dev, dd), {}};
+        // Reading the strings needs the device open, not claimed: the kernel's usbhid (or a running
+        // driver) keeps it.
+        libusb_device_handle *h = nullptr;
+        if (const int rc = libusb_open(dev, &h); rc == LIBUSB_ERROR_ACCESS) {
+            c.problem = permission_hint(c.info);
+        } else if (rc != 0) {
+            c.problem = std::string("cannot open it: ") + libusb_error_name(rc);
+        } else {
+            const auto str = [h](uint8_t index) {
+                unsigned char buf[256];
+                const int len = index ? libusb_get_string_descriptor_ascii(h, index, buf, sizeof buf) : 0;
+                return len > 0 ? std::string(reinterpret_cast<char *>(buf), size_t(len)) : std::string();
+            };
+            c.info.vendor = str(dd.iManufacturer);
+            c.info.product = str(dd.iProduct);
+            c.info.serial = str(dd.iSerialNumber);
+            libusb_close(h);
+        }
+        out.push_back(std::move(c));
+    }
+    libusb_free_device_list(list, 1);
+    return out;
 }
 
 // Finds the HID interface and its interrupt IN endpoint, takes it from the kernel's usbhid driver,

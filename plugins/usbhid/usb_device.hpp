@@ -91,6 +91,15 @@ private:
     ErrorHandler on_error_;
 };
 
+// A USB device the vendor table says may be a UPS (what `port: auto` would consider), for
+// `nutpp scan -U`: its IDs, bus and port, and its strings when it can be opened.
+struct UsbCandidate {
+    UsbDeviceInfo info;
+    std::string problem; // why the strings could not be read ("" when they were)
+};
+// Every such device on the system; `error` is set (and nothing returned) when listing fails.
+std::vector<UsbCandidate> list_candidates(UsbContext &ctx, std::string &error);
+
 // The udev rule file name installed from etc/ (generated from vendor_table()).
 inline constexpr const char *kUdevRuleName = "62-nutpp-usbhid.rules";
 
