@@ -11,6 +11,9 @@ find_program(NUTPP_CLANGXX NAMES clang++ clang++-16 clang++-15 clang++-14)
 # LIBS are system libraries linked as -l<lib> (e.g. yaml-cpp for a loader that parses YAML).
 # SEED_COMMAND runs before each ctest run (e.g. to turn test data into seed files).
 function(nutpp_add_fuzzer name)
+  if(DEFINED BUILD_TESTING AND NOT BUILD_TESTING)   # e.g. the package build: nothing runs them
+    return()
+  endif()
   cmake_parse_arguments(F "" "TEST" "SOURCES;DEPENDS;INCLUDES;DEFINES;LIBS;SEEDS;SEED_COMMAND" ${ARGN})
   if(NOT NUTPP_CLANGXX)
     message(STATUS "${name}: clang++ not found, fuzz target not built")
