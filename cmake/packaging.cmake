@@ -50,6 +50,9 @@ set(CPACK_DEBIAN_SDK_PACKAGE_NAME nutpp-dev)
 set(CPACK_DEBIAN_SDK_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_SDK_PACKAGE_ARCHITECTURE amd64)
 set(CPACK_DEBIAN_SDK_PACKAGE_DEPENDS "nutpp (= ${PROJECT_VERSION})")
+# libnutpp-testhost.so.1 is a shared library: a shlibs file and the ldconfig trigger (Debian policy 8.6).
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)   # no per-package switch in CPack
+set(CPACK_DEBIAN_SDK_PACKAGE_CONTROL_EXTRA "${_pkg_dir}/sdk/triggers")
 set(CPACK_DEBIAN_SDK_DESCRIPTION
   "SDK for nutpp driver plugins
 Headers (the C ABI and a C++ helper), the plugin-support library, a CMake
