@@ -11,6 +11,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include <spdlog/spdlog.h>
+
 namespace nutpp::daemon {
 
 namespace {
@@ -82,6 +84,15 @@ void detach() {
         dup2(null, 1);
         dup2(null, 2);
         if (null > 2) close(null);
+    }
+}
+
+void detach_writing_pid(PidFile &pid) {
+    detach();
+    try {
+        pid.write_pid(getpid());
+    } catch (const std::exception &e) {
+        spdlog::warn("{}", e.what());
     }
 }
 

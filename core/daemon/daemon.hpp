@@ -27,5 +27,9 @@ int send_signal(const std::string &program, int sig, const std::string &pid_file
 // before keeps its lock in the child (flock locks belong to the open file description, which the
 // child shares); write the child's pid into it afterwards.
 void detach();
+class PidFile;
+// detach(), then the child's pid into `pid` (a failure to write it is logged as a warning: the lock
+// still holds, only `-c stop` by pid file will not work).
+void detach_writing_pid(PidFile &pid);
 
 } // namespace nutpp::daemon

@@ -284,14 +284,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (account) warn_unreachable(*account, cfg, o);
-    if (!o.foreground) {
-        daemon::detach();
-        try {
-            pid_file.write_pid(getpid());
-        } catch (const std::exception &e) {
-            spdlog::warn("{}", e.what());
-        }
-    }
+    if (!o.foreground) daemon::detach_writing_pid(pid_file);
     // Drop before any plugin opens its device, not after: a reconnect reopens the device as the
     // account anyway, so a node it cannot open must fail now, visibly, not hours later at the
     // first USB reset. set*id applies to every thread (glibc), and none has started yet.

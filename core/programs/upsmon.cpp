@@ -100,14 +100,7 @@ int main(int argc, char **argv) {
         std::cerr << "Error: " << e.what() << "\n";
         return 1;
     }
-    if (!foreground) {
-        daemon::detach();
-        try {
-            pid_lock.write_pid(getpid());
-        } catch (const std::exception &e) {
-            spdlog::warn("{}", e.what());
-        }
-    }
+    if (!foreground) daemon::detach_writing_pid(pid_lock);
 
     auto split = monitor::split_privileges(cfg.monitor, pid_lock);
     const config::MonitorConfig base = cfg.monitor;

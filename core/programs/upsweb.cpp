@@ -70,14 +70,7 @@ int main(int argc, char **argv) {
         std::cerr << "Error: " << e.what() << "\n";
         return 1;
     }
-    if (!foreground) {
-        daemon::detach();
-        try {
-            pid_lock.write_pid(getpid());
-        } catch (const std::exception &e) {
-            spdlog::warn("{}", e.what());
-        }
-    }
+    if (!foreground) daemon::detach_writing_pid(pid_lock);
     try {
         web::Upsweb service(cfg);
         service.start();

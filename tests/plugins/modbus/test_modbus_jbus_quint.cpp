@@ -1,7 +1,7 @@
 // The socomec_jbus and phoenixcontact_quint built-in maps on register images (the values NUT's
 // drivers print for them, worked out from NUT 2.8.0's formats), and the schema keys they brought:
 // enum ranges, bit groups, when/unless, truncate, words + format, defaults, slaveid.
-#include "decoder.hpp"
+#include "decode_image.hpp"
 #include "device_images.hpp"
 
 #include <gtest/gtest.h>
@@ -9,34 +9,9 @@
 using namespace nutpp::modbus;
 using namespace nutpp::modbus::testing;
 
-namespace {
-
-Reading read_sparse(const RegisterMap &m, const Image &img) {
-    std::vector<uint16_t> regs(65536, 0);
-    for (const auto &[addr, words] : img)
-        for (size_t i = 0; i < words.size(); ++i) regs.at(addr + i) = words[i];
-    Reading r;
-    for (bool once : {true, false})
-        for (const auto &b : plan_blocks(m, once))
-            decode_block(m, b, std::span<const uint16_t>(regs).subspan(b.start, b.count), r);
-    finish(m, r);
-    return r;
-}
-
-std::string load_error(const std::string &yaml) {
-    try {
-        load_map_text(yaml, "user.yaml");
-    } catch (const MapError &e) {
-        return e.what();
-    }
-    return "<loaded>";
-}
-
-} // namespace
-
 TEST(ModbusJbus, SinglePhaseOnMains) {
     const RegisterMap m = resolve_map("socomec_jbus");
-    const Reading r = read_sparse(m, socomec_image());
+    const Reading r = read_image(m, socomec_image());
     const std::map<std::string, std::string> want = {
         {"ups.model", "DIGYS"}, {"ups.power", "6000"}, {"ups.serial", "AB12345678"},
         {"input.voltage.nominal", "230"}, {"output.voltage.nominal", "230"}, {"input.frequency.nominal", "50"},
@@ -57,7 +32,7 @@ TEST(ModbusJbus, ThreePhaseOnBatteryThenLow) {
     Image img = socomec_3ph_image();
     img.push_back({0x1077, {20}});
     img.push_back({0x1040, {1u << 2, 1u << 15}});
-    Reading r = read_sparse(m, img);
+    Reading r = read_image(m, img);
     EXPECT_EQ(r.vars["ups.model"], "DELPHYS MX");
     EXPECT_EQ(r.vars["input.phases"], "3");
     EXPECT_EQ(r.vars["ups.load"], "33");
@@ -71,14 +46,14 @@ TEST(ModbusJbus, ThreePhaseOnBatteryThenLow) {
     EXPECT_EQ(r.status.tokens(), (std::vector<std::string>{"OB"}));
     EXPECT_EQ(r.status.alarm(), "Overload fault., Imminent STOP.");
     img.push_back({0x1077, {15}});
-    r = read_sparse(m, img);
+    r = read_image(m, img);
     EXPECT_EQ(r.status.tokens(), (std::vector<std::string>{"OB", "LB"}));
 }
 
 TEST(ModbusQuint, ValuesStatusAndAlarms) {
     const RegisterMap m = resolve_map("phoenixcontact_quint");
     EXPECT_EQ(m.slaveid, kQuintSlave);
-    Reading r = read_sparse(m, quint_image());
+    Reading r = read_image(m, quint_image());
     const std::map<std::string, std::string> want = {
         {"output.voltage", "24"}, {"battery.charge", "87"}, {"battery.voltage", "26.870000"},
         {"battery.temperature", "25"}, {"battery.runtime", "1500"}, {"output.current", "2.350000"},
@@ -89,11 +64,11 @@ TEST(ModbusQuint, ValuesStatusAndAlarms) {
     Image img = quint_image();
     img.push_back({29697, {1, 1, 0}});
     img.push_back({29840, {(1u << 4) | (1u << 5) | (1u << 11)}});
-    r = read_sparse(m, img);
+    r = read_image(m, img);
     EXPECT_EQ(r.status.tokens(), (std::vector<std::string>{"OB", "LB"}));
     EXPECT_EQ(r.status.alarm(), "End of life (Resistance), Overload Cutoff");
     img.push_back({29840, {1u << 4}}); // half of the group: no alarm
-    r = read_sparse(m, img);
+    r = read_image(m, img);
     EXPECT_EQ(r.status.alarm(), "");
 }
 

@@ -1,7 +1,7 @@
 // The map loader (errors located at file:line:column with the entry named) and the decoder, fed
 // the SMT750i register image, compared with NUT's dump of that unit.
 #include "apc_image.hpp"
-#include "decoder.hpp"
+#include "decode_image.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,28 +24,6 @@ std::map<std::string, std::string> ddl_vars(const std::string &file) {
         else if (line.back() == ':') out[line.substr(0, line.size() - 1)] = "";
     }
     return out;
-}
-
-// Runs every block of `m` against a flat 2000-register image.
-Reading read_image(const RegisterMap &m, const Image &img) {
-    std::vector<uint16_t> regs(2000, 0);
-    for (const auto &[addr, words] : img)
-        for (size_t i = 0; i < words.size(); ++i) regs.at(addr + i) = words[i];
-    Reading r;
-    for (bool once : {true, false})
-        for (const auto &b : plan_blocks(m, once))
-            decode_block(m, b, std::span<const uint16_t>(regs).subspan(b.start, b.count), r);
-    finish(m, r);
-    return r;
-}
-
-std::string load_error(const std::string &yaml) {
-    try {
-        load_map_text(yaml, "user.yaml");
-    } catch (const MapError &e) {
-        return e.what();
-    }
-    return "<loaded>";
 }
 
 } // namespace
