@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # upsmon event latency, real NUT 2.8.0 beside nutpp, in one run: a .dev file is rewritten OL -> OB
-# and we time until NOTIFYCMD runs (the notify script records `date +%s.%N`). Per configuration
+# and we time from the rename until NOTIFYCMD runs (the notify script records bash's $EPOCHREALTIME). Per configuration
 # TRIALS flips (default 8), each after a random 0-1 s pause so the flip lands at a random point of
 # the polling cycles. Configurations:
 #   nut-default   dummy-ups pollinterval 2 + upsd + upsmon POLLFREQ 5 / POLLFREQALERT 5 (NUT's defaults)
@@ -34,9 +34,10 @@ stop_all() { # only the PIDs started here
 trap 'stop_all; rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM PIPE
 
+# The script stamps the moment it runs with bash's own clock (no `date` child in the measurement).
 cat > "$TMP/notify.sh" <<'SH'
-#!/bin/sh
-printf '%s %s\n' "$(date +%s.%N)" "$NOTIFYTYPE" >> "$EVENTS"
+#!/bin/bash
+printf '%s %s\n' "$EPOCHREALTIME" "$NOTIFYTYPE" >> "$EVENTS"
 SH
 cat > "$TMP/shutdown.sh" <<'SH'
 #!/bin/sh
@@ -44,11 +45,11 @@ echo "$(date +%s.%N) SHUTDOWNCMD (recorded, not run)" >> "$EVENTS.shutdown"
 SH
 chmod +x "$TMP/notify.sh" "$TMP/shutdown.sh"
 
-# Rewrites the .dev (new inode and mtime: both drivers notice) and prints the time of the write.
+# Rewrites the .dev (new inode and mtime: both drivers notice) and prints the time of the rename,
+# taken right after it in the same process (a `date` before an `mv` would add mv's start-up).
 flip() { # dev status
     printf 'ups.status: %s\nbattery.charge: 100\ndevice.mfr: nutpp-bench\n' "$2" > "$1.tmp"
-    date +%s.%N
-    mv -f "$1.tmp" "$1"
+    python3 -c 'import os, sys, time; os.replace(sys.argv[1], sys.argv[2]); print("%.6f" % time.time())' "$1.tmp" "$1"
 }
 # Waits until EVENTS has a line of type $2 after line $1; prints its time.
 wait_event() { # events skip type timeout_s
