@@ -34,7 +34,9 @@ constexpr Named kOrders[] = {{"big", int(Order::Big)}, {"little", int(Order::Lit
 
 const std::set<std::string> kMapKeys = {"name", "description", "mfr", "model", "points",
                                         "commands", "shutdown", "max_block", "max_gap", "constants",
-                                        "defaults", "slaveid"};
+                                        "defaults", "slaveid", "identification"};
+const std::set<std::string> kIdentificationKeys = {"read_code", "object", "values"};
+const std::set<std::string> kIdValueKeys = {"object", "field", "variables"};
 // Map-level defaults: what a point without the key gets.
 const std::set<std::string> kDefaultKeys = {"function", "word_order", "byte_order"};
 const std::set<std::string> kPointKeys = {"variable", "function", "address", "count", "type",
@@ -352,6 +354,27 @@ public:
         return c;
     }
 
+    Identification identification(const YAML::Node &n) {
+        check_keys(n, kIdentificationKeys, "identification");
+        Identification id;
+        if (n["read_code"]) id.read_code = static_cast<uint8_t>(integer(n["read_code"], "read_code", 1, 4));
+        if (n["object"]) id.object = static_cast<uint8_t>(integer(n["object"], "object", 0, 255));
+        const auto values = n["values"];
+        if (!values || !values.IsSequence() || values.size() == 0) fail(values ? values : n, "values must be a non-empty list");
+        for (const auto &v : values) {
+            check_keys(v, kIdValueKeys, "an identification value");
+            IdValue x;
+            if (!v["object"] || !v["variables"]) fail(v, "an identification value needs object and variables");
+            x.object = static_cast<uint8_t>(integer(v["object"], "object", 0, 255));
+            if (v["field"]) x.field = str(v["field"], "field");
+            const auto vars = v["variables"];
+            if (!vars.IsSequence() || vars.size() == 0) fail(vars, "variables must be a non-empty list");
+            for (const auto &name : vars) x.variables.push_back(str(name, "variables"));
+            id.values.push_back(std::move(x));
+        }
+        return id;
+    }
+
     RegisterMap load(const YAML::Node &root) {
         if (!root.IsMap()) fail(root, "a map file is a YAML mapping (name, points, commands...)");
         check_keys(root, kMapKeys, "the map");
@@ -383,6 +406,7 @@ public:
             if (!c.IsMap()) fail(c, "constants must map variable names to values");
             for (const auto &kv : c) m.constants.emplace_back(kv.first.as<std::string>(), str(kv.second, "constant"));
         }
+        if (const auto id = root["identification"]) m.identification = identification(id);
         if (const auto sd = root["shutdown"]) {
             if (!sd.IsSequence()) fail(sd, "shutdown must be a list of command names");
             for (const auto &s : sd) {

@@ -1,5 +1,7 @@
 #include "modbus_driver.hpp"
 
+#include "device_id.hpp"
+
 #include <nutpp/support/numbers.hpp>
 #include <nutpp/support/text.hpp>
 
@@ -90,6 +92,7 @@ nutpp_status ModbusDriver::open() {
     static_ = Reading{};
     if (!read_blocks(once_blocks_, static_)) return failed("reading the identity at open");
     for (const auto &[k, v] : map_.constants) static_.vars[k] = v;
+    if (map_.identification) read_identification(*map_.identification);
     if (!mfr_.empty()) static_.vars["ups.mfr"] = mfr_;
     if (!model_.empty() && !static_.vars.count("ups.model")) static_.vars["ups.model"] = model_;
     const Host &h = host();
@@ -112,6 +115,30 @@ nutpp_status ModbusDriver::open() {
     for (const auto &c : map_.commands) h.command(c.name.c_str());
     if (!map_.shutdown.empty()) h.command("shutdown.default");
     return poll(NUTPP_WAKE_FIRST);
+}
+
+// Identity from function 0x2B. A device that does not answer it is still monitored: its
+// identity is then the map's (device_model / device_mfr), and the log says why.
+void ModbusDriver::read_identification(const Identification &id) {
+    std::map<uint8_t, std::string> objects;
+    if (!link_->read_device_id(id.read_code, id.object, objects)) {
+        host().warn("modbus " + link_cfg_.port + ": no device identification: " + link_->error());
+        return;
+    }
+    for (const auto &v : id.values) {
+        const auto obj = objects.find(v.object);
+        if (obj == objects.end()) continue;
+        std::string value = obj->second;
+        if (!v.field.empty()) {
+            const auto fields = split_id_fields(value);
+            const auto f = fields.find(v.field);
+            if (f == fields.end()) continue;
+            value = f->second;
+        }
+        value = std::string(support::trim(value));
+        if (value.empty()) continue;
+        for (const auto &name : v.variables) static_.vars[name] = value;
+    }
 }
 
 void ModbusDriver::publish(const Reading &r) {

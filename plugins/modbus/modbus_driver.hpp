@@ -31,6 +31,7 @@ private:
     void publish(const Reading &r);
     nutpp_status run_command(const Command &c);
     nutpp_status failed(const std::string &where);
+    void read_identification(const Identification &id);
 
     RegisterMap map_;
     LinkConfig link_cfg_;

@@ -1,8 +1,13 @@
 #include "modbus_link.hpp"
 
+#include "device_id.hpp"
+
 #include <nutpp/driver.hpp>
 
 #include <modbus/modbus.h>
+
+#include <poll.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <stdexcept>
@@ -197,6 +202,71 @@ bool Link::write_registers(uint16_t start, const std::vector<uint16_t> &words) {
 bool Link::write_coil(uint16_t address, bool on) {
     return attempt("write coil " + std::to_string(address),
                    [&] { return modbus_write_bit(ctx_, address, on ? 1 : 0); });
+}
+
+// One request/answer of function 0x2B. libmodbus sends it (slave address or MBAP header, CRC);
+// the answer is read here from the link's descriptor, since libmodbus would stop after its first
+// data byte. Returns 0, or -1 with errno as libmodbus would set it.
+int Link::device_id_exchange(uint8_t read_code, uint8_t object, std::map<uint8_t, std::string> &objects,
+                             bool &more, uint8_t &next) {
+    const bool tcp = !is_serial_port(cfg_.port);
+    if (!tcp) modbus_flush(ctx_);
+    const uint8_t req[] = {static_cast<uint8_t>(cfg_.slave), 0x2B, 0x0E, read_code, object};
+    if (modbus_send_raw_request(ctx_, req, sizeof req) < 0) return -1;
+    const int fd = modbus_get_socket(ctx_);
+    const auto deadline = std::chrono::steady_clock::now() + cfg_.response_timeout;
+    std::vector<uint8_t> got;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd p{fd, POLLIN, 0};
+        const int ready = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        uint8_t buf[260]; // the largest Modbus frame (TCP ADU)
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n <= 0) {
+            errno = n == 0 ? ECONNRESET : errno;
+            return -1;
+        }
+        got.insert(got.end(), buf, buf + n);
+        const DeviceIdAnswer a = parse_device_id_answer(got, tcp, cfg_.slave);
+        if (a.state == DeviceIdAnswer::State::Incomplete) {
+            if (got.size() > 512) break; // never a frame: garbage on the line
+            continue;
+        }
+        if (a.state == DeviceIdAnswer::State::Bad) break;
+        if (a.exception) {
+            errno = MODBUS_ENOBASE + a.exception;
+            return -1;
+        }
+        for (const auto &[id, text] : a.objects) objects[id] = text;
+        more = a.more;
+        next = a.next_object;
+        return 0;
+    }
+    const DeviceIdAnswer a = parse_device_id_answer(got, tcp, cfg_.slave);
+    errno = a.error.find("CRC") != std::string::npos ? EMBBADCRC : EMBBADDATA;
+    return -1;
+}
+
+bool Link::read_device_id(uint8_t read_code, uint8_t first, std::map<uint8_t, std::string> &objects) {
+    objects.clear();
+    uint8_t object = first;
+    // "More follows" answers continue from the object they name; a few rounds cover any real
+    // device (each answer carries up to ~250 bytes of objects) and bound a device that loops.
+    for (int round = 0; round < 8; ++round) {
+        bool more = false;
+        uint8_t next = 0;
+        const std::string what = "read device identification (0x2B) from object " + std::to_string(object);
+        if (!attempt(what, [&] { return device_id_exchange(read_code, object, objects, more, next); })) return false;
+        if (!more || next == object) return true;
+        object = next;
+    }
+    return true;
 }
 
 } // namespace nutpp::modbus

@@ -74,6 +74,9 @@ public:
     bool read(Table table, uint16_t start, uint16_t count, std::vector<uint16_t> &out);
     bool write_registers(uint16_t start, const std::vector<uint16_t> &words);
     bool write_coil(uint16_t address, bool on);
+    // Function 0x2B / MEI 0x0E from `first` on (following "more follows" a few times): the
+    // objects the device returned. False on failure, as read().
+    bool read_device_id(uint8_t read_code, uint8_t first, std::map<uint8_t, std::string> &objects);
 
     const std::string &error() const { return error_; }
     LinkError error_kind() const { return kind_; }
@@ -84,6 +87,8 @@ private:
     template <class F> bool attempt(const std::string &what, F &&f);
     void reconnect_tcp();
     void apply_settings();
+    int device_id_exchange(uint8_t read_code, uint8_t object, std::map<uint8_t, std::string> &objects,
+                           bool &more, uint8_t &next);
 
     LinkConfig cfg_;
     modbus_t *ctx_ = nullptr;

@@ -101,6 +101,19 @@ struct Command {
     std::vector<Write> writes;
 };
 
+// `identification`: function 0x2B read device identification, asked once at open. Each value
+// takes an object's text whole, or (with `field`) the `field=...;` part of it (Huawei's 0x88).
+struct IdValue {
+    uint8_t object = 0;
+    std::string field;
+    std::vector<std::string> variables;
+};
+struct Identification {
+    uint8_t read_code = 1;   // 1 basic, 2 regular, 3 extended, 4 one object
+    uint8_t object = 0;      // the first object asked for
+    std::vector<IdValue> values;
+};
+
 struct RegisterMap {
     std::string name;
     std::string description;
@@ -113,6 +126,7 @@ struct RegisterMap {
     unsigned max_gap = 8;                // unused registers a merged read may span
     int slaveid = 1;                     // the device's factory slave id (config `slaveid` wins)
     bool has_conditions = false;         // some point has when/unless (decoded after all blocks)
+    std::optional<Identification> identification;
 };
 
 // Register width of a point's value (bits for coil/discrete tables).

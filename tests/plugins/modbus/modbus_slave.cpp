@@ -1,5 +1,7 @@
 #include "modbus_slave.hpp"
 
+#include "device_id.hpp"
+
 #include <modbus/modbus.h>
 
 #include <arpa/inet.h>
@@ -130,15 +132,6 @@ void ModbusTcpSlave::run() {
 
 namespace nutpp::modbus::testing {
 
-uint16_t modbus_crc(const uint8_t *p, size_t n) {
-    uint16_t crc = 0xFFFF;
-    for (size_t i = 0; i < n; ++i) {
-        crc ^= p[i];
-        for (int b = 0; b < 8; ++b) crc = (crc & 1) ? static_cast<uint16_t>((crc >> 1) ^ 0xA001) : static_cast<uint16_t>(crc >> 1);
-    }
-    return crc;
-}
-
 ModbusRtuSlave::ModbusRtuSlave() {
     char name[128];
     termios raw{};
@@ -214,7 +207,7 @@ void ModbusRtuSlave::run() {
             }
             std::vector<uint8_t> req(buf.begin(), buf.begin() + static_cast<long>(len));
             buf.erase(buf.begin(), buf.begin() + static_cast<long>(len));
-            const uint16_t crc = modbus_crc(req.data(), len - 2);
+            const uint16_t crc = modbus_crc16(req.data(), len - 2);
             if (req[len - 2] != (crc & 0xFF) || req[len - 1] != (crc >> 8)) {
                 ++garbled_; // two masters talking at once would end here
                 continue;
@@ -274,7 +267,7 @@ void ModbusRtuSlave::answer(const std::vector<uint8_t> &req) {
             out.push_back(1); // illegal function
         }
     }
-    const uint16_t crc = modbus_crc(out.data(), out.size());
+    const uint16_t crc = modbus_crc16(out.data(), out.size());
     out.push_back(static_cast<uint8_t>(crc & 0xFF));
     out.push_back(static_cast<uint8_t>(m == Misbehave::CorruptCrc ? ~(crc >> 8) : crc >> 8));
     if (m == Misbehave::Short) out.resize(out.size() / 2);

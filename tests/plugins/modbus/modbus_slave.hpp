@@ -112,6 +112,5 @@ private:
     std::thread thread_;
 };
 
-uint16_t modbus_crc(const uint8_t *p, size_t n);
 
 } // namespace nutpp::modbus::testing

@@ -43,12 +43,6 @@ const std::vector<Explained> kExplained = {
     {"phoenixcontact_quint", "ups.mfr", Kind::OnlyOurs, "we publish ups.mfr with device.mfr (NUT's driver sets only device.*)"},
     {"phoenixcontact_quint", "ups.model", Kind::OnlyOurs, "we publish ups.model with device.model"},
     // ---- huawei_ups2000
-    {"huawei_ups2000", "device.model", Kind::Different, "NUT takes the model from function 0x2B (read device identification; libmodbus 3.1 has no call for it), ours is the map's 'UPS2000'"},
-    {"huawei_ups2000", "ups.model", Kind::Different, "as device.model: NUT's comes from function 0x2B"},
-    {"huawei_ups2000", "device.serial", Kind::OnlyNut, "from function 0x2B, which the plugin does not send"},
-    {"huawei_ups2000", "ups.serial", Kind::OnlyNut, "from function 0x2B"},
-    {"huawei_ups2000", "ups.firmware", Kind::OnlyNut, "from function 0x2B"},
-    {"huawei_ups2000", "ups.firmware.aux", Kind::OnlyNut, "from function 0x2B"},
     {"huawei_ups2000", "ups.delay.shutdown", Kind::OnlyNut, "NUT's driver-side delay settings (offdelay), not registers; the map has no delays"},
     {"huawei_ups2000", "ups.delay.start", Kind::OnlyNut, "NUT's driver-side ondelay, not a register"},
     {"huawei_ups2000", "ups.delay.reboot", Kind::OnlyNut, "NUT's driver-side rebootdelay, not a register"},
