@@ -65,7 +65,19 @@ const char *const kVariables[] = {
     "ups.status", "ups.alarm", "battery.charge", "battery.runtime", "battery.voltage", "battery.temperature",
     "input.voltage", "output.voltage", "output.current", "output.frequency", "ups.load", "ups.realpower",
     "ups.power", "ups.delay.shutdown", "ups.delay.start", "ups.delay.reboot", "ups.model", "ups.serial",
-    "ups.firmware", nullptr};
+    "ups.firmware",
+    // Names of NUT 2.8.1+'s apc_modbus (nut-names since 2.8.1), which NUT 2.8.0's cmdvartab lacks:
+    // the built-in apc_modbus map publishes them as that driver does.
+    "battery.date.maintenance",
+    "outlet.group.0.name", "outlet.group.0.status", "outlet.group.0.delay.shutdown", "outlet.group.0.delay.start",
+    "outlet.group.0.delay.reboot",
+    "outlet.group.1.name", "outlet.group.1.delay.shutdown", "outlet.group.1.delay.start", "outlet.group.1.delay.reboot",
+    "outlet.group.1.timer.shutdown", "outlet.group.1.timer.start", "outlet.group.1.timer.reboot",
+    "outlet.group.2.name", "outlet.group.2.delay.shutdown", "outlet.group.2.delay.start", "outlet.group.2.delay.reboot",
+    "outlet.group.2.timer.shutdown", "outlet.group.2.timer.start", "outlet.group.2.timer.reboot",
+    "outlet.group.3.name", "outlet.group.3.delay.shutdown", "outlet.group.3.delay.start", "outlet.group.3.delay.reboot",
+    "outlet.group.3.timer.shutdown", "outlet.group.3.timer.start", "outlet.group.3.timer.reboot",
+    nullptr};
 
 const char *const kCommands[] = {"test.battery.start", "test.battery.stop", "load.off", "load.on",
                                  "shutdown.return", "shutdown.stayoff", "shutdown.reboot", "beeper.mute",
