@@ -45,6 +45,13 @@ struct Mark {
     int line = 0, column = 0;
 };
 
+// NUT's SU_INPUT_1/SU_INPUT_3/SU_OUTPUT_1/... flags: the entry is published only when the device's
+// `<of>.phases` is `count` (a device that publishes no phase count is single-phase, as in NUT).
+struct PhaseCondition {
+    std::string of; // input, output or bypass
+    int count = 1;  // 1 or 3
+};
+
 struct VarSpec {
     std::string name;
     std::string oid;                   // "" = constant (default only)
@@ -58,6 +65,7 @@ struct VarSpec {
     BitsTarget target = BitsTarget::Alarm;
     Conversion convert = Conversion::None;
     std::optional<Writable> writable;
+    std::optional<PhaseCondition> phases;
     Mark mark;
 };
 

@@ -144,7 +144,7 @@ private:
     VarSpec load_var(const YAML::Node &n, const Mapping &m) {
         keys_allowed(n,
                      {"name", "oid", "default", "type", "scale", "decimals", "flags", "enum", "writable", "convert",
-                      "encoding", "bits", "target"},
+                      "encoding", "bits", "target", "phases"},
                      "vars entry");
         VarSpec v;
         v.mark = {n.Mark().line + 1, n.Mark().column + 1};
@@ -203,6 +203,18 @@ private:
                 wr.maxlen = static_cast<uint32_t>(l);
             }
             v.writable = wr;
+        }
+        if (auto p = n["phases"]) {
+            keys_allowed(p, {"of", "count"}, "phases");
+            if (!p["of"] || !p["count"]) fail(p, "phases: needs `of` (input, output, bypass) and `count` (1 or 3)");
+            PhaseCondition c;
+            c.of = scalar(p["of"], "phases.of");
+            if (c.of != "input" && c.of != "output" && c.of != "bypass")
+                fail(p["of"], "phases.of: '" + c.of + "' is not one of input, output, bypass");
+            const auto count = integer(p["count"], "phases.count");
+            if (count != 1 && count != 3) fail(p["count"], "phases.count: must be 1 or 3");
+            c.count = static_cast<int>(count);
+            v.phases = c;
         }
         return v;
     }

@@ -3,6 +3,7 @@
 #include "mapping_loader.hpp"
 #include "trap_receiver.hpp"
 
+#include <nutpp/support/numbers.hpp>
 #include <nutpp/support/status_bits.hpp>
 #include <nutpp/support/text.hpp>
 
@@ -150,7 +151,8 @@ nutpp_status SnmpDriver::open() {
     mapping_ = d.mapping;
     host().info("agent " + scfg_.agent + ": using mapping '" + mapping_->name + "' " + mapping_->version + " (by " +
                 d.how + ", file " + mapping_->file + ")");
-    host().set("driver.parameter.mibs", mapping_->name);
+    // As NUT: the parameter is what was configured ("auto"); the mapping in use is driver.version.data.
+    host().set("driver.parameter.mibs", mibs_);
     host().set("driver.version.data", mapping_->name + " MIB " + mapping_->version);
 
     // Commands exist where their OID answers (NUT adds only those).
@@ -262,8 +264,17 @@ SnmpOutcome SnmpDriver::refresh(bool include_static, bool include_slow) {
         last_[name] = value;
         host().set(name.c_str(), value);
     };
-    for (size_t i = 0; i < mapping_->vars.size(); ++i) {
+    // Phase-bound entries go last, once this pass has published the phase counts they depend on.
+    auto phases_of = [&](const std::string &of) {
+        auto it = last_.find(of == "bypass" ? "input.bypass.phases" : of + ".phases");
+        const auto n = it == last_.end() ? std::nullopt : support::to_integer(it->second);
+        return n ? static_cast<int>(*n) : 1;
+    };
+    for (size_t k = 0; k < 2 * mapping_->vars.size(); ++k) {
+        const size_t i = k % mapping_->vars.size();
         const VarSpec &v = mapping_->vars[i];
+        if (v.phases.has_value() != (k >= mapping_->vars.size())) continue;
+        if (v.phases && phases_of(v.phases->of) != v.phases->count) continue;
         const bool read = selected[i] != 0;
         if (is_status_kind(v.type)) {
             if (!read) continue;

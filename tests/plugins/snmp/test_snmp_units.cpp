@@ -189,6 +189,24 @@ TEST(SnmpMapping, ErrorsNameFileLineColumnAndKey) {
               std::string::npos);
 }
 
+TEST(SnmpMapping, PhaseConditions) {
+    auto m = load_mapping_text(std::string(kHead) +
+                                   "vars:\n  - {name: output.voltage, oid: .1.3.6.1, phases: {of: output, count: 1}}\n"
+                                   "  - {name: ups.mfr, default: ACME}\n",
+                               "m.yaml");
+    ASSERT_TRUE(m->vars[0].phases.has_value());
+    EXPECT_EQ(m->vars[0].phases->of, "output");
+    EXPECT_EQ(m->vars[0].phases->count, 1);
+    EXPECT_FALSE(m->vars[1].phases.has_value());
+    const auto side = error_of(std::string(kHead) + "vars:\n  - {name: x, oid: .1.3, phases: {of: side, count: 1}}\n");
+    EXPECT_NE(side.find("m.yaml:5:"), std::string::npos) << side;
+    EXPECT_NE(side.find("phases.of: 'side' is not one of input, output, bypass"), std::string::npos) << side;
+    const auto two = error_of(std::string(kHead) + "vars:\n  - {name: x, oid: .1.3, phases: {of: input, count: 2}}\n");
+    EXPECT_NE(two.find("phases.count: must be 1 or 3"), std::string::npos) << two;
+    EXPECT_NE(error_of(std::string(kHead) + "vars:\n  - {name: x, oid: .1.3, phases: {of: input}}\n").find("needs `of`"),
+              std::string::npos);
+}
+
 TEST(SnmpMapping, ABrokenFileIsLeftOutWithItsErrorOthersLoad) {
     const auto dir = std::filesystem::temp_directory_path() / ("nutpp-mibdir-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
