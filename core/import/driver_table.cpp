@@ -69,6 +69,10 @@ const OptionRule kApcModbus[] = {
 const FixedKey kApcModbusFixed[] = {{"map", "apc_modbus"}};
 const FixedKey kHuaweiFixed[] = {{"map", "huawei_ups2000"}};
 const FixedKey kGenericFixed[] = {{"map", "generic"}};
+// NUT's socomec_jbus and phoenixcontact_modbus hard-code their line (JBUS 9600 8N1, slave 1; QUINT
+// 115200 8E1, slave 192) and take no options; the maps carry the slave ids, the line is written out.
+const FixedKey kSocomecFixed[] = {{"map", "socomec_jbus"}};
+const FixedKey kQuintFixed[] = {{"map", "phoenixcontact_quint"}, {"ser_baud_rate", "115200"}, {"ser_parity", "E"}};
 const OptionRule kGenericModbus[] = {
     {"response_timeout_ms", "response_timeout", nullptr, ms_to_seconds},
     {"response_timeout_s", "response_timeout", nullptr, nullptr},
@@ -86,8 +90,9 @@ const DriverMapping kTable[] = {
     {"apc_modbus", "modbus", "built-in map apc_modbus", kApcModbusFixed, kApcModbus, apc_modbus_stays},
     {"huawei-ups2000", "modbus", "built-in map huawei_ups2000", kHuaweiFixed, {}, nullptr},
     {"generic_modbus", "modbus", "built-in map generic (dry contacts)", kGenericFixed, kGenericModbus, nullptr},
-    {"socomec_jbus", nullptr, "nutpp's modbus plugin has no built-in Socomec JBUS map yet", {}, {}, nullptr},
-    {"phoenixcontact_modbus", nullptr, "nutpp's modbus plugin has no built-in Phoenix Contact map yet", {}, {}, nullptr},
+    {"socomec_jbus", "modbus", "built-in map socomec_jbus (RTU 9600 8N1, slave 1)", kSocomecFixed, {}, nullptr},
+    {"phoenixcontact_modbus", "modbus", "built-in map phoenixcontact_quint (QUINT-UPS/24DC, RTU 115200 8E1, slave 192)",
+     kQuintFixed, {}, nullptr},
     {"dummy-ups", "sim", "simulation files and repeater", {}, kDummy, nullptr},
 };
 

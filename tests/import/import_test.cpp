@@ -4,6 +4,7 @@
 #include "import/driver_table.hpp"
 #include "import/importer.hpp"
 #include "import/nut_files.hpp"
+#include "register_map.hpp"
 #include "validate/validate.hpp"
 
 #include <gtest/gtest.h>
@@ -390,12 +391,40 @@ TEST(Import, NoNutFilesIsAnError) {
     EXPECT_THROW(import_nut(d.path + "/missing", plugin_keys), std::runtime_error);
 }
 
+// NUT's Socomec and Phoenix Contact drivers take no line options (they fix it): the import names
+// the built-in map and writes the line NUT's driver would use.
+TEST(Import, ModbusVendorDriversTakeTheirMapsAndLine) {
+    TempDir d;
+    d.write("ups.conf", "[digys]\n\tdriver = socomec_jbus\n\tport = /dev/ttyS1\n"
+                        "[quint]\n\tdriver = phoenixcontact_modbus\n\tport = /dev/ttyUSB0\n\tdesc = \"24 V DC\"\n");
+    const ImportResult r = import_nut(d.path, plugin_keys);
+    const auto c = load(r);
+    const auto &digys = device(c, "digys");
+    EXPECT_EQ(digys.driver, "modbus");
+    EXPECT_EQ(digys.port, "/dev/ttyS1");
+    EXPECT_EQ(key(digys, "map"), "socomec_jbus");
+    EXPECT_EQ(key(digys, "ser_baud_rate"), "<unset>"); // 9600 8N1 is the plugin's default too
+    const auto &quint = device(c, "quint");
+    EXPECT_EQ(quint.driver, "modbus");
+    EXPECT_EQ(key(quint, "map"), "phoenixcontact_quint");
+    EXPECT_EQ(key(quint, "ser_baud_rate"), "115200");
+    EXPECT_EQ(key(quint, "ser_parity"), "E");
+    EXPECT_EQ(quint.desc, "24 V DC");
+    EXPECT_EQ(nutpp::modbus::resolve_map("phoenixcontact_quint").slaveid, 192); // NUT's fixed slave id
+    EXPECT_EQ(nutpp::modbus::resolve_map("socomec_jbus").slaveid, 1);
+    for (const auto &dev : c.devices)
+        EXPECT_NO_THROW(nutpp::config::check_driver_keys(dev, dev.driver, plugin_keys(dev.driver))) << dev.name;
+    EXPECT_TRUE(r.complete()) << problems(r);
+}
+
 TEST(Import, DriverTableNamesRealPlugins) {
     // Every plugin the table names exists and declares the keys the table writes for it.
     for (const auto &row : nutpp::import::driver_table()) {
         if (!row.plugin) continue;
         const auto keys = plugin_keys(row.plugin);
         for (const auto &fx : row.fixed) {
+            if (std::string(fx.key) == "map" && std::string(fx.value) != "generic") // a built-in map of that name
+                EXPECT_NO_THROW(nutpp::modbus::resolve_map(fx.value)) << row.nut_driver << " map " << fx.value;
             const bool declared = std::any_of(keys.begin(), keys.end(), [&](const auto &k) { return k.name == fx.key; });
             EXPECT_TRUE(declared) << row.nut_driver << " -> " << row.plugin << " key " << fx.key;
         }

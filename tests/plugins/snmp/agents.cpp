@@ -115,7 +115,7 @@ SnmpSim::~SnmpSim() {
 
 std::string SnmpSim::log() const { return slurp(dir_ / "snmpsimd.log"); }
 
-Snmpd::Snmpd() : dir_(make_temp_dir("nutpp-snmpd-")) {
+Snmpd::Snmpd(const std::string &extra_config) : dir_(make_temp_dir("nutpp-snmpd-")) {
     port_ = free_udp_port();
     std::ofstream(dir_ / "snmpd.conf") << "agentAddress udp:127.0.0.1:" << port_ << "\n"
                                        << "createUser " << kUser << " SHA256 \"" << kAuthPass << "\" AES256 \""
@@ -125,7 +125,8 @@ Snmpd::Snmpd() : dir_(make_temp_dir("nutpp-snmpd-")) {
                                        << "createUser privuser SHA256 \"" << kAuthPass << "\" AES256 \"" << kPrivPass
                                        << "\"\n"
                                        << "rwuser " << kUser << " priv\nrouser authuser priv\nrouser privuser priv\n"
-                                       << "sysServices 72\nsysName nutpp-v3-agent\nsysDescr nutpp test agent\n";
+                                       << "sysServices 72\nsysName nutpp-v3-agent\nsysDescr nutpp test agent\n"
+                                       << extra_config;
     daemon_ = Daemon({"snmpd", "-f", "-Lo", "-C", "-c", (dir_ / "snmpd.conf").string(), "-M", "/dev/null", "-m", ""},
                      {"SNMP_PERSISTENT_DIR=" + (dir_ / "persist").string()}, (dir_ / "snmpd.log").string());
     const auto deadline = std::chrono::steady_clock::now() + 15s;

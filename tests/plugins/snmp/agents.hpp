@@ -38,13 +38,14 @@ private:
 };
 
 // Net-SNMP snmpd on 127.0.0.1:<port> with one v3 user (SHA-256 / AES-256, authPriv, read-write),
-// its own config and persistent dir, no MIB files.
+// its own config and persistent dir, no MIB files. `extra_config`: more snmpd.conf lines, e.g.
+// `override OID TYPE VALUE` to serve UPS-MIB objects.
 class Snmpd {
 public:
     static constexpr const char *kUser = "nutppuser";
     static constexpr const char *kAuthPass = "authpass123";
     static constexpr const char *kPrivPass = "privpass123";
-    Snmpd();
+    explicit Snmpd(const std::string &extra_config = "");
     ~Snmpd();
     uint16_t port() const { return port_; }
     std::string endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
