@@ -142,8 +142,8 @@ int run_scan(const ScanCommand &cmd) {
                      "or -s START [-e END])\n";
         return 2;
     }
-    if (hosts.empty() && (cmd.modbus || cmd.snmp)) {
-        std::cerr << "nutpp scan: " << (cmd.modbus ? "--modbus_scan" : "-S") << " needs an address range (-m CIDR, or -s START [-e END])\n";
+    if (hosts.empty() && cmd.modbus) {
+        std::cerr << "nutpp scan: --modbus_scan needs an address range (-m CIDR, or -s START [-e END])\n";
         return 2;
     }
     import::YamlOut o; // the body of `devices:`
