@@ -2,7 +2,9 @@
 
 #include "import/yaml_out.hpp"
 #include "scan/address_range.hpp"
+#include "scan/modbus.hpp"
 #include "scan/nut_servers.hpp"
+#include "scan/serial.hpp"
 #include "scan/snmp.hpp"
 #include "scan/usb.hpp"
 #include "host/plugin.hpp"
@@ -10,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -33,6 +36,56 @@ std::string unique_name(std::string base, std::set<std::string> &used) {
 
 std::string host_port(const std::string &host, uint16_t port) {
     return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string seconds_since(std::chrono::steady_clock::time_point t0) {
+    char took[32];
+    std::snprintf(took, sizeof took, "%.2f", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    return took;
+}
+
+// Entries for the Modbus TCP slaves a map's probe identified; a comment for one that answered
+// but fits no built-in map (a user map may). Returns the entries written.
+size_t print_modbus(import::YamlOut &o, const std::vector<scan::ModbusSlave> &slaves, std::set<std::string> &used) {
+    size_t n = 0;
+    for (const auto &m : slaves) {
+        const std::string where = host_port(m.host, m.port);
+        if (m.map.empty()) {
+            o.comment(2, "Modbus TCP device " + where + " answered, but no built-in map's probe fits (try a user map)");
+            continue;
+        }
+        o.open(2, unique_name(m.map, used), "Modbus TCP " + where + ", slave " + std::to_string(m.slave) + ", map " + m.map);
+        o.comment(4, "identified by " + m.how);
+        o.entry(4, "driver", "modbus");
+        o.entry(4, "port", yaml_scalar(where));
+        o.entry(4, "slaveid", std::to_string(m.slave));
+        o.entry(4, "map", m.map);
+        ++n;
+    }
+    return n;
+}
+
+// Entries for the serial ports where a protocol answered; a comment for each other port.
+size_t print_serial(import::YamlOut &o, const std::vector<scan::SerialUps> &ports, int baud, double timeout,
+                    std::set<std::string> &used) {
+    size_t n = 0;
+    for (const auto &p : ports) {
+        if (p.protocol.empty()) {
+            char t[32];
+            std::snprintf(t, sizeof t, "%g", timeout);
+            o.comment(2, "serial port " + p.port + ": " +
+                             (p.error.empty() ? std::string("no answer to Q1 or 'Y' within ") + t + " s" : p.error));
+            continue;
+        }
+        o.open(2, unique_name(p.protocol, used), "serial port " + p.port + ", " + p.protocol);
+        o.comment(4, "identified by " + p.how);
+        o.entry(4, "driver", "serial");
+        o.entry(4, "port", yaml_scalar(p.port));
+        o.entry(4, "protocol", p.protocol);
+        if (baud > 0) o.entry(4, "baud_rate", std::to_string(baud));
+        ++n;
+    }
+    return n;
 }
 
 } // namespace
@@ -61,6 +114,14 @@ CLI::App *add_scan_command(CLI::App &app, ScanCommand &cmd) {
     s->add_option("-X,--privPassword", cmd.privpassword, "SNMPv3 privacy pass phrase");
     s->add_option("-w,--authProtocol", cmd.authprotocol, "SNMPv3 authentication protocol (MD5, SHA, ...)");
     s->add_option("-x,--privProtocol", cmd.privprotocol, "SNMPv3 privacy protocol (DES, AES, ...)");
+    s->add_flag("--modbus_scan", cmd.modbus, "look for Modbus TCP UPSes in the range (the modbus plugin's map probes)");
+    s->add_option("--modbus_port", cmd.modbus_port, "Modbus TCP port")->capture_default_str()->check(CLI::Range(1, 65535));
+    s->add_option("--slaveid", cmd.slaveid, "Modbus slave id to ask (default: each map's own, 1 for most)")
+        ->check(CLI::Range(1, 247));
+    s->add_option("--serial", cmd.serial, "serial ports to probe, e.g. /dev/ttyS0,/dev/ttyUSB0 (writes a query to each)")
+        ->delimiter(',');
+    s->add_option("--serial_baud", cmd.serial_baud, "serial line speed (default: the serial plugin's, 2400)")
+        ->check(CLI::IsMember({1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200}));
     s->add_flag("-q,--quiet", cmd.quiet, "no progress line");
     return s;
 }
@@ -76,8 +137,13 @@ int run_scan(const ScanCommand &cmd) {
         std::cerr << "nutpp scan: " << e.what() << "\n";
         return 2;
     }
-    if (hosts.empty() && !cmd.usb) {
-        std::cerr << "nutpp scan: nothing to scan: give -U (USB) and/or an address range (-m CIDR, or -s START [-e END])\n";
+    if (hosts.empty() && !cmd.usb && cmd.serial.empty()) {
+        std::cerr << "nutpp scan: nothing to scan: give -U (USB), --serial PORT,... and/or an address range (-m CIDR, "
+                     "or -s START [-e END])\n";
+        return 2;
+    }
+    if (hosts.empty() && cmd.modbus) {
+        std::cerr << "nutpp scan: --modbus_scan needs an address range (-m CIDR, or -s START [-e END])\n";
         return 2;
     }
     import::YamlOut o; // the body of `devices:`
@@ -123,13 +189,13 @@ int run_scan(const ScanCommand &cmd) {
     }
 
     const bool tty = !cmd.quiet && ::isatty(2);
-    const auto probe_options = [&](const char *what) {
+    const auto probe_options = [&](const char *what, const char *unit = "addresses") {
         scan::ProbeOptions opt;
         opt.timeout = std::chrono::milliseconds(long(cmd.timeout * 1000));
         opt.parallel = cmd.parallel;
         if (tty)
-            opt.progress = [what](size_t done, size_t total) {
-                std::fprintf(stderr, "\rnutpp scan: %s: %zu/%zu addresses", what, done, total);
+            opt.progress = [what, unit](size_t done, size_t total) {
+                std::fprintf(stderr, "\rnutpp scan: %s: %zu/%zu %s", what, done, total, unit);
                 if (done == total) std::fputc('\n', stderr);
             };
         return opt;
@@ -193,7 +259,38 @@ int run_scan(const ScanCommand &cmd) {
                    std::to_string(agents.size()) + " agent(s), " + std::to_string(usable) + " UPS(es)";
     }
 
-    if (!hosts.empty() && (cmd.nut || !cmd.snmp)) {
+    if (!hosts.empty() && cmd.modbus) {
+        scan::ModbusOptions mo;
+        mo.port = uint16_t(cmd.modbus_port);
+        if (cmd.slaveid > 0) mo.slave = cmd.slaveid;
+        mo.probe = probe_options("Modbus TCP");
+        const auto t0 = std::chrono::steady_clock::now();
+        std::vector<scan::ModbusSlave> slaves;
+        try {
+            slaves = scan::scan_modbus(hosts, mo);
+        } catch (const std::exception &e) { // a built-in map that does not load: a build defect
+            std::cerr << "nutpp scan: Modbus: " << e.what() << "\n";
+            return 2;
+        }
+        n += print_modbus(o, slaves, used);
+        const size_t ups = size_t(std::count_if(slaves.begin(), slaves.end(), [](const auto &m) { return !m.map.empty(); }));
+        std::cerr << "nutpp scan: Modbus: " << hosts.size() << " address(es) probed in " << seconds_since(t0) << " s\n";
+        summary += std::string(summary.empty() ? "" : ", ") + "Modbus TCP port " + std::to_string(cmd.modbus_port) + ": " +
+                   std::to_string(slaves.size()) + " device(s), " + std::to_string(ups) + " UPS(es)";
+    }
+
+    if (!cmd.serial.empty()) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto ports = scan::scan_serial(cmd.serial, cmd.serial_baud > 0 ? cmd.serial_baud : 2400,
+                                             probe_options("serial", "ports"));
+        const size_t ups = print_serial(o, ports, cmd.serial_baud, cmd.timeout, used);
+        n += ups;
+        std::cerr << "nutpp scan: serial: " << ports.size() << " port(s) probed in " << seconds_since(t0) << " s\n";
+        summary += std::string(summary.empty() ? "" : ", ") + "serial: " + std::to_string(ports.size()) + " port(s), " +
+                   std::to_string(ups) + " UPS(es)";
+    }
+
+    if (!hosts.empty() && (cmd.nut || (!cmd.snmp && !cmd.modbus))) {
         const scan::ProbeOptions opt = probe_options("NUT servers");
         const auto t0 = std::chrono::steady_clock::now();
         const auto servers = scan::scan_nut_servers(hosts, uint16_t(cmd.port), opt);

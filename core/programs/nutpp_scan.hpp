@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -23,6 +24,11 @@ struct ScanCommand {
     std::string snmp_version = "v1", community = "public";
     std::string secname, seclevel = "noAuthNoPriv", authprotocol = "MD5", privprotocol = "DES";
     std::string authpassword, privpassword;
+    bool modbus = false;    // --modbus_scan: Modbus TCP slaves in the range
+    int modbus_port = 502;
+    int slaveid = 0;        // --slaveid: every map at this id (0: each map's own, 1 for most)
+    std::vector<std::string> serial; // --serial: ports to probe (written to: only when named)
+    int serial_baud = 0;    // --serial_baud (0: the plugin's default, 2400)
     bool quiet = false;     // -q: no progress line
 };
 

@@ -1,7 +1,7 @@
 // YAML -> RegisterMap, with every mistake reported as "source:line:column: entry 'x': what" before
 // anything talks to a device. Keys are checked against the known ones so a typo is an error, not
 // a silently ignored line.
-#include "register_map.hpp"
+#include "map_yaml.hpp"
 
 #include <nutpp/support/text.hpp>
 
@@ -17,24 +17,20 @@ namespace nutpp::modbus {
 
 namespace {
 
-struct Named {
-    const char *name;
-    int value;
-};
-constexpr Named kTables[] = {{"coil", int(Table::Coil)},
-                             {"discrete", int(Table::Discrete)},
-                             {"holding", int(Table::Holding)},
-                             {"input", int(Table::Input)}};
+using detail::kOrders;
+using detail::kTables;
+using detail::MapReader;
+using detail::Named;
+
 constexpr Named kTypes[] = {{"u16", int(DataType::U16)},       {"s16", int(DataType::S16)},
                             {"u32", int(DataType::U32)},       {"s32", int(DataType::S32)},
                             {"float32", int(DataType::Float32)}, {"string", int(DataType::String)},
                             {"bitfield", int(DataType::Bitfield)}, {"date", int(DataType::Date)},
                             {"words", int(DataType::Words)}};
-constexpr Named kOrders[] = {{"big", int(Order::Big)}, {"little", int(Order::Little)}};
 
 const std::set<std::string> kMapKeys = {"name", "description", "mfr", "model", "points",
                                         "commands", "shutdown", "max_block", "max_gap", "constants",
-                                        "defaults", "slaveid", "identification"};
+                                        "defaults", "slaveid", "identification", "probe"};
 const std::set<std::string> kIdentificationKeys = {"read_code", "object", "values"};
 const std::set<std::string> kIdValueKeys = {"object", "field", "variables"};
 // Map-level defaults: what a point without the key gets.
@@ -50,75 +46,9 @@ const std::set<std::string> kDerivedKeys = {"variable", "times", "scale", "decim
 const std::set<std::string> kCommandKeys = {"name", "writes"};
 const std::set<std::string> kWriteKeys = {"function", "address", "type", "word_order", "value"};
 
-class Loader {
+class Loader : public MapReader {
 public:
-    explicit Loader(std::string source) : source_(std::move(source)) {}
-
-    [[noreturn]] void fail(const YAML::Node &n, const std::string &what) const {
-        std::ostringstream o;
-        o << source_;
-        if (n.IsDefined() && n.Mark().line >= 0) o << ':' << n.Mark().line + 1 << ':' << n.Mark().column + 1;
-        o << ": ";
-        if (!entry_.empty()) o << "entry '" << entry_ << "': ";
-        o << what;
-        throw MapError(o.str());
-    }
-
-    void check_keys(const YAML::Node &n, const std::set<std::string> &known, const char *what) const {
-        if (!n.IsMap()) fail(n, std::string(what) + " must be a mapping");
-        for (const auto &kv : n) {
-            const auto key = kv.first.as<std::string>();
-            if (!known.count(key)) fail(kv.first, "unknown key '" + key + "' in " + what);
-        }
-    }
-
-    std::string str(const YAML::Node &n, const char *key) const {
-        if (!n.IsScalar()) fail(n, std::string(key) + " must be a scalar");
-        return n.Scalar();
-    }
-
-    int64_t integer(const YAML::Node &n, const char *key, int64_t lo, int64_t hi) const {
-        if (!n.IsScalar()) fail(n, std::string(key) + " must be an integer");
-        const std::string s = n.Scalar();
-        try {
-            size_t used = 0;
-            const long long v = std::stoll(s, &used, 0); // 0x.. accepted for register values
-            if (used != s.size()) throw std::invalid_argument(s);
-            if (v < lo || v > hi)
-                fail(n, std::string(key) + " " + s + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
-            return v;
-        } catch (const std::logic_error &) {
-            fail(n, std::string(key) + " must be an integer, not '" + s + "'");
-        }
-    }
-
-    double number(const YAML::Node &n, const char *key) const {
-        if (!n.IsScalar()) fail(n, std::string(key) + " must be a number");
-        try {
-            size_t used = 0;
-            const double v = std::stod(n.Scalar(), &used);
-            if (used != n.Scalar().size() || !std::isfinite(v)) throw std::invalid_argument("");
-            return v;
-        } catch (const std::logic_error &) {
-            fail(n, std::string(key) + " must be a number, not '" + n.Scalar() + "'");
-        }
-    }
-
-    bool boolean(const YAML::Node &n, const char *key) const {
-        bool b = false;
-        if (!n.IsScalar() || !YAML::convert<bool>::decode(n, b)) fail(n, std::string(key) + " must be true or false");
-        return b;
-    }
-
-    template <class E, size_t N> E pick(const YAML::Node &n, const char *key, const Named (&table)[N]) const {
-        const std::string s = str(n, key);
-        std::string choices;
-        for (const auto &t : table) {
-            if (s == t.name) return static_cast<E>(t.value);
-            choices += (choices.empty() ? "" : ", ") + std::string(t.name);
-        }
-        fail(n, std::string(key) + " '" + s + "' is not one of " + choices);
-    }
+    using MapReader::MapReader;
 
     std::vector<Condition> conditions(const YAML::Node &n, const char *key) const {
         if (!n.IsSequence() || n.size() == 0) fail(n, std::string(key) + " must be a non-empty list of {address, equals}");
@@ -193,7 +123,7 @@ public:
                                c.address < o.address + point_width(o);
                     });
                     if (!read) {
-                        entry_ = p.variable.empty() ? "points[" + std::to_string(i) + "]" : p.variable;
+                        set_entry(p.variable.empty() ? "points[" + std::to_string(i) + "]" : p.variable);
                         fail(points[i], "condition register " + std::to_string(c.address) +
                                             " is not read by any polled point of the same function");
                     }
@@ -203,12 +133,11 @@ public:
 
     Point point(const YAML::Node &n, size_t index) {
         Point p;
-        entry_ = "points[" + std::to_string(index) + "]";
-        if (n.IsMap() && n["variable"] && n["variable"].IsScalar()) entry_ = n["variable"].Scalar();
-        else if (n.IsMap() && n["address"] && n["address"].IsScalar()) entry_ += " @" + n["address"].Scalar();
+        set_entry("points[" + std::to_string(index) + "]");
+        if (n.IsMap() && n["variable"] && n["variable"].IsScalar()) set_entry(n["variable"].Scalar());
+        else if (n.IsMap() && n["address"] && n["address"].IsScalar()) set_entry(entry() + " @" + n["address"].Scalar());
         check_keys(n, kPointKeys, "a point");
-        p.where = source_ + ":" + std::to_string(n.Mark().line + 1) + ":" + std::to_string(n.Mark().column + 1) +
-                  " (" + entry_ + ")";
+        p.where = place(n) + " (" + entry() + ")";
         if (n["variable"]) p.variable = str(n["variable"], "variable");
         if (!n["address"]) fail(n, "address is required");
         p.table = default_table_;
@@ -329,8 +258,8 @@ public:
     }
 
     Command command(const YAML::Node &n, size_t index) {
-        entry_ = "commands[" + std::to_string(index) + "]";
-        if (n.IsMap() && n["name"] && n["name"].IsScalar()) entry_ = n["name"].Scalar();
+        set_entry("commands[" + std::to_string(index) + "]");
+        if (n.IsMap() && n["name"] && n["name"].IsScalar()) set_entry(n["name"].Scalar());
         check_keys(n, kCommandKeys, "a command");
         Command c;
         if (!n["name"]) fail(n, "name is required");
@@ -401,7 +330,7 @@ public:
                 m.commands.push_back(std::move(c));
             }
         }
-        entry_.clear();
+        set_entry({});
         if (const auto c = root["constants"]) {
             if (!c.IsMap()) fail(c, "constants must map variable names to values");
             for (const auto &kv : c) m.constants.emplace_back(kv.first.as<std::string>(), str(kv.second, "constant"));
@@ -416,12 +345,12 @@ public:
                 m.shutdown.push_back(name);
             }
         }
+        // Last: a device_id probe asks with the identification request read above.
+        if (const auto pr = root["probe"]) m.probe = detail::read_probe(*this, pr, m, default_table_);
         return m;
     }
 
 private:
-    std::string source_;
-    std::string entry_;
     Table default_table_ = Table::Holding;
     Order default_word_order_ = Order::Big, default_byte_order_ = Order::Big;
 };

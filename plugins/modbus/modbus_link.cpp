@@ -72,11 +72,23 @@ void Link::apply_settings() {
     modbus_set_response_timeout(ctx_, static_cast<uint32_t>(ms / 1000), static_cast<uint32_t>((ms % 1000) * 1000));
 }
 
+void Link::set_slave(int slave) {
+    cfg_.slave = slave;
+    if (ctx_ && !shared_ctx_) apply_settings(); // a shared context gets them before each request
+}
+
+void Link::set_response_timeout(std::chrono::milliseconds timeout) {
+    cfg_.response_timeout = timeout;
+    if (ctx_ && !shared_ctx_) apply_settings();
+}
+
 void Link::open() {
     close();
-    if (!g_locks) throw Error(NUTPP_E_STATE, "modbus plugin used without library_init");
+    const auto port_of = [](const std::string &key) {
+        return g_locks ? g_locks->get(key) : std::make_shared<SharedPort>();
+    };
     if (is_serial_port(cfg_.port)) {
-        port_ = g_locks->get(cfg_.port);
+        port_ = port_of(cfg_.port);
         std::lock_guard<std::mutex> g(port_->mu);
         if (!port_->serial_ctx) {
             modbus_t *c = modbus_new_rtu(cfg_.port.c_str(), cfg_.baud, cfg_.parity, cfg_.data_bits, cfg_.stop_bits);
@@ -97,7 +109,7 @@ void Link::open() {
         return;
     }
     const auto [host, service] = split_tcp(cfg_.port);
-    port_ = g_locks->get(host + "|" + service);
+    port_ = port_of(host + "|" + service);
     ctx_ = modbus_new_tcp_pi(host.c_str(), service.c_str());
     if (!ctx_) throw Error(NUTPP_E_CONFIG, "cannot use port " + cfg_.port + ": " + modbus_strerror(errno));
     apply_settings();

@@ -38,6 +38,8 @@ private:
     std::map<std::string, std::weak_ptr<SharedPort>> ports_;
 };
 PortLocks *port_locks(); // null before library_init
+// Set by the plugin's library_init. Outside the plugin (nutpp scan's probe_device) there are none:
+// each link then has a port of its own, there being no other instance to share a bus with.
 void set_port_locks(PortLocks *locks);
 
 struct LinkConfig {
@@ -67,6 +69,9 @@ public:
 
     void open();  // throws nutpp::Error
     void close();
+    // For a probe trying several slave ids and time budgets on one connection.
+    void set_slave(int slave);
+    void set_response_timeout(std::chrono::milliseconds timeout);
     bool is_open() const { return ctx_ != nullptr; }
 
     // Reads `count` registers (or bits: 0/1 per word) of `table` at `start`. False on failure, with

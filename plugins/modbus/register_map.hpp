@@ -114,6 +114,28 @@ struct Identification {
     std::vector<IdValue> values;
 };
 
+// `probe`: how `nutpp scan --modbus_scan` tells that this map fits a device: one value read from
+// it and one check of that value. The value is a register (or a few: u32, u64, string) of the
+// holding or input table, or an object of the map's `identification` answer (function 0x2B).
+enum class ProbeType { U16, S16, U32, S32, U64, String };
+struct Probe {
+    bool device_id = false;            // function: device_id (the map's identification request)
+    Table table = Table::Holding;
+    uint16_t address = 0;
+    uint16_t count = 1;                // registers read (string: as given; u32 2; u64 4)
+    ProbeType type = ProbeType::U16;
+    Order word_order = Order::Big;
+    Order byte_order = Order::Big;
+    uint8_t object = 0;                // device_id: the object, and optionally its `field=` part
+    std::string field;
+    // The check, exactly one of: `value` (one entry here) / `one_of`, `min`+`max`, `matches`.
+    std::vector<int64_t> numbers;      // value / one_of of a number
+    std::vector<std::string> texts;    // value / one_of of a string or device_id object
+    std::optional<int64_t> min, max;
+    std::string matches;               // regular expression (ECMAScript), searched in the text
+    std::string where;                 // "file:line:column" for messages
+};
+
 struct RegisterMap {
     std::string name;
     std::string description;
@@ -127,6 +149,7 @@ struct RegisterMap {
     int slaveid = 1;                     // the device's factory slave id (config `slaveid` wins)
     bool has_conditions = false;         // some point has when/unless (decoded after all blocks)
     std::optional<Identification> identification;
+    std::optional<Probe> probe;
 };
 
 // Register width of a point's value (bits for coil/discrete tables).

@@ -124,11 +124,8 @@ void SerialDriver::read_apc_settings() {
 }
 
 Protocol SerialDriver::detect() {
-    // Megatec first: its "Q1\r" is harmless to an APC unit ('Q' = status, the rest ignored), while
-    // an APC 'Y' left in a Megatec unit's buffer would spoil the next query.
-    if (megatec::Engine::probe(port_, reply_timeout_)) return Protocol::Megatec;
-    port_.pause(std::chrono::milliseconds(50));
-    if (apc::Engine::probe(port_, reply_timeout_)) return Protocol::ApcSmart;
+    // The same detection as `nutpp scan --serial` (serial_probe.hpp).
+    if (const auto p = detect_protocol(port_, reply_timeout_)) return *p;
     throw Error(NUTPP_E_NO_DEVICE, "no Megatec or APC Smart UPS answers on " + port_path_);
 }
 

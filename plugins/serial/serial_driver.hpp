@@ -6,6 +6,7 @@
 #include "apc_engine.hpp"
 #include "megatec_engine.hpp"
 #include "serial_port.hpp"
+#include "serial_probe.hpp"
 #include "sink.hpp"
 
 #include <nutpp/driver.hpp>
@@ -14,8 +15,6 @@
 #include <string>
 
 namespace nutpp::serial {
-
-enum class Protocol { Auto, Megatec, ApcSmart };
 
 class SerialDriver final : public nutpp::Driver, private Sink {
 public:

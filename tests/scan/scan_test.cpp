@@ -5,12 +5,10 @@
 #include "nut_sandbox.hpp"
 #include "process.hpp"
 #include "scan/address_range.hpp"
+#include "silent_listener.hpp"
 
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -56,23 +54,6 @@ Timed scan(const std::vector<std::string> &args) {
     return {r, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()};
 }
 
-// Accepts connections (the kernel does) and never says a word.
-struct SilentListener {
-    int fd = -1;
-    SilentListener(const char *addr, uint16_t port) {
-        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        inet_pton(AF_INET, addr, &a.sin_addr);
-        if (::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 || ::listen(fd, 16) != 0)
-            throw std::runtime_error("cannot listen on " + std::string(addr));
-    }
-    ~SilentListener() { ::close(fd); }
-};
-
 } // namespace
 
 // 256 addresses with nothing there: the scan ends within its bound (256 / 64 probes at once x 1 s).
@@ -91,7 +72,7 @@ TEST(ScanNut, FindsNutAndNutppServers) {
     nutpp::testing::NutSandbox nut; // NUT 2.8.0 upsd + dummy-ups on 127.0.0.1:<port>
     const uint16_t port = nut.port();
     const std::string p = std::to_string(port);
-    SilentListener silent("127.0.0.5", port);
+    nutpp::testing::SilentListener silent("127.0.0.5", port);
 
     // Ours on 127.0.0.7, same port: upsdrvd (sim) + upsd under nutpp run.
     char tmpl[] = "/tmp/nutpp-scan-test-XXXXXX";

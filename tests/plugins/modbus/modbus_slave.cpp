@@ -51,6 +51,46 @@ std::vector<uint16_t> ModbusTcpSlave::get(int id, uint16_t address, uint16_t cou
     return {r.begin() + address, r.begin() + address + count};
 }
 
+void ModbusTcpSlave::set_identification(int id, std::string desc) {
+    std::lock_guard<std::mutex> g(mu_);
+    auto &r = regs_[id];
+    r.resize(std::max<size_t>(r.size(), 2000), 0);
+    ident_[id] = std::move(desc);
+}
+
+// libmodbus's receive code stops after the function byte of a 0x2B request (it knows no length for
+// it) and would leave the rest in the socket: such a request is read whole and answered here, the
+// way the RTU slave answers it. False when the next request is not one (or not whole yet).
+bool ModbusTcpSlave::answer_device_id(int client) {
+    uint8_t head[8];
+    if (::recv(client, head, sizeof head, MSG_PEEK | MSG_DONTWAIT) != static_cast<ssize_t>(sizeof head) || head[7] != 0x2B)
+        return false;
+    const size_t len = 6u + (head[4] << 8 | head[5]);
+    std::vector<uint8_t> req(len);
+    if (::recv(client, req.data(), len, MSG_DONTWAIT) != static_cast<ssize_t>(len) || len < 11) return true;
+    ++requests_;
+    const int unit = req[6];
+    std::vector<uint8_t> pdu;
+    {
+        std::lock_guard<std::mutex> g(mu_);
+        if (misbehave_ == Misbehave::Silence || !regs_.count(unit)) return true; // nobody with that id
+        const auto desc = ident_.find(unit);
+        if (misbehave_ == Misbehave::Exception || desc == ident_.end() || req[8] != 0x0E) {
+            pdu = {0xAB, static_cast<uint8_t>(misbehave_ == Misbehave::Exception ? 6 : 1)};
+        } else {
+            pdu = {0x2B, 0x0E, req[9], 0x03, 0x00, 0x00, 0x02, 0x87, 0x04, 0, 0, 0, 1, 0x88,
+                   static_cast<uint8_t>(desc->second.size())};
+            pdu.insert(pdu.end(), desc->second.begin(), desc->second.end());
+        }
+    }
+    const size_t n = pdu.size() + 1;
+    std::vector<uint8_t> out = {req[0], req[1], 0, 0, static_cast<uint8_t>(n >> 8), static_cast<uint8_t>(n & 0xFF),
+                                static_cast<uint8_t>(unit)};
+    out.insert(out.end(), pdu.begin(), pdu.end());
+    (void)!::send(client, out.data(), out.size(), MSG_NOSIGNAL);
+    return true;
+}
+
 void ModbusTcpSlave::run() {
     // One libmodbus context parses and answers; each request is served from the image of the slave
     // id it names, copied into a fresh mapping (so a write lands in that image).
@@ -75,6 +115,10 @@ void ModbusTcpSlave::run() {
         for (size_t i = 0; i < clients.size();) {
             const int c = clients[i];
             if (!FD_ISSET(c, &rd)) {
+                ++i;
+                continue;
+            }
+            if (answer_device_id(c)) {
                 ++i;
                 continue;
             }

@@ -58,12 +58,15 @@ public:
     // highest address set: each request copies the image, so it stays as small as the map needs).
     void set(int id, uint16_t address, std::vector<uint16_t> words);
     std::vector<uint16_t> get(int id, uint16_t address, uint16_t count);
+    // The 0x88 object of the fn 0x2B answer, as the RTU slave gives it (a Huawei behind a gateway).
+    void set_identification(int id, std::string desc);
     void misbehave(Misbehave m) { misbehave_ = m; }
     unsigned long requests() const { return requests_; }
     // Requests for slave ids the server has no image for go unanswered (as on a real bus).
 
 private:
     void run();
+    bool answer_device_id(int client); // fn 0x2B, which libmodbus's server cannot even read whole
 
     int listen_fd_ = -1;
     uint16_t port_ = 0;
@@ -72,6 +75,7 @@ private:
     std::atomic<unsigned long> requests_{0};
     std::mutex mu_;
     std::map<int, std::vector<uint16_t>> regs_;
+    std::map<int, std::string> ident_;
     std::thread thread_;
 };
 
