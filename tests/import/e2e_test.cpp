@@ -2,6 +2,7 @@
 // YAML runs under `nutpp run` (upsdrvd with the sim plugin in place of the hardware, upsd, upsmon),
 // and NUT 2.8.0's own upsmon logs in to it with a user imported from upsd.users.
 #include "process.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,21 +22,9 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nutpp::testing::Daemon;
 using nutpp::testing::run_command;
+using nutpp::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char t[] = "/tmp/nutpp-import-e2e-XXXXXX";
-        path = mkdtemp(t);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    void write(const std::string &name, const std::string &text, mode_t mode = 0600) const {
-        std::ofstream(path + "/" + name) << text;
-        chmod((path + "/" + name).c_str(), mode);
-    }
-};
 
 std::string read_file(const std::string &p) {
     std::ifstream in(p);

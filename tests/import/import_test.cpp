@@ -5,6 +5,7 @@
 #include "import/importer.hpp"
 #include "import/nut_files.hpp"
 #include "register_map.hpp"
+#include "temp_dir.hpp"
 #include "validate/validate.hpp"
 
 #include <gtest/gtest.h>
@@ -16,18 +17,9 @@
 namespace fs = std::filesystem;
 using nutpp::import::import_nut;
 using nutpp::import::ImportResult;
+using nutpp::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char t[] = "/tmp/nutpp-import-test-XXXXXX";
-        path = mkdtemp(t);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    void write(const std::string &name, const std::string &text) const { std::ofstream(path + "/" + name) << text; }
-};
 
 std::vector<nutpp::config::KeySpec> plugin_keys(const std::string &plugin) {
     return nutpp::validate::probe_plugin(plugin, "").keys;

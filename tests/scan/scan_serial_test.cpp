@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "megatec_ups.hpp"
 #include "process.hpp"
+#include "temp_dir.hpp"
 #include "validate/validate.hpp"
 
 #include <gtest/gtest.h>
@@ -18,28 +19,13 @@ namespace fs = std::filesystem;
 using namespace nutpp::serial::testing;
 using namespace std::chrono_literals;
 using nutpp::testing::run_command;
-
-namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/nutpp-scan-serial-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-} // namespace
+using nutpp::testing::TempDir;
 
 TEST(ScanSerial, FindsMegatecAndApcSilentPortCostsTheTimeout) {
     TempDir dir;
-    MegatecUps megatec(dir.path / "ttyS0", santak_castle_c1k());
-    ApcUps apc(dir.path / "ttyS1");
-    MegatecUps silent(dir.path / "ttyS2", njoy_keen_600());
+    MegatecUps megatec(dir / "ttyS0", santak_castle_c1k());
+    ApcUps apc(dir / "ttyS1");
+    MegatecUps silent(dir / "ttyS2", njoy_keen_600());
     silent.misbehave(Misbehaviour::Silent);
     const auto t0 = std::chrono::steady_clock::now();
     const auto r = run_command({NUTPP_BIN, "scan", "-q", "--serial", megatec.port() + "," + apc.port() + "," + silent.port(),
@@ -69,7 +55,7 @@ TEST(ScanSerial, FindsMegatecAndApcSilentPortCostsTheTimeout) {
 
 TEST(ScanSerial, BaudRateIsCarriedAndBadPortsAreComments) {
     TempDir dir;
-    MegatecUps megatec(dir.path / "ttyUSB0", voltronic_unit());
+    MegatecUps megatec(dir / "ttyUSB0", voltronic_unit());
     const auto r = run_command({NUTPP_BIN, "scan", "-q", "--serial", megatec.port(), "--serial", "/nonexistent/tty",
                                 "--serial_baud", "9600", "-t", "1"},
                                {}, 30s);

@@ -2,6 +2,7 @@
 // on a simulated UPS, and waiting on variables read over the driver socket.
 #pragma once
 
+#include "temp_dir.hpp"
 #include "upsdrvd_fixture.hpp"
 
 #include <chrono>
@@ -74,16 +75,6 @@ inline std::string tracked(const UpsdrvdProcess &p, const std::string &dev, cons
     return last.rfind("TRACKING t1 ", 0) == 0 ? last.substr(12) : "<" + last + ">";
 }
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/nutpp-serial-e2e-XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
+using TempDir = nutpp::testing::TempDir;
 
 } // namespace nutpp::serial::testing

@@ -50,7 +50,7 @@ std::string apc_device(const std::string &port, const std::string &extra = "") {
 
 TEST(SerialApcSmart, Sc450MatchesApcsmartDump) {
     TempDir dir;
-    ApcUps ups(dir.path / "ttyS0");
+    ApcUps ups(dir / "ttyS0");
     UpsdrvdProcess p;
     p.write_config(apc_device(ups.port()));
     p.start();
@@ -75,7 +75,7 @@ TEST(SerialApcSmart, Sc450MatchesApcsmartDump) {
 
 TEST(SerialApcSmart, CommandsAndWritableSettingsMatchTheDump) {
     TempDir dir;
-    ApcUps ups(dir.path / "ttyS0");
+    ApcUps ups(dir / "ttyS0");
     UpsdrvdProcess p;
     p.write_config(apc_device(ups.port(), "    protocol: apcsmart\n"));
     p.start();
@@ -99,7 +99,7 @@ TEST(SerialApcSmart, CommandsAndWritableSettingsMatchTheDump) {
 
 TEST(SerialApcSmart, AlertWakesTheDriverForOnBatteryAndLowBattery) {
     TempDir dir;
-    ApcUps ups(dir.path / "ttyS0");
+    ApcUps ups(dir / "ttyS0");
     UpsdrvdProcess p;
     // A long poll interval: only the '!' alert (watched fd) can bring the change in time.
     p.write_config("  sc450:\n    driver: serial\n    port: " + ups.port() +
@@ -116,7 +116,7 @@ TEST(SerialApcSmart, AlertWakesTheDriverForOnBatteryAndLowBattery) {
 
 TEST(SerialApcSmart, InstantCommandsFollowConfirmationRules) {
     TempDir dir;
-    ApcUps ups(dir.path / "ttyS0", 150ms);
+    ApcUps ups(dir / "ttyS0", 150ms);
     UpsdrvdProcess p;
     // The UPS's own rules here; NUT's send-twice rule for load-cutting commands has its own test.
     p.write_config(apc_device(ups.port(), "    confirm_window: \"off\"\n"));
@@ -143,7 +143,7 @@ TEST(SerialApcSmart, InstantCommandsFollowConfirmationRules) {
 // NUT apcsmart's rule, through upsdrvd: shutdown.stayoff acts on the second request only.
 TEST(SerialApcSmart, LoadCuttingCommandIsConfirmedByASecondRequest) {
     TempDir dir;
-    ApcUps ups(dir.path / "ttyS0", 150ms);
+    ApcUps ups(dir / "ttyS0", 150ms);
     UpsdrvdProcess p;
     p.write_config(apc_device(ups.port(), "    confirm_window: 1-15\n"));
     p.start();
@@ -160,7 +160,7 @@ TEST(SerialApcSmart, LoadCuttingCommandIsConfirmedByASecondRequest) {
 // ups.status, the failures ups.alarm (as text, with NUT's ALARM token).
 TEST(SerialApcSmart, StateRegistersShowBypassOffAndFailures) {
     TempDir dir;
-    ApcUps ups(dir.path / "ttyS0");
+    ApcUps ups(dir / "ttyS0");
     ups.set_registers(0x00, 0x00, 0x00); // before the driver reads 'a'
     UpsdrvdProcess p;
     p.write_config(apc_device(ups.port()));
@@ -183,7 +183,7 @@ TEST(SerialApcSmart, StateRegistersShowBypassOffAndFailures) {
 
 TEST(SerialApcSmart, SettingsAreWrittenToTheEeprom) {
     TempDir dir;
-    ApcUps ups(dir.path / "ttyS0");
+    ApcUps ups(dir / "ttyS0");
     UpsdrvdProcess p;
     p.write_config(apc_device(ups.port()));
     p.start();
@@ -203,7 +203,7 @@ TEST(SerialApcSmart, SettingsAreWrittenToTheEeprom) {
 
 TEST(SerialApcSmart, SilenceAndGarbageGoStaleThenRecover) {
     TempDir dir;
-    ApcUps ups(dir.path / "ttyS0");
+    ApcUps ups(dir / "ttyS0");
     UpsdrvdProcess p;
     p.write_config(apc_device(ups.port()));
     p.start();
@@ -220,7 +220,7 @@ TEST(SerialApcSmart, SilenceAndGarbageGoStaleThenRecover) {
 
 TEST(SerialApcSmart, UnpluggedDeviceIsReopenedWhenBack) {
     TempDir dir;
-    ApcUps ups(dir.path / "ttyUSB0");
+    ApcUps ups(dir / "ttyUSB0");
     UpsdrvdProcess p;
     p.write_config(apc_device(ups.port()));
     p.start();
@@ -234,7 +234,7 @@ TEST(SerialApcSmart, UnpluggedDeviceIsReopenedWhenBack) {
 
 TEST(SerialApcSmart, ShutdownDefaultUsesTheSdtypeMethod) {
     TempDir dir;
-    ApcUps a(dir.path / "ttyS0"), b(dir.path / "ttyS1"), c(dir.path / "ttyS2"), d(dir.path / "ttyS3");
+    ApcUps a(dir / "ttyS0"), b(dir / "ttyS1"), c(dir / "ttyS2"), d(dir / "ttyS3");
     UpsdrvdProcess p;
     // The methods themselves here: the second-request rule (which shutdown.default obeys too) is off.
     const std::string base = "    apc_repeat_pause: 0.2\n    confirm_window: \"off\"\n";
@@ -267,10 +267,10 @@ TEST(SerialApcSmart, ShutdownDefaultUsesTheSdtypeMethod) {
 TEST(SerialApcSmart, BadShutdownAndCableKeysAreConfigErrors) {
     TempDir dir;
     UpsdrvdProcess p;
-    p.write_config(serial_device("a", (dir.path / "none0").string(), "    awd: \"1234\"\n") +
-                   serial_device("b", (dir.path / "none1").string(), "    cable: 940-1234Z\n") +
-                   serial_device("c", (dir.path / "none2").string(), "    cshdelay: \"12.5\"\n") +
-                   serial_device("d", (dir.path / "none3").string(), "    advorder: \"19\"\n"));
+    p.write_config(serial_device("a", (dir / "none0").string(), "    awd: \"1234\"\n") +
+                   serial_device("b", (dir / "none1").string(), "    cable: 940-1234Z\n") +
+                   serial_device("c", (dir / "none2").string(), "    cshdelay: \"12.5\"\n") +
+                   serial_device("d", (dir / "none3").string(), "    advorder: \"19\"\n"));
     p.start();
     EXPECT_TRUE(p.wait_log("invalid value (1234) for option 'awd'")) << p.log();
     EXPECT_TRUE(p.wait_log("cable '940-1234Z' unknown; expected one of 940-0024C, 940-0095B")) << p.log();

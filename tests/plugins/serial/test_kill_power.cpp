@@ -24,15 +24,15 @@ std::string apc(const std::string &name, const std::string &port, const std::str
 
 TEST(KillPower, EveryUpsGetsItsShutdownInSdorder) {
     TempDir dir;
-    ApcUps smart(dir.path / "ttyS0", 150ms);
+    ApcUps smart(dir / "ttyS0", 150ms);
     smart.set_power(ApcUps::Power::OnBattery);
-    MegatecUps q1(dir.path / "ttyS1", santak_castle_c1k());
+    MegatecUps q1(dir / "ttyS1", santak_castle_c1k());
     UpsdrvdProcess p;
     // The Megatec unit goes first (sdorder 0) with NUT's default command; the APC one second with
     // sdcommands: its load-cutting K needs no second request here. "never" is skipped (-1).
     p.write_config(apc("smart", smart.port(), "    sdorder: 5\n    sdcommands: [shutdown.stayoff]\n") +
                    serial_device("q1", q1.port(), "    offdelay: 60\n    ondelay: 2\n") +
-                   apc("never", (dir.path / "absent").string(), "    sdorder: -1\n"));
+                   apc("never", (dir / "absent").string(), "    sdorder: -1\n"));
     std::string out;
     EXPECT_EQ(UpsdrvdProcess::run_sync("-k -f " + p.config_path(), out), 0) << out;
     EXPECT_EQ(q1.commands(), (std::vector<std::string>{"S01R0002"})) << out;
@@ -47,12 +47,12 @@ TEST(KillPower, EveryUpsGetsItsShutdownInSdorder) {
 
 TEST(KillPower, TheDriversOwnMethodComesFirstAndFailuresAreReported) {
     TempDir dir;
-    ApcUps smart(dir.path / "ttyS0", 150ms);
+    ApcUps smart(dir / "ttyS0", 150ms);
     smart.set_power(ApcUps::Power::OnBattery);
     UpsdrvdProcess p;
     // No sdcommands: shutdown.default, i.e. sdtype 0 on battery -> 'S'.
     p.write_config(apc("smart", smart.port()) +
-                   apc("gone", (dir.path / "absent").string(), "    maxstartdelay: 1\n"));
+                   apc("gone", (dir / "absent").string(), "    maxstartdelay: 1\n"));
     std::string out;
     EXPECT_EQ(UpsdrvdProcess::run_sync("-k -f " + p.config_path(), out), 1) << out; // "gone" failed
     EXPECT_EQ(smart.commands(), (std::vector<std::string>{"S"})) << out;
@@ -71,14 +71,14 @@ TEST(KillPower, TheDriversOwnMethodComesFirstAndFailuresAreReported) {
 // only when upsmon's powerdown flag says this shutdown is a power failure's.
 TEST(KillPower, ShutdownHookActsOnlyOnThePowerdownFlag) {
     TempDir dir;
-    ApcUps smart(dir.path / "ttyS0", 150ms);
+    ApcUps smart(dir / "ttyS0", 150ms);
     smart.set_power(ApcUps::Power::OnBattery);
     UpsdrvdProcess p;
-    const std::string flag = (dir.path / "killpower").string();
+    const std::string flag = (dir / "killpower").string();
     p.write_config(apc("smart", smart.port()),
                    "monitor:\n  monitors:\n    - { ups: smart@localhost, user: u, password: p, role: primary }\n"
                    "  powerdownflag: " + flag + "\n  shutdowncmd: \"/bin/true\"\n");
-    const std::string hook = (dir.path / "nutpp-shutdown").string();
+    const std::string hook = (dir / "nutpp-shutdown").string();
     const std::string bin = std::filesystem::path(UPSDRVD_BIN).parent_path().string();
     const auto made = run_command({"/bin/sh", "-c",
                                    "sed -e 's|@SBINDIR@|" + bin + "|g' -e 's|@NUTPP_DEFAULT_CONFIG@|" +

@@ -29,7 +29,7 @@ void expect_same_as_dump(const nutpp::driver_socket::DriverState &st, const std:
 
 TEST(SerialMegatec, SantakCastleMatchesBlazerSerDump) {
     TempDir dir;
-    MegatecUps ups(dir.path / "ttyS0", santak_castle_c1k());
+    MegatecUps ups(dir / "ttyS0", santak_castle_c1k());
     UpsdrvdProcess p;
     p.write_config(serial_device("castle", ups.port()));
     p.start();
@@ -42,7 +42,7 @@ TEST(SerialMegatec, SantakCastleMatchesBlazerSerDump) {
 
 TEST(SerialMegatec, NjoyKeenMatchesBlazerSerDump) {
     TempDir dir;
-    MegatecUps ups(dir.path / "ttyUSB0", njoy_keen_600());
+    MegatecUps ups(dir / "ttyUSB0", njoy_keen_600());
     UpsdrvdProcess p;
     p.write_config(serial_device("keen", ups.port(), "    protocol: megatec\n"));
     p.start();
@@ -52,7 +52,7 @@ TEST(SerialMegatec, NjoyKeenMatchesBlazerSerDump) {
 
 TEST(SerialMegatec, VoltronicIsDetectedAndIdentified) {
     TempDir dir;
-    MegatecUps ups(dir.path / "tty", voltronic_unit());
+    MegatecUps ups(dir / "tty", voltronic_unit());
     UpsdrvdProcess p;
     p.write_config(serial_device("v", ups.port()));
     p.start();
@@ -72,7 +72,7 @@ TEST(SerialMegatec, VoltronicIsDetectedAndIdentified) {
 // compare case-sensitively, read "True" as false and asked for the rating ('F') anyway.
 TEST(SerialMegatec, NoratingTrueInAnyCaseSkipsTheRating) {
     TempDir dir;
-    MegatecUps ups(dir.path / "tty", voltronic_unit());
+    MegatecUps ups(dir / "tty", voltronic_unit());
     UpsdrvdProcess p;
     p.write_config(serial_device("v", ups.port(), "    norating: True\n    novendor: \"OFF\"\n"));
     p.start();
@@ -87,7 +87,7 @@ TEST(SerialMegatec, NoratingTrueInAnyCaseSkipsTheRating) {
 
 TEST(SerialMegatec, PowerFailureGoesOnBatteryThenLowBatteryThenBack) {
     TempDir dir;
-    MegatecUps ups(dir.path / "tty", njoy_keen_600());
+    MegatecUps ups(dir / "tty", njoy_keen_600());
     UpsdrvdProcess p;
     p.write_config(serial_device("u", ups.port()));
     p.start();
@@ -105,7 +105,7 @@ TEST(SerialMegatec, InstantCommandsGoOnTheWire) {
     TempDir dir;
     auto model = njoy_keen_600(); // beeper on
     model.refused = {"TL"};
-    MegatecUps ups(dir.path / "tty", model);
+    MegatecUps ups(dir / "tty", model);
     UpsdrvdProcess p;
     p.write_config(serial_device("u", ups.port(), "    offdelay: 30\n    ondelay: 3\n"));
     p.start();
@@ -130,7 +130,7 @@ TEST(SerialMegatec, InstantCommandsGoOnTheWire) {
 
 TEST(SerialMegatec, DelayVariablesAreWritableAndUsedByShutdown) {
     TempDir dir;
-    MegatecUps ups(dir.path / "tty", santak_castle_c1k());
+    MegatecUps ups(dir / "tty", santak_castle_c1k());
     UpsdrvdProcess p;
     p.write_config(serial_device("u", ups.port()));
     p.start();
@@ -146,7 +146,7 @@ TEST(SerialMegatec, DelayVariablesAreWritableAndUsedByShutdown) {
 
 TEST(SerialMegatec, GarbageSilenceAndTruncationGoStaleThenRecover) {
     TempDir dir;
-    MegatecUps ups(dir.path / "tty", santak_castle_c1k());
+    MegatecUps ups(dir / "tty", santak_castle_c1k());
     UpsdrvdProcess p;
     p.write_config(serial_device("u", ups.port()));
     p.start();
@@ -166,7 +166,7 @@ TEST(SerialMegatec, GarbageSilenceAndTruncationGoStaleThenRecover) {
 
 TEST(SerialMegatec, UnpluggedDeviceGoesStaleAndIsReopenedWhenBack) {
     TempDir dir;
-    MegatecUps ups(dir.path / "ttyUSB0", njoy_keen_600());
+    MegatecUps ups(dir / "ttyUSB0", njoy_keen_600());
     UpsdrvdProcess p;
     p.write_config(serial_device("u", ups.port()));
     p.start();
@@ -182,7 +182,7 @@ TEST(SerialMegatec, UnpluggedDeviceGoesStaleAndIsReopenedWhenBack) {
 
 TEST(SerialAutodetect, NothingAnsweringFailsTheOpenWithAReasonAndKeepsRetrying) {
     TempDir dir;
-    MegatecUps ups(dir.path / "tty", santak_castle_c1k());
+    MegatecUps ups(dir / "tty", santak_castle_c1k());
     ups.misbehave(Misbehaviour::Silent);
     UpsdrvdProcess p;
     p.write_config(serial_device("mute", ups.port()));
@@ -196,7 +196,7 @@ TEST(SerialAutodetect, NothingAnsweringFailsTheOpenWithAReasonAndKeepsRetrying) 
 
 TEST(SerialMegatec, BatteryChargeFromDefaultVoltageLimitsAndBadRuntimecalRefused) {
     TempDir dir;
-    MegatecUps ups(dir.path / "tty", njoy_keen_600()); // 13.7 V, no 'F' rating
+    MegatecUps ups(dir / "tty", njoy_keen_600()); // 13.7 V, no 'F' rating
     UpsdrvdProcess p;
     // NUT's way of giving the limits: default.battery.voltage.low/high. 100 * (13.7 - 11) / 3 = 90.
     p.write_config(serial_device("u", ups.port(), "    default.battery.voltage.low: 11.0\n"
@@ -214,7 +214,7 @@ TEST(SerialMegatec, BatteryChargeFromDefaultVoltageLimitsAndBadRuntimecalRefused
 // instead of restarting from the voltage (which still says 90 % here: 13.7 V between 11 and 14 V).
 TEST(SerialMegatec, BatteryEstimateSurvivesAReopen) {
     TempDir dir;
-    MegatecUps ups(dir.path / "ttyUSB0", njoy_keen_600());
+    MegatecUps ups(dir / "ttyUSB0", njoy_keen_600());
     UpsdrvdProcess p;
     // runtimecal 2 s at full load: at the idle-load floor (10 %) the charge drops 5 % a second.
     p.write_config(serial_device("u", ups.port(), "    default.battery.voltage.low: 11.0\n"

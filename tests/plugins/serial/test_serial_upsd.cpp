@@ -126,7 +126,7 @@ std::string tracking_id(const std::string &reply) {
 
 TEST(SerialUpsd, MegatecVariablesAndStatusChangesThroughUpsd) {
     TempDir dir;
-    MegatecUps ups(dir.path / "ttyUSB0", njoy_keen_600());
+    MegatecUps ups(dir / "ttyUSB0", njoy_keen_600());
     Stack s(serial_device("keen", ups.port()));
     ASSERT_EQ(wait_upsd_var(s, "keen", "ups.status", "OL"), "OL") << s.logs();
 
@@ -155,7 +155,7 @@ TEST(SerialUpsd, MegatecInstantCommandsThroughUpsdNeedTheRight) {
     TempDir dir;
     auto model = njoy_keen_600();
     model.refused = {"TL"};
-    MegatecUps ups(dir.path / "ttyUSB0", model);
+    MegatecUps ups(dir / "ttyUSB0", model);
     Stack s(serial_device("keen", ups.port()));
     ASSERT_EQ(wait_upsd_var(s, "keen", "ups.status", "OL"), "OL") << s.logs();
 
@@ -184,7 +184,7 @@ TEST(SerialUpsd, MegatecInstantCommandsThroughUpsdNeedTheRight) {
 
 TEST(SerialUpsd, ApcSmartVariablesStatusCommandsAndSettingsThroughUpsd) {
     TempDir dir;
-    ApcUps ups(dir.path / "ttyS0");
+    ApcUps ups(dir / "ttyS0");
     Stack s(serial_device("sc450", ups.port(), "    apc_repeat_pause: 0.2\n"));
     ASSERT_EQ(wait_upsd_var(s, "sc450", "ups.status", "OL"), "OL") << s.logs();
 
@@ -221,7 +221,7 @@ TEST(SerialUpsd, MegatecBatteryEstimateThroughUpsd) {
     TempDir dir;
     auto model = voltronic_unit();
     model.q1_online = "(230.0 000.0 230.0 050 50.0 27.0 30.0 00001001"; // 50 % load, 27.0 V
-    MegatecUps ups(dir.path / "tty", model);
+    MegatecUps ups(dir / "tty", model);
     // 24 s at 100 %, 72 s at 50 %: e = ln 3 / ln 2, N = 24 s; at 50 % the effective load is 1/3.
     Stack s(serial_device("v", ups.port(), "    runtimecal: \"24,100,72,50\"\n    chargetime: 3600\n"));
     ASSERT_EQ(wait_upsd_var(s, "v", "ups.status", "OL"), "OL") << s.logs();
