@@ -159,7 +159,7 @@ const MappingRow kGeneric[] = {
 std::string hid_date_text(double value) {
     const long v = std::lround(value);
     if (v <= 0) return {};
-    char buf[16];
+    char buf[32]; // room for any long, so the compiler can see nothing is cut
     std::snprintf(buf, sizeof buf, "%04ld/%02ld/%02ld", 1980 + (v >> 9), (v >> 5) & 0x0f, v & 0x1f);
     return buf;
 }

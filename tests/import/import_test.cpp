@@ -415,8 +415,9 @@ TEST(Import, DriverTableNamesRealPlugins) {
         if (!row.plugin) continue;
         const auto keys = plugin_keys(row.plugin);
         for (const auto &fx : row.fixed) {
-            if (std::string(fx.key) == "map" && std::string(fx.value) != "generic") // a built-in map of that name
+            if (std::string(fx.key) == "map" && std::string(fx.value) != "generic") { // a built-in map of that name
                 EXPECT_NO_THROW(nutpp::modbus::resolve_map(fx.value)) << row.nut_driver << " map " << fx.value;
+            }
             const bool declared = std::any_of(keys.begin(), keys.end(), [&](const auto &k) { return k.name == fx.key; });
             EXPECT_TRUE(declared) << row.nut_driver << " -> " << row.plugin << " key " << fx.key;
         }

@@ -35,9 +35,12 @@ void check_discovery(const std::string &topic, const std::string &payload) {
     ASSERT_TRUE(j["device"]["identifiers"].is_array());
     EXPECT_FALSE(j["device"]["identifiers"].empty());
     for (const auto &[k, _] : j["device"].items()) EXPECT_TRUE(kHaDeviceKeys.count(k)) << "device key " << k;
-    if (j.contains("device_class") && topic.find("/sensor/") != std::string::npos)
+    if (j.contains("device_class") && topic.find("/sensor/") != std::string::npos) {
         EXPECT_TRUE(kSensorClasses.count(j["device_class"])) << j["device_class"];
-    if (j.contains("state_class")) EXPECT_EQ(j["state_class"], "measurement");
+    }
+    if (j.contains("state_class")) {
+        EXPECT_EQ(j["state_class"], "measurement");
+    }
     for (const auto &a : j["availability"]) EXPECT_TRUE(a.contains("topic"));
 }
 

@@ -23,9 +23,10 @@ namespace {
 
 // Rows of the config key table, positionally (designated initializers are C++20 only).
 const nutpp_config_key kKeys[] = {
-    // name, type, default, description, flags, enum values
-    {"drain", NUTPP_TYPE_NUMBER, "5", "Battery percent lost per poll during a battery test (0.1..50)", 0, nullptr},
-    {"model", NUTPP_TYPE_STRING, "Example C++ UPS", "Reported as device.model and ups.model", 0, nullptr},
+    // name, type, default, description, flags, enum values, min, max (min/max: v1.2, with NUTPP_KEY_RANGE)
+    {"drain", NUTPP_TYPE_NUMBER, "5", "Battery percent lost per poll during a battery test (0.1..50)", 0, nullptr,
+     0, 0},
+    {"model", NUTPP_TYPE_STRING, "Example C++ UPS", "Reported as device.model and ups.model", 0, nullptr, 0, 0},
 };
 
 const char *const kVariables[] = {"device.model", "device.type",    "ups.model",          "ups.status",
