@@ -91,7 +91,11 @@ const DriverMapping kTable[] = {
     {"huawei-ups2000", "modbus", "built-in map huawei_ups2000", kHuaweiFixed, {}, nullptr},
     {"generic_modbus", "modbus", "built-in map generic (dry contacts)", kGenericFixed, kGenericModbus, nullptr},
     {"socomec_jbus", "modbus", "built-in map socomec_jbus (RTU 9600 8N1, slave 1)", kSocomecFixed, {}, nullptr},
-    {"phoenixcontact_modbus", "modbus", "built-in map phoenixcontact_quint (QUINT-UPS/24DC, RTU 115200 8E1, slave 192)",
+    // NUT 2.8.0's driver serves the first-generation QUINT-UPS only (it checks that firmware); later
+    // NUT also drives QUINT4 and TRIO units, which use other registers: the note says so.
+    {"phoenixcontact_modbus", "modbus",
+     "built-in map phoenixcontact_quint (first-generation QUINT-UPS/24DC, RTU 115200 8E1, slave 192; "
+     "QUINT4 and TRIO units, served by NUT after 2.8.0, are not mapped yet)",
      kQuintFixed, {}, nullptr},
     {"dummy-ups", "sim", "simulation files and repeater", {}, kDummy, nullptr},
 };

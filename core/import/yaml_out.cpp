@@ -23,6 +23,12 @@ bool plain_safe(std::string_view s) {
     return true;
 }
 
+// A comment ends at the line's end: a control character in it (a device's string in a scan
+// comment, say) would let the rest of the text start a YAML line of its own. It becomes '?'.
+void append_comment_text(std::string &out, std::string_view text) {
+    for (const char c : text) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+}
+
 } // namespace
 
 std::string yaml_scalar(std::string_view s) {
@@ -50,7 +56,7 @@ std::string yaml_scalar(std::string_view s) {
 void YamlOut::end_line(std::string_view note) {
     if (!note.empty()) {
         text_ += "  # ";
-        text_ += note;
+        append_comment_text(text_, note);
     }
     text_ += '\n';
 }
@@ -58,7 +64,7 @@ void YamlOut::end_line(std::string_view note) {
 void YamlOut::comment(int indent, std::string_view text) {
     text_.append(size_t(indent), ' ');
     text_ += "# ";
-    text_ += text;
+    append_comment_text(text_, text);
     text_ += '\n';
 }
 

@@ -118,7 +118,9 @@ CLI::App *add_scan_command(CLI::App &app, ScanCommand &cmd) {
     s->add_option("--modbus_port", cmd.modbus_port, "Modbus TCP port")->capture_default_str()->check(CLI::Range(1, 65535));
     s->add_option("--slaveid", cmd.slaveid, "Modbus slave id to ask (default: each map's own, 1 for most)")
         ->check(CLI::Range(1, 247));
-    s->add_option("--serial", cmd.serial, "serial ports to probe, e.g. /dev/ttyS0,/dev/ttyUSB0 (writes a query to each)")
+    s->add_option("--serial", cmd.serial,
+                  "serial ports to probe, e.g. /dev/ttyS0,/dev/ttyUSB0 (raises DTR and writes queries: not for "
+                  "contact-closure cables)")
         ->delimiter(',');
     s->add_option("--serial_baud", cmd.serial_baud, "serial line speed (default: the serial plugin's, 2400)")
         ->check(CLI::IsMember({1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200}));

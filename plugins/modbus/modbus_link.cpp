@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 
@@ -68,8 +69,17 @@ Link::~Link() { close(); }
 // before each request (under the port lock).
 void Link::apply_settings() {
     modbus_set_slave(ctx_, cfg_.slave);
-    const auto ms = cfg_.response_timeout.count();
+    const auto ms = effective_timeout().count();
     modbus_set_response_timeout(ctx_, static_cast<uint32_t>(ms / 1000), static_cast<uint32_t>((ms % 1000) * 1000));
+    if (cfg_.deadline) modbus_set_byte_timeout(ctx_, 0, 0);
+}
+
+std::chrono::milliseconds Link::effective_timeout() const {
+    if (!cfg_.deadline) return cfg_.response_timeout;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*cfg_.deadline - std::chrono::steady_clock::now());
+    // libmodbus takes 0 as "no timeout": the last millisecond stands for "none left".
+    return std::clamp(left, std::chrono::milliseconds(1), cfg_.response_timeout);
 }
 
 void Link::set_slave(int slave) {
@@ -146,6 +156,11 @@ void Link::reconnect_tcp() {
         return;
     }
     modbus_close(ctx_);
+    // libmodbus bounds the connect with the response timeout: a probe's is what is left of its time.
+    if (cfg_.deadline) {
+        if (std::chrono::steady_clock::now() >= *cfg_.deadline) return; // no time: the next request fails at once
+        apply_settings();
+    }
     modbus_connect(ctx_);
 }
 
@@ -156,11 +171,16 @@ template <class F> bool Link::attempt(const std::string &what, F &&f) {
         return false;
     }
     for (int i = 0; i <= cfg_.retries; ++i) {
+        if (cfg_.deadline && std::chrono::steady_clock::now() >= *cfg_.deadline) {
+            kind_ = LinkError::Timeout;
+            error_ = "slave " + std::to_string(cfg_.slave) + ", " + what + ": the probe's time is up";
+            return false;
+        }
         int rc;
         int e;
         {
             std::lock_guard<std::mutex> g(port_->mu);
-            if (shared_ctx_) apply_settings();
+            if (shared_ctx_ || cfg_.deadline) apply_settings();
             ++requests_;
             rc = f();
             e = errno;
@@ -173,7 +193,11 @@ template <class F> bool Link::attempt(const std::string &what, F &&f) {
             error_.clear();
             return true;
         }
-        kind_ = e == ETIMEDOUT ? LinkError::Timeout : (e > MODBUS_ENOBASE && e < EMBXGTAR + 1 ? LinkError::Exception : LinkError::Io);
+        kind_ = e == ETIMEDOUT                                  ? LinkError::Timeout
+                : e > MODBUS_ENOBASE && e < EMBXGTAR + 1          ? LinkError::Exception
+                : e == EMBBADCRC || e == EMBBADDATA || e == EMBBADSLAVE || e == EMBBADEXC || e == EMBMDATA
+                    ? LinkError::BadReply
+                    : LinkError::Io;
         error_ = "slave " + std::to_string(cfg_.slave) + ", " + what + ": " + modbus_strerror(e);
         if (kind_ == LinkError::Exception) break; // the device answered: asking again gives the same answer
     }
@@ -226,7 +250,7 @@ int Link::device_id_exchange(uint8_t read_code, uint8_t object, std::map<uint8_t
     const uint8_t req[] = {static_cast<uint8_t>(cfg_.slave), 0x2B, 0x0E, read_code, object};
     if (modbus_send_raw_request(ctx_, req, sizeof req) < 0) return -1;
     const int fd = modbus_get_socket(ctx_);
-    const auto deadline = std::chrono::steady_clock::now() + cfg_.response_timeout;
+    const auto deadline = std::chrono::steady_clock::now() + effective_timeout();
     std::vector<uint8_t> got;
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());

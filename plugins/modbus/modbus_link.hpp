@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,13 +53,19 @@ struct LinkConfig {
     bool rs485 = false;
     std::chrono::milliseconds response_timeout{500};
     int retries = 1;         // extra attempts of a failed request within one poll
+    // A probe's end (nutpp scan): no request, reply or reconnect runs past it. libmodbus's
+    // per-byte timeout is off then, so the response timeout bounds the whole reply and a device
+    // trickling one byte at a time cannot stretch a request.
+    std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 bool is_serial_port(const std::string &port);
 // "host[:port]" -> {host, port}; "[::1]:1502" and bare "::1" handled. Throws std::invalid_argument.
 std::pair<std::string, std::string> split_tcp(const std::string &port);
 
-enum class LinkError { None, Timeout, Exception, Io };
+// Exception: the device answered with a Modbus exception. BadReply: something answered, but not a
+// valid reply to this request (bad CRC, another slave id, a garbled or short frame).
+enum class LinkError { None, Timeout, Exception, BadReply, Io };
 
 class Link {
 public:
@@ -92,6 +99,7 @@ private:
     template <class F> bool attempt(const std::string &what, F &&f);
     void reconnect_tcp();
     void apply_settings();
+    std::chrono::milliseconds effective_timeout() const; // the response timeout, cut to the deadline
     int device_id_exchange(uint8_t read_code, uint8_t object, std::map<uint8_t, std::string> &objects,
                            bool &more, uint8_t &next);
 

@@ -19,10 +19,11 @@ milliseconds until(Clock::time_point t) {
     return std::chrono::duration_cast<milliseconds>(t - Clock::now());
 }
 
-// Maps grouped by the slave id they are asked at, in the order each id first appears. A slave id
-// that does not answer (nothing on that address of an RS-485 bus behind a gateway) times out
-// once for its whole group, and the time left is split between the ids not yet tried, so a
-// silent id 1 cannot eat the budget of id 192.
+// Maps grouped by the slave id they are asked at, in the order each id first appears. The time
+// left is split between the ids not yet tried, so a silent id 1 (nothing at that address of an
+// RS-485 bus behind a gateway) cannot eat the budget of id 192; within a group, between the maps
+// not yet tried, so a device that ignores one map's register is still asked the next map's.
+// Identification (0x2B) probes go last in their group: many devices and gateways never answer it.
 std::vector<std::pair<int, std::vector<const RegisterMap *>>> by_slave(const ProbeRequest &req,
                                                                        const std::vector<RegisterMap> &maps) {
     std::vector<std::pair<int, std::vector<const RegisterMap *>>> groups;
@@ -33,6 +34,8 @@ std::vector<std::pair<int, std::vector<const RegisterMap *>>> by_slave(const Pro
         if (it == groups.end()) it = groups.insert(groups.end(), {slave, {}});
         it->second.push_back(&m);
     }
+    for (auto &g : groups)
+        std::stable_partition(g.second.begin(), g.second.end(), [](const RegisterMap *m) { return !m->probe->device_id; });
     return groups;
 }
 
@@ -61,6 +64,7 @@ ProbeOutcome probe_device(const ProbeRequest &req, const std::vector<RegisterMap
     LinkConfig cfg = req.link;
     cfg.retries = 0;                  // the budget is the caller's: no second attempts
     cfg.response_timeout = req.timeout; // libmodbus also bounds the TCP connect with it
+    cfg.deadline = deadline;            // and nothing in the link runs past the probe's end
     cfg.slave = groups.front().first;
     Link link(cfg);
     try {
@@ -76,8 +80,9 @@ ProbeOutcome probe_device(const ProbeRequest &req, const std::vector<RegisterMap
         if (left.count() <= 0) break;
         const auto group_deadline = Clock::now() + left / static_cast<long>(groups.size() - gi);
         link.set_slave(slave);
-        for (const RegisterMap *m : group) {
-            const milliseconds budget = until(group_deadline);
+        for (size_t mi = 0; mi < group.size(); ++mi) {
+            const RegisterMap *m = group[mi];
+            const milliseconds budget = until(group_deadline) / static_cast<long>(group.size() - mi);
             if (budget.count() <= 0) break;
             link.set_response_timeout(budget);
             const Probe &p = *m->probe;
@@ -104,12 +109,16 @@ ProbeOutcome probe_device(const ProbeRequest &req, const std::vector<RegisterMap
                 continue;
             }
             out.error = link.error();
-            if (link.error_kind() == LinkError::Exception) { // it answered: not this map's register
+            switch (link.error_kind()) {
+            case LinkError::Exception: // it answered: not this map's register
+            case LinkError::BadReply:  // something is there, not speaking this map's request
                 out.answered = true;
                 continue;
+            case LinkError::Timeout: // silent to this request (or at this id): the next map has its share
+                continue;
+            default:
+                return out; // the connection is gone
             }
-            if (link.error_kind() == LinkError::Timeout) break; // this slave id is silent
-            return out;                                           // the connection is gone
         }
     }
     return out;

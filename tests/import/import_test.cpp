@@ -4,8 +4,12 @@
 #include "import/driver_table.hpp"
 #include "import/importer.hpp"
 #include "import/nut_files.hpp"
+#include "device_key.hpp"
+#include "import/yaml_out.hpp"
 #include "register_map.hpp"
 #include "temp_dir.hpp"
+
+#include <yaml-cpp/yaml.h>
 #include "validate/validate.hpp"
 
 #include <gtest/gtest.h>
@@ -40,10 +44,7 @@ const nutpp::config::DeviceConfig &device(const nutpp::config::Config &c, const 
     throw std::runtime_error("no device " + name);
 }
 
-std::string key(const nutpp::config::DeviceConfig &d, const std::string &k) {
-    const auto *s = d.find(k);
-    return s ? s->value : "<unset>";
-}
+std::string key(const nutpp::config::DeviceConfig &d, const std::string &k) { return nutpp::testing::device_key(d, k); }
 
 bool listed(const ImportResult &r, const std::string &where, const std::string &text) {
     for (const auto &p : r.not_carried)
@@ -404,6 +405,9 @@ TEST(Import, ModbusVendorDriversTakeTheirMapsAndLine) {
     EXPECT_EQ(quint.desc, "24 V DC");
     EXPECT_EQ(nutpp::modbus::resolve_map("phoenixcontact_quint").slaveid, 192); // NUT's fixed slave id
     EXPECT_EQ(nutpp::modbus::resolve_map("socomec_jbus").slaveid, 1);
+    // The map knows the first-generation QUINT (all NUT 2.8.0 drives); the YAML says so beside it.
+    EXPECT_NE(r.yaml.find("QUINT4 and TRIO units, served by NUT after 2.8.0, are not mapped yet"), std::string::npos)
+        << r.yaml;
     for (const auto &dev : c.devices)
         EXPECT_NO_THROW(nutpp::config::check_driver_keys(dev, dev.driver, plugin_keys(dev.driver))) << dev.name;
     EXPECT_TRUE(r.complete()) << problems(r);
@@ -427,4 +431,20 @@ TEST(Import, DriverTableNamesRealPlugins) {
             EXPECT_TRUE(declared) << row.nut_driver << " -> " << row.plugin << " key " << o.nutpp;
         }
     }
+}
+
+// Comments carry text from outside (a device's strings in a scan, a file's values): a line break
+// or other control character in it must not end the comment and start YAML of its own.
+TEST(Import, CommentTextCannotStartAYamlLine) {
+    nutpp::import::YamlOut o;
+    o.open(0, "devices");
+    o.open(2, "ups", "model \"X\"\ninjected: true\r");
+    o.comment(4, "identified by \"UPS\nmibs: evil\"");
+    o.entry(4, "driver", "modbus", "note\x1b[31m");
+    EXPECT_EQ(o.text(), "devices:\n  ups:  # model \"X\"?injected: true?\n    # identified by \"UPS?mibs: evil\"\n"
+                        "    driver: modbus  # note?[31m\n");
+    const YAML::Node n = YAML::Load(o.text());
+    EXPECT_FALSE(n["injected"]);
+    EXPECT_FALSE(n["devices"]["ups"]["mibs"]);
+    EXPECT_EQ(n["devices"]["ups"]["driver"].as<std::string>(), "modbus");
 }

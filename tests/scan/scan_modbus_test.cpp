@@ -3,6 +3,7 @@
 // loads, and passes the plugin's key check; a silent listener costs the timeout; 256 addresses
 // where nothing listens end at once.
 #include "config/config.hpp"
+#include "device_key.hpp"
 #include "modbus_slave.hpp"
 #include "probe_images.hpp"
 #include "process.hpp"
@@ -15,6 +16,7 @@
 
 using namespace nutpp::modbus::testing;
 using namespace std::chrono_literals;
+using nutpp::testing::device_key;
 using nutpp::testing::run_command;
 
 namespace {
@@ -48,8 +50,8 @@ TEST(ScanModbus, FindsEachBuiltinMapsUnit) {
         const auto &d = cfg.devices[0];
         EXPECT_EQ(d.driver, "modbus");
         EXPECT_EQ(d.port, "127.0.0.1:" + port);
-        EXPECT_EQ(d.find("map")->value, c.map) << t.r.out;
-        EXPECT_EQ(d.find("slaveid")->value, std::to_string(c.slave));
+        EXPECT_EQ(device_key(d, "map"), c.map) << t.r.out;
+        EXPECT_EQ(device_key(d, "slaveid"), std::to_string(c.slave));
         EXPECT_NO_THROW(nutpp::config::check_driver_keys(d, "modbus", nutpp::validate::probe_plugin("modbus", "").keys));
         std::cout << "[ scan     ] " << c.map << " (4 addresses): " << t.seconds << " s\n" << t.r.out;
     }
@@ -63,8 +65,8 @@ TEST(ScanModbus, SlaveIdOption) {
     ASSERT_EQ(t.r.exit_code, 0) << t.r.err << t.r.out;
     const auto cfg = nutpp::config::load_string(t.r.out, "scan.yaml");
     ASSERT_EQ(cfg.devices.size(), 1u) << t.r.out;
-    EXPECT_EQ(cfg.devices[0].find("map")->value, "socomec_jbus");
-    EXPECT_EQ(cfg.devices[0].find("slaveid")->value, "9");
+    EXPECT_EQ(device_key(cfg.devices[0], "map"), "socomec_jbus");
+    EXPECT_EQ(device_key(cfg.devices[0], "slaveid"), "9");
     // At the maps' own ids (1, 192) nobody answers: nothing found.
     EXPECT_EQ(scan({"-s", "127.0.0.1", "--modbus_port", port, "-t", "1"}).r.exit_code, 1);
 }

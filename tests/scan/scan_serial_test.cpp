@@ -4,6 +4,7 @@
 // silent port costs about the timeout, not more.
 #include "apc_ups.hpp"
 #include "config/config.hpp"
+#include "device_key.hpp"
 #include "megatec_ups.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
@@ -18,6 +19,7 @@
 namespace fs = std::filesystem;
 using namespace nutpp::serial::testing;
 using namespace std::chrono_literals;
+using nutpp::testing::device_key;
 using nutpp::testing::run_command;
 using nutpp::testing::TempDir;
 
@@ -39,9 +41,9 @@ TEST(ScanSerial, FindsMegatecAndApcSilentPortCostsTheTimeout) {
     const auto cfg = nutpp::config::load_string(r.out, "scan.yaml");
     ASSERT_EQ(cfg.devices.size(), 2u) << r.out;
     EXPECT_EQ(cfg.devices[0].port, megatec.port());
-    EXPECT_EQ(cfg.devices[0].find("protocol")->value, "megatec") << r.out;
+    EXPECT_EQ(device_key(cfg.devices[0], "protocol"), "megatec") << r.out;
     EXPECT_EQ(cfg.devices[1].port, apc.port());
-    EXPECT_EQ(cfg.devices[1].find("protocol")->value, "apcsmart") << r.out;
+    EXPECT_EQ(device_key(cfg.devices[1], "protocol"), "apcsmart") << r.out;
     const auto keys = nutpp::validate::probe_plugin("serial", "").keys;
     for (const auto &d : cfg.devices) {
         EXPECT_EQ(d.driver, "serial");
@@ -62,7 +64,7 @@ TEST(ScanSerial, BaudRateIsCarriedAndBadPortsAreComments) {
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     const auto cfg = nutpp::config::load_string(r.out, "scan.yaml");
     ASSERT_EQ(cfg.devices.size(), 1u) << r.out;
-    EXPECT_EQ(cfg.devices[0].find("baud_rate")->value, "9600");
+    EXPECT_EQ(device_key(cfg.devices[0], "baud_rate"), "9600");
     EXPECT_NE(r.out.find("# serial port /nonexistent/tty: cannot open /nonexistent/tty"), std::string::npos) << r.out;
     const auto bad = run_command({NUTPP_BIN, "scan", "-q", "--serial", megatec.port(), "--serial_baud", "1234"});
     EXPECT_NE(bad.exit_code, 0); // refused by the command line parser, before any port is opened

@@ -73,7 +73,7 @@ bool ModbusTcpSlave::answer_device_id(int client) {
     std::vector<uint8_t> pdu;
     {
         std::lock_guard<std::mutex> g(mu_);
-        if (misbehave_ == Misbehave::Silence || !regs_.count(unit)) return true; // nobody with that id
+        if (misbehave_ == Misbehave::Silence || ignore_at_ >= 0 || !regs_.count(unit)) return true; // nobody with that id
         const auto desc = ident_.find(unit);
         if (misbehave_ == Misbehave::Exception || desc == ident_.end() || req[8] != 0x0E) {
             pdu = {0xAB, static_cast<uint8_t>(misbehave_ == Misbehave::Exception ? 6 : 1)};
@@ -135,7 +135,8 @@ void ModbusTcpSlave::run() {
             const Misbehave m = misbehave_;
             std::lock_guard<std::mutex> g(mu_);
             const auto it = regs_.find(unit);
-            if (m == Misbehave::Silence || it == regs_.end()) {
+            const int start = query[8] << 8 | query[9];
+            if (m == Misbehave::Silence || it == regs_.end() || start == ignore_at_) {
                 ++i;
                 continue;
             }

@@ -61,6 +61,9 @@ public:
     // The 0x88 object of the fn 0x2B answer, as the RTU slave gives it (a Huawei behind a gateway).
     void set_identification(int id, std::string desc);
     void misbehave(Misbehave m) { misbehave_ = m; }
+    // Reads starting at `address`, and identification (0x2B) requests, go unanswered while the
+    // rest is served: a device that ignores what it does not know (-1: answer everything).
+    void ignore_reads_at(int address) { ignore_at_ = address; }
     unsigned long requests() const { return requests_; }
     // Requests for slave ids the server has no image for go unanswered (as on a real bus).
 
@@ -72,6 +75,7 @@ private:
     uint16_t port_ = 0;
     std::atomic<bool> stop_{false};
     std::atomic<Misbehave> misbehave_{Misbehave::None};
+    std::atomic<int> ignore_at_{-1};
     std::atomic<unsigned long> requests_{0};
     std::mutex mu_;
     std::map<int, std::vector<uint16_t>> regs_;
