@@ -21,6 +21,7 @@
 namespace nutpp::programs {
 
 using import::yaml_scalar;
+using scan::host_port;
 
 namespace {
 
@@ -32,10 +33,6 @@ std::string unique_name(std::string base, std::set<std::string> &used) {
     std::string name = base;
     for (int i = 2; !used.insert(name).second; ++i) name = base + "-" + std::to_string(i);
     return name;
-}
-
-std::string host_port(const std::string &host, uint16_t port) {
-    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
 std::string seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -223,7 +220,7 @@ int run_scan(const ScanCommand &cmd) {
             std::cerr << "nutpp scan: SNMP: " << e.what() << "\n";
             return 2;
         }
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const std::string took = seconds_since(t0);
         size_t usable = 0;
         for (const auto &a : agents) {
             const std::string where = host_port(a.host, a.port);
@@ -254,8 +251,6 @@ int run_scan(const ScanCommand &cmd) {
             ++usable;
         }
         n += usable;
-        char took[32];
-        std::snprintf(took, sizeof took, "%.2f", secs);
         std::cerr << "nutpp scan: SNMP: " << hosts.size() << " address(es) probed in " << took << " s\n";
         summary += std::string(summary.empty() ? "" : ", ") + "SNMP port " + std::to_string(cmd.snmp_port) + ": " +
                    std::to_string(agents.size()) + " agent(s), " + std::to_string(usable) + " UPS(es)";
@@ -296,7 +291,7 @@ int run_scan(const ScanCommand &cmd) {
         const scan::ProbeOptions opt = probe_options("NUT servers");
         const auto t0 = std::chrono::steady_clock::now();
         const auto servers = scan::scan_nut_servers(hosts, uint16_t(cmd.port), opt);
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const std::string took = seconds_since(t0);
         size_t upses = 0;
         for (const auto &s : servers) {
             for (const auto &[ups, desc] : s.upses) {
@@ -310,8 +305,6 @@ int run_scan(const ScanCommand &cmd) {
             if (s.upses.empty()) o.comment(2, "NUT server " + host_port(s.host, s.port) + " serves no UPS");
         }
         n += upses;
-        char took[32];
-        std::snprintf(took, sizeof took, "%.2f", secs);
         std::cerr << "nutpp scan: NUT: " << hosts.size() << " address(es) probed in " << took << " s\n";
         summary += std::string(summary.empty() ? "" : ", ") + std::to_string(hosts.size()) + " address(es), port " +
                    std::to_string(cmd.port) + ": " + std::to_string(servers.size()) + " NUT server(s), " +

@@ -79,4 +79,9 @@ std::vector<std::string> expand_range(std::string_view start, std::string_view e
     return walk(a, b, v6a);
 }
 
+std::string host_port(std::string_view host, uint16_t port) {
+    const std::string h(host);
+    return (h.find(':') != std::string::npos ? "[" + h + "]" : h) + ":" + std::to_string(port);
+}
+
 } // namespace nutpp::scan

@@ -1,6 +1,7 @@
 // The addresses `nutpp scan` probes: nut-scanner's -m CIDR, or -s START [-e END].
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,5 +17,8 @@ std::vector<std::string> expand_cidr(std::string_view cidr);
 
 // START..END inclusive (same family; END defaults to START). Throws std::invalid_argument.
 std::vector<std::string> expand_range(std::string_view start, std::string_view end);
+
+// "host:port" of one of those addresses, an IPv6 address in brackets ("[fd00::1]:502").
+std::string host_port(std::string_view host, uint16_t port);
 
 } // namespace nutpp::scan

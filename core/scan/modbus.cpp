@@ -1,5 +1,6 @@
 #include "scan/modbus.hpp"
 
+#include "scan/address_range.hpp"
 #include "scan/parallel.hpp"
 
 #include "probe_device.hpp"
@@ -13,8 +14,7 @@ std::vector<ModbusSlave> scan_modbus(const std::vector<std::string> &hosts, cons
         hosts.size(), opt.probe.parallel,
         [&](size_t i) {
             modbus::ProbeRequest req;
-            const bool v6 = hosts[i].find(':') != std::string::npos;
-            req.link.port = (v6 ? "[" + hosts[i] + "]" : hosts[i]) + ":" + std::to_string(opt.port);
+            req.link.port = host_port(hosts[i], opt.port);
             req.fixed_slave = opt.slave.has_value();
             req.link.slave = opt.slave.value_or(1);
             req.timeout = opt.probe.timeout;

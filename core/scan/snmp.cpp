@@ -1,5 +1,6 @@
 #include "scan/snmp.hpp"
 
+#include "scan/address_range.hpp"
 #include "scan/parallel.hpp"
 
 #include "catalog.hpp"
@@ -21,9 +22,8 @@ constexpr const char *kSysObjectId = ".1.3.6.1.2.1.1.2.0";
 std::optional<SnmpAgent> probe(const std::string &host, const SnmpOptions &opt, const snmp::MappingList &pool) {
     const bool v6 = host.find(':') != std::string::npos;
     snmp::SessionConfig cfg;
-    const std::string port = std::to_string(opt.port);
-    cfg.peer = (v6 ? "udp6:[" + host + "]:" : "udp:" + host + ":") + port;
-    cfg.agent = (v6 ? "[" + host + "]:" : host + ":") + port;
+    cfg.agent = host_port(host, opt.port);
+    cfg.peer = (v6 ? "udp6:" : "udp:") + cfg.agent;
     cfg.version = opt.version == "v3" ? SNMP_VERSION_3 : opt.version == "v2c" ? SNMP_VERSION_2c : SNMP_VERSION_1;
     cfg.community = opt.community;
     cfg.secname = opt.secname;

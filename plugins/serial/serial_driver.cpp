@@ -19,10 +19,9 @@ SerialDriver::SerialDriver(const nutpp_host_api *api, nutpp_host_ctx *ctx) : Dri
     port_path_ = h.config_or("port", "");
     if (port_path_.empty()) throw Error(NUTPP_E_CONFIG, "port is required (e.g. /dev/ttyS0)");
     const std::string proto = h.config_or("protocol", "auto");
-    if (proto == "megatec") configured_ = Protocol::Megatec;
-    else if (proto == "apcsmart") configured_ = Protocol::ApcSmart;
-    else if (proto == "auto") configured_ = Protocol::Auto;
-    else throw Error(NUTPP_E_CONFIG, "protocol must be auto, megatec or apcsmart, not '" + proto + "'");
+    const auto parsed = parse_protocol(proto);
+    if (!parsed) throw Error(NUTPP_E_CONFIG, "protocol must be auto, megatec or apcsmart, not '" + proto + "'");
+    configured_ = *parsed;
 
     if (auto b = h.config_number("baud_rate")) baud_ = static_cast<int>(*b);
     if (baud_constant(baud_) == 0) throw Error(NUTPP_E_CONFIG, "unsupported baud_rate " + std::to_string(baud_));

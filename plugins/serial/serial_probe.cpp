@@ -14,12 +14,25 @@ namespace {
 constexpr std::chrono::milliseconds kGap{50};
 } // namespace
 
+namespace {
+struct ProtocolName {
+    Protocol protocol;
+    const char *key;
+};
+constexpr ProtocolName kProtocolNames[] = {
+    {Protocol::Auto, "auto"}, {Protocol::Megatec, "megatec"}, {Protocol::ApcSmart, "apcsmart"}};
+} // namespace
+
 const char *protocol_key(Protocol p) {
-    switch (p) {
-    case Protocol::Megatec: return "megatec";
-    case Protocol::ApcSmart: return "apcsmart";
-    default: return "auto";
-    }
+    for (const auto &n : kProtocolNames)
+        if (n.protocol == p) return n.key;
+    return "auto";
+}
+
+std::optional<Protocol> parse_protocol(std::string_view key) {
+    for (const auto &n : kProtocolNames)
+        if (key == n.key) return n.protocol;
+    return std::nullopt;
 }
 
 std::optional<Protocol> detect_protocol(Link &link, std::chrono::milliseconds reply_timeout) {

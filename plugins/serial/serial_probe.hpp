@@ -8,13 +8,16 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace nutpp::serial {
 
 enum class Protocol { Auto, Megatec, ApcSmart };
 
-// The `protocol` key's value for a detected protocol ("megatec", "apcsmart").
+// The `protocol` key's value of a protocol ("auto", "megatec", "apcsmart"), and back (nullopt for
+// anything else).
 const char *protocol_key(Protocol p);
+std::optional<Protocol> parse_protocol(std::string_view key);
 
 // Megatec's Q1, then APC's 'Y', each tried twice with `reply_timeout` per reply (so a silent line
 // costs four of them). nullopt when neither answers.

@@ -37,6 +37,8 @@ TEST(ScanRange, CidrAndStartEnd) {
     EXPECT_THROW(expand_cidr("host.example/24"), std::invalid_argument);
     EXPECT_THROW(expand_range("10.0.0.5", "10.0.0.1"), std::invalid_argument);
     EXPECT_THROW(expand_range("10.0.0.5", "::1"), std::invalid_argument);
+    EXPECT_EQ(nutpp::scan::host_port("10.0.0.5", 502), "10.0.0.5:502");
+    EXPECT_EQ(nutpp::scan::host_port("fd00::1", 161), "[fd00::1]:161");
 }
 
 namespace {
