@@ -3,6 +3,7 @@
 // loads and passes the plugin's key check.
 #include "agents.hpp"
 #include "config/config.hpp"
+#include "device_key.hpp"
 #include "process.hpp"
 #include "validate/validate.hpp"
 
@@ -11,6 +12,7 @@
 #include <filesystem>
 
 namespace fs = std::filesystem;
+using nutpp::testing::device_key;
 using nutpp::testing::run_command;
 
 TEST(ScanSnmp, FindsAgentsAndTheirMapping) {
@@ -40,9 +42,9 @@ TEST(ScanSnmp, FindsAgentsAndTheirMapping) {
         const auto &d = cfg.devices[0];
         EXPECT_EQ(d.driver, "snmp");
         EXPECT_EQ(d.port, "127.0.0.1:" + port);
-        EXPECT_EQ(d.find("mibs")->value, c.mapping) << r.out;
-        EXPECT_EQ(d.find("community")->value, c.community);
-        EXPECT_EQ(d.find("snmp_version")->value, "v2c");
+        EXPECT_EQ(device_key(d, "mibs"), c.mapping) << r.out;
+        EXPECT_EQ(device_key(d, "community"), c.community);
+        EXPECT_EQ(device_key(d, "snmp_version"), "v2c");
         EXPECT_NO_THROW(nutpp::config::check_driver_keys(d, "snmp", nutpp::validate::probe_plugin("snmp", "").keys));
     }
     // A wrong community: the agent stays silent, nothing is found.

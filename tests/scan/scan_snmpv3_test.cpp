@@ -4,12 +4,14 @@
 // loads; a wrong pass phrase finds nothing (the agent drops what it cannot decrypt).
 #include "agents.hpp"
 #include "config/config.hpp"
+#include "device_key.hpp"
 #include "process.hpp"
 #include "validate/validate.hpp"
 
 #include <gtest/gtest.h>
 
 using nutpp::snmp::testing::Snmpd;
+using nutpp::testing::device_key;
 using nutpp::testing::run_command;
 
 namespace {
@@ -38,13 +40,13 @@ TEST(ScanSnmpV3, FindsAnAuthPrivAgentAndWritesItsUser) {
     const auto &d = cfg.devices[0];
     EXPECT_EQ(d.driver, "snmp");
     EXPECT_EQ(d.port, agent.endpoint());
-    EXPECT_EQ(d.find("mibs")->value, "ietf") << r.out;
-    EXPECT_EQ(d.find("snmp_version")->value, "v3");
-    EXPECT_EQ(d.find("secname")->value, Snmpd::kUser);
-    EXPECT_EQ(d.find("seclevel")->value, "authPriv");
-    EXPECT_EQ(d.find("authprotocol")->value, "SHA256");
-    EXPECT_EQ(d.find("privprotocol")->value, "AES256");
-    EXPECT_EQ(d.find("privpassword")->value, Snmpd::kPrivPass);
+    EXPECT_EQ(device_key(d, "mibs"), "ietf") << r.out;
+    EXPECT_EQ(device_key(d, "snmp_version"), "v3");
+    EXPECT_EQ(device_key(d, "secname"), Snmpd::kUser);
+    EXPECT_EQ(device_key(d, "seclevel"), "authPriv");
+    EXPECT_EQ(device_key(d, "authprotocol"), "SHA256");
+    EXPECT_EQ(device_key(d, "privprotocol"), "AES256");
+    EXPECT_EQ(device_key(d, "privpassword"), Snmpd::kPrivPass);
     EXPECT_EQ(d.find("community"), nullptr) << "a v3 entry has no community";
     EXPECT_NO_THROW(nutpp::config::check_driver_keys(d, "snmp", nutpp::validate::probe_plugin("snmp", "").keys));
 

@@ -2,6 +2,7 @@
 // and ours (nutpp run) among 255 addresses where nothing else answers, one of them a listener
 // that never replies; the printed YAML loads with our config loader.
 #include "config/config.hpp"
+#include "device_key.hpp"
 #include "nut_sandbox.hpp"
 #include "process.hpp"
 #include "scan/address_range.hpp"
@@ -20,6 +21,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nutpp::scan::expand_cidr;
 using nutpp::scan::expand_range;
+using nutpp::testing::device_key;
 using nutpp::testing::run_command;
 
 TEST(ScanRange, CidrAndStartEnd) {
@@ -106,7 +108,7 @@ TEST(ScanNut, FindsNutAndNutppServers) {
     const auto cfg = nutpp::config::load_string(t.r.out, "scan.yaml");
     ASSERT_EQ(cfg.devices.size(), 2u);
     EXPECT_EQ(cfg.devices[0].driver, "sim");
-    EXPECT_EQ(cfg.devices[0].find("mode")->value, "repeater");
+    EXPECT_EQ(device_key(cfg.devices[0], "mode"), "repeater");
     ours.stop();
     fs::remove_all(dir);
 }
