@@ -169,8 +169,21 @@ void expect_orderly_shutdown(const Recorder &rec, UpsmonProcess &up, UpsmonProce
     // LOWBATT and FSD are raised in the same poll; their NOTIFYCMD children race to the log.
     if (ty.size() > 4 && ty[3] == "FSD" && ty[4] == "LOWBATT") std::swap(ty[3], ty[4]);
     EXPECT_EQ(ty, want) << up.log();
+    // Nobody shut down during the outages before LB. The stamps come from forked shells, and under load
+    // the primary's LOWBATT child can start after a secondary's shutdown child, although the secondary
+    // only acted on the FSD the primary set after it saw LB (a CI run saw this). So: strictly
+    // after the last ONBATT, whose child ran 2 s before LB, and no earlier than LB less 0.5 s of spawn
+    // lag, still well inside that 2 s state in which a wrong shutdown would have happened.
+    double last_onbatt = -1;
+    for (const auto &r : pe)
+        if (r.type == "ONBATT") last_onbatt = r.t;
     const double lowbatt = first_time(pe, "LOWBATT");
-    for (const auto &r : sd) EXPECT_GT(r.t, lowbatt) << r.who << " shut down before LB";
+    ASSERT_GT(last_onbatt, 0) << up.log();
+    ASSERT_GT(lowbatt, last_onbatt + 1.0) << "the .seq keeps OB for 2 s before LB\n" << up.log();
+    for (const auto &r : sd) {
+        EXPECT_GT(r.t, last_onbatt) << r.who << " shut down while on battery, before LB";
+        EXPECT_GT(r.t, lowbatt - 0.5) << r.who << " shut down before LB: " << (r.t - lowbatt) << " s after LOWBATT";
+    }
     // Primary: FSD -> (secondaries log out) -> finaldelay 1 -> shutdowncmd; never more than hostsync.
     const double fsd = first_time(pe, "FSD");
     EXPECT_LE(sd[2].t - fsd, hostsync + 1 + 1.0);
