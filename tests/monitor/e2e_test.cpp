@@ -77,7 +77,9 @@ TEST_F(MonitorE2E, PrimaryWaitsAtMostHostsync) {
     ASSERT_TRUE(rec.wait_shutdowns(1, 20s)) << up.log();
     const auto pe = rec.events_of("primary");
     const double waited = rec.shutdowns()[0].t - first_time(pe, "FSD");
-    EXPECT_GE(waited, hostsync - 0.5);
+    // Both stamps come from forked shells, which may start late under load; a primary that does not
+    // wait at all shows about 0.
+    EXPECT_GE(waited, hostsync - 1.5);
     EXPECT_LE(waited, hostsync + 1.5);
     EXPECT_GE(first_time(pe, "SHUTDOWN_HOSTSYNC"), 0) << up.log();
 }

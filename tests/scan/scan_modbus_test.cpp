@@ -92,7 +92,9 @@ TEST(ScanModbus, SilentListenerCostsTheTimeout) {
     EXPECT_EQ(t.r.exit_code, 1) << t.r.out;
     EXPECT_NE(t.r.out.find("0 device(s), 0 UPS(es)"), std::string::npos) << t.r.out;
     EXPECT_GE(t.seconds, 1.8);
-    EXPECT_LE(t.seconds, 2.0 + 0.6);
+    // Generous for a loaded machine (spawning the scanner is in the time); paying the timeout per map
+    // would cost 4 s or more.
+    EXPECT_LE(t.seconds, 2.0 + 1.5);
     std::cout << "[ scan     ] silent Modbus listener, -t 2: " << t.seconds << " s\n";
 }
 

@@ -51,7 +51,9 @@ TEST(ScanSerial, FindsMegatecAndApcSilentPortCostsTheTimeout) {
     }
     // Probed in parallel: the silent port's 2 s is the whole scan's time.
     EXPECT_GE(took, 1.8);
-    EXPECT_LE(took, 2.0 + 0.6);
+    // Generous for a loaded machine (the scanner's start and the pty threads are in the time); probing
+    // the ports one after another, or paying the timeout per try, would cost 4 s or more.
+    EXPECT_LE(took, 2.0 + 1.5);
     std::cout << "[ scan     ] 3 serial ports (1 silent), -t 2: " << took << " s\n" << r.out;
 }
 

@@ -90,8 +90,12 @@ TEST_F(Interop, UpscClientListShowsLoggedInConnection) {
     EXPECT_EQ(r.out, "127.0.0.1\n");
     EXPECT_EQ(mon.ask("GET NUMLOGINS dummy"), "NUMLOGINS dummy 1");
     mon.close();
-    std::this_thread::sleep_for(200ms);
-    EXPECT_EQ(ours_->run({"upsc", "-c", ours_->spec()}).out, "");
+    // Gone from the list once upsd has seen the close (retried for up to 3 s).
+    std::string listed;
+    for (const auto end = std::chrono::steady_clock::now() + 3s; std::chrono::steady_clock::now() < end;
+         std::this_thread::sleep_for(100ms))
+        if ((listed = ours_->run({"upsc", "-c", ours_->spec()}).out).empty()) break;
+    EXPECT_EQ(listed, "");
 }
 
 TEST_F(Interop, UpscmdListAndRun) {

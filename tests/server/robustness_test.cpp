@@ -227,7 +227,12 @@ TEST_F(RobustMaxconn, ConnectionsOverMaxconnAreRefused) {
     RawConn extra(ours_->port());
     EXPECT_TRUE(extra.closed_by_peer());
     held.pop_back();
-    std::this_thread::sleep_for(200ms);
+    // The slot is free once upsd has seen the close; a slot never freed fails after 3 s.
+    for (const auto end = std::chrono::steady_clock::now() + 3s; std::chrono::steady_clock::now() < end;
+         std::this_thread::sleep_for(100ms)) {
+        RawConn probe(ours_->port());
+        if (probe.ask("GET VAR dummy ups.status") == kStatus) break;
+    }
     expect_serving();
 }
 

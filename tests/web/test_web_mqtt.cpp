@@ -53,7 +53,9 @@ TEST(WebMqtt, TopicsDiscoveryLastWillAndChange) {
     o.mqtt = true;
     o.mqtt_extra = ", commands_user: viewer";
     WebStack s(o);
-    // Subscribed after upsweb published: everything seen now must have been retained.
+    // Subscribed after upsweb published (its MQTT client connects after the web side is up, so wait
+    // for the broker to hold them): everything seen now must have been retained.
+    ASSERT_TRUE(wait_retained(s.mqtt_port(), {"nutpp/status", "nutpp/demo/battery.charge"}, 15s)) << s.log();
     Subscriber sub(s.mqtt_port(), {"nutpp/#", "homeassistant/#"}, s.dir() + "/sub.log");
     ASSERT_TRUE(sub.wait_line("nutpp/demo/ups.status", "OL", 15s)) << sub.text() << s.log();
     ASSERT_TRUE(sub.wait_line("homeassistant/binary_sensor/nutpp_demo/on_battery/config", "", 15s)) << sub.text();

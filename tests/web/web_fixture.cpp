@@ -128,6 +128,16 @@ nlohmann::json WebStack::get_json(const std::string &path, int *status) const {
     return nlohmann::json::parse(r->body);
 }
 
+bool wait_retained(uint16_t port, const std::vector<std::string> &topics, std::chrono::milliseconds timeout) {
+    std::vector<std::string> argv = {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(port), "--retained-only",
+                                     "-C", std::to_string(topics.size()), "-W", "1"};
+    for (const auto &t : topics) {
+        argv.push_back("-t");
+        argv.push_back(t);
+    }
+    return wait_for([&] { return run_command(argv, {}, std::chrono::seconds(5)).exit_code == 0; }, timeout);
+}
+
 Subscriber::Subscriber(uint16_t port, const std::vector<std::string> &topics, const std::string &log_path)
     : path_(log_path) {
     std::vector<std::string> argv = {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(port), "-F", "%r %t %p"};

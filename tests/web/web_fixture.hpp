@@ -56,6 +56,10 @@ private:
     Daemon broker_, nutpp_;
 };
 
+// Waits until the broker holds a retained message on each of `topics` (asked with a short-lived
+// mosquitto_sub --retained-only), so a subscriber started after that sees them as retained.
+bool wait_retained(uint16_t port, const std::vector<std::string> &topics, std::chrono::milliseconds timeout);
+
 // A mosquitto_sub process printing "<retain> <topic> <payload>" lines for `topics` into a file.
 class Subscriber {
 public:

@@ -146,9 +146,13 @@ TEST(ConfigCheck, NutppRunStopsTheStackWhenAComponentRefusesTheConfig) {
         return at == std::string::npos ? -1 : pid_t(std::stol(text.substr(at + tag.size())));
     };
     auto deadline = std::chrono::steady_clock::now() + 10s;
-    // Everything up and past its own check (upsd listening) before the file goes bad.
-    while ((pid_of("upsmon") < 0 || !something_listens(port)) && std::chrono::steady_clock::now() < deadline)
+    // Everything up and past its own check before the file goes bad: upsd listening, and upsmon
+    // running its loop (its "started" line comes at spawn, before it has read the file).
+    const auto upsmon_ran = [&] { return contains(read_all(log), "UPS monitor: 1 monitors"); };
+    while ((pid_of("upsmon") < 0 || !something_listens(port) || !upsmon_ran()) &&
+           std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(upsmon_ran()) << read_all(log);
     const pid_t upsdrvd = pid_of("upsdrvd");
     ASSERT_GT(upsdrvd, 0) << read_all(log);
     d.write("nutpp.yaml", stack_config(d, port, "    pollintervall: 3\n"), 0600);

@@ -147,7 +147,7 @@ TEST(ModbusProbe, SilentSlaveCostsTheTimeout) {
     EXPECT_FALSE(o.answered);
     EXPECT_EQ(o.map, "");
     EXPECT_GE(took, 0.9);
-    EXPECT_LE(took, 1.4);
+    EXPECT_LE(took, 1.9); // the timeout per map would be 2 s or more
     std::cout << "[ probe    ] silent slave, timeout 1 s: " << took << " s\n";
 }
 

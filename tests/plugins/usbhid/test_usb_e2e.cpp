@@ -73,12 +73,14 @@ TEST(UsbHidEndToEnd, CyberPowerThroughUpsdrvdShowsTheReferenceVariables) {
 TEST(UsbHidEndToEnd, InputReportTurnsStatusOnBatteryWithoutWaitingForThePoll) {
     REQUIRE_FAKE(fake, cyberpower_config());
     UpsdrvdProcess p;
-    p.write_config(cyberpower_device_yaml(30)); // pollinterval 30 s: only the interrupt pipe can be this fast
+    // pollinterval 3600 s: the second poll comes at a random point of the first interval, and with a
+    // shorter one it could land in the 10 s below and read the same on-battery bytes.
+    p.write_config(cyberpower_device_yaml(3600));
     p.start();
     ASSERT_EQ(wait_var(p, "ups.status", "OL", 15s), "OL") << p.log();
     const auto sent = std::chrono::steady_clock::now();
     fake->send_input_report({0x0b, 0x04}); // ACPresent cleared, Discharging set
-    // Waiting at most 10 s, a third of the poll interval: only the interrupt pipe can be that fast.
+    // Waiting at most 10 s: only the interrupt pipe can be that fast.
     EXPECT_EQ(wait_var(p, "ups.status", "OB DISCHRG", 10s), "OB DISCHRG") << p.log();
     const auto took = std::chrono::steady_clock::now() - sent;
     std::printf("ups.status changed %lld ms after the input report\n",
@@ -88,14 +90,14 @@ TEST(UsbHidEndToEnd, InputReportTurnsStatusOnBatteryWithoutWaitingForThePoll) {
 // The race behind a CI failure: the first poll's GET_REPORT of the status report is answered from
 // the on-line bytes, then the on-battery input report arrives before the host reaps that answer.
 // libusb hands over both in one wait, the input report's callback first; the older feature bytes
-// must not put the on-line status back until the next poll (30 s here).
+// must not put the on-line status back until the next poll (an hour here).
 TEST(UsbHidEndToEnd, InputReportDuringAFeatureReadIsNotUndoneByTheOlderReply) {
     auto config = cyberpower_config();
     // GET_REPORT 0x0b number 1 is open()'s, before the interrupt pipe runs; number 2 is the first poll's.
     config.input_after_reply = {0x0b, 2, {0x0b, 0x04}};
     REQUIRE_FAKE(fake, config);
     UpsdrvdProcess p;
-    p.write_config(cyberpower_device_yaml(30));
+    p.write_config(cyberpower_device_yaml(3600));
     p.start();
     EXPECT_EQ(wait_var(p, "ups.status", "OB DISCHRG", 10s), "OB DISCHRG") << p.log();
     // And it stays so (the answer of the status report read before it is not applied last).

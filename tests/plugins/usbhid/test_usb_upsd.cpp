@@ -142,7 +142,9 @@ TEST(UsbHidThroughUpsd, UpscShowsTheReferenceVariablesTheReportsCarry) {
 
 TEST(UsbHidThroughUpsd, InputReportShowsOnBatteryThroughUpsdBeforeTheNextPoll) {
     REQUIRE_FAKE(fake, cyberpower_config());
-    Stack s(60); // pollinterval 60 s: only the interrupt pipe can make the change visible this fast
+    // pollinterval 3600 s: only the interrupt pipe can make the change visible this fast (the second
+    // poll comes at a random point of the first interval; with 60 s it could land in the window).
+    Stack s(3600);
     ASSERT_TRUE(s.upsd->wait_value("cp", "ups.status", 20s)) << s.drivers.log() << s.upsd->log();
     ASSERT_EQ(s.status(), "VAR cp ups.status \"OL\"");
     // Let the first poll's feature reads settle so the change below cannot ride on one.
