@@ -18,6 +18,7 @@
 #include "driver_socket/dump_client.hpp"
 #include "upsd_fixture.hpp"
 #include "upsdrvd_fixture.hpp"
+#include "wait_until.hpp"
 
 using namespace std::chrono_literals;
 using namespace nutpp::testing;
@@ -146,9 +147,7 @@ TEST(Isolation, HungPluginCallEndsTheWorkerNotTheHost) {
     // marks a hung call stale never gives it.
     RawConn c(upsd->port());
     std::string answer;
-    for (const auto end = std::chrono::steady_clock::now() + 6s; std::chrono::steady_clock::now() < end;
-         std::this_thread::sleep_for(50ms))
-        if ((answer = c.ask("GET VAR hang ups.status")) == "ERR DATA-STALE") break;
+    wait_until([&] { return (answer = c.ask("GET VAR hang ups.status")) == "ERR DATA-STALE"; }, 6s);
     EXPECT_EQ(answer, "ERR DATA-STALE") << drivers.log();
 }
 

@@ -2,6 +2,7 @@
 // serves a real NUT dummy-ups driver socket (and, in yaml_mode_test.cpp, our upsdrvd). Where NUT's
 // own upsd serves the same driver, the clients' output must be identical (descriptions excepted).
 #include "upsd_fixture.hpp"
+#include "wait_until.hpp"
 
 #include <gtest/gtest.h>
 
@@ -92,9 +93,7 @@ TEST_F(Interop, UpscClientListShowsLoggedInConnection) {
     mon.close();
     // Gone from the list once upsd has seen the close (retried for up to 3 s).
     std::string listed;
-    for (const auto end = std::chrono::steady_clock::now() + 3s; std::chrono::steady_clock::now() < end;
-         std::this_thread::sleep_for(100ms))
-        if ((listed = ours_->run({"upsc", "-c", ours_->spec()}).out).empty()) break;
+    wait_until([&] { return (listed = ours_->run({"upsc", "-c", ours_->spec()}).out).empty(); }, 3s, 100ms);
     EXPECT_EQ(listed, "");
 }
 

@@ -4,6 +4,7 @@
 #include "fake_driver.hpp"
 #include "upsd_fixture.hpp"
 #include "upsdrvd_fixture.hpp"
+#include "wait_until.hpp"
 
 #include <gtest/gtest.h>
 
@@ -137,11 +138,8 @@ TEST_F(PushLimits, OneAddressCannotTakeEverySlot) {
     held.pop_back();
     // The slot is free once upsd has seen the close; a slot never freed fails after 3 s.
     std::string answer;
-    for (const auto end = std::chrono::steady_clock::now() + 3s; std::chrono::steady_clock::now() < end;
-         std::this_thread::sleep_for(100ms)) {
-        RawConn again(upsd_->port());
-        if ((answer = again.ask("GET VAR demo ups.status")) == "VAR demo ups.status \"OL\"") break;
-    }
+    wait_until([&] { return (answer = RawConn(upsd_->port()).ask("GET VAR demo ups.status")) == "VAR demo ups.status \"OL\""; },
+               3s, 100ms);
     EXPECT_EQ(answer, "VAR demo ups.status \"OL\"");
     std::this_thread::sleep_for(100ms);
     EXPECT_NE(upsd_->log().find("has 4 connections open"), std::string::npos) << upsd_->log();

@@ -1,6 +1,7 @@
 // Robustness: hostile or broken clients never crash, hang or bloat upsd, and everyone else keeps
 // being served. Real upsd process, real dummy-ups, real TCP on loopback.
 #include "upsd_fixture.hpp"
+#include "wait_until.hpp"
 
 #include <gtest/gtest.h>
 
@@ -228,11 +229,7 @@ TEST_F(RobustMaxconn, ConnectionsOverMaxconnAreRefused) {
     EXPECT_TRUE(extra.closed_by_peer());
     held.pop_back();
     // The slot is free once upsd has seen the close; a slot never freed fails after 3 s.
-    for (const auto end = std::chrono::steady_clock::now() + 3s; std::chrono::steady_clock::now() < end;
-         std::this_thread::sleep_for(100ms)) {
-        RawConn probe(ours_->port());
-        if (probe.ask("GET VAR dummy ups.status") == kStatus) break;
-    }
+    wait_until([&] { return RawConn(ours_->port()).ask("GET VAR dummy ups.status") == kStatus; }, 3s, 100ms);
     expect_serving();
 }
 

@@ -124,7 +124,7 @@ TEST(WebBrowser, PageShowsUpsAndFollowsGoingOnBattery) {
     json targets;
     try {
         // The page target appears once chromium has started; chromium may be slow under load.
-        ASSERT_TRUE(wait_for(
+        ASSERT_TRUE(wait_until(
             [&] {
                 targets = browser.call("Target.getTargets")["targetInfos"];
                 for (const auto &t : targets)
@@ -149,7 +149,7 @@ TEST(WebBrowser, PageShowsUpsAndFollowsGoingOnBattery) {
         page = v.is_string() ? json::parse(v.get<std::string>()) : json{{"card", false}, {"eval", r}};
         return page;
     };
-    ASSERT_TRUE(wait_for([&] { return probe()["card"] == true && page["live"] == "live" && page["raw"] == "OL"; }, 60s))
+    ASSERT_TRUE(wait_until([&] { return probe()["card"] == true && page["live"] == "live" && page["raw"] == "OL"; }, 60s))
         << page.dump() << browser.log();
     EXPECT_EQ(page["status"], "on line");
     EXPECT_EQ(page["charge"], "100 %");
@@ -161,7 +161,7 @@ TEST(WebBrowser, PageShowsUpsAndFollowsGoingOnBattery) {
     EXPECT_EQ(page["foreign"], 0) << "no CDN, no external file";
 
     s.set_dev("OB DISCHRG", 80);
-    ASSERT_TRUE(wait_for([&] { return probe()["raw"] == "OB DISCHRG"; }, 60s)) << page.dump() << s.log();
+    ASSERT_TRUE(wait_until([&] { return probe()["raw"] == "OB DISCHRG"; }, 60s)) << page.dump() << s.log();
     EXPECT_EQ(page["status"], "on battery, discharging");
     EXPECT_EQ(page["charge"], "80 %");
     EXPECT_EQ(page["state"], "battery");

@@ -42,7 +42,7 @@ public:
         return text_;
     }
     bool wait(const std::string &needle, std::chrono::milliseconds timeout) const {
-        return wait_for([&] { return text().find(needle) != std::string::npos; }, timeout);
+        return wait_until([&] { return text().find(needle) != std::string::npos; }, timeout);
     }
 
 private:
@@ -153,7 +153,7 @@ TEST(WebE2E, ActionsUseUpsdUsersRights) {
     EXPECT_EQ(json::parse(r->body)["result"], "OK");
     // upsd has it at once; the API shows it after the next read (the poll interval is long, so ask
     // upsd directly through the live writable listing).
-    EXPECT_TRUE(wait_for(
+    EXPECT_TRUE(wait_until(
         [&] {
             for (const auto &v : s.get_json("/api/v1/ups/demo/writable"))
                 if (v["name"] == "ups.delay.shutdown") return v["value"] == "45";

@@ -105,9 +105,9 @@ TEST(WebMqtt, TopicsDiscoveryLastWillAndChange) {
     ASSERT_GT(pid, 0);
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
     ASSERT_TRUE(sub.wait_line("nutpp/status", "offline", 20s)) << sub.text();
-    EXPECT_TRUE(wait_for([&] { return sub.last("nutpp/status") == "online" && s.upsweb_pid() != pid; }, 30s))
+    EXPECT_TRUE(wait_until([&] { return sub.last("nutpp/status") == "online" && s.upsweb_pid() != pid; }, 30s))
         << sub.text() << s.log();
     // A clean stop says "offline" itself (a clean disconnect cancels the will).
     s.launcher().stop(10s);
-    EXPECT_TRUE(wait_for([&] { return sub.last("nutpp/status") == "offline"; }, 20s)) << sub.text();
+    EXPECT_TRUE(wait_until([&] { return sub.last("nutpp/status") == "offline"; }, 20s)) << sub.text();
 }

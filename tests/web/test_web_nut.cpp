@@ -23,7 +23,7 @@ TEST(WebNut, PollsNutUpsd) {
     httplib::Client cli("127.0.0.1", http);
     cli.set_read_timeout(10, 0);
     std::string metrics;
-    ASSERT_TRUE(wait_for(
+    ASSERT_TRUE(wait_until(
         [&] {
             auto r = cli.Get("/metrics");
             if (!r || r->status != 200) return false;
@@ -52,7 +52,7 @@ TEST(WebNut, PollsNutUpsd) {
     EXPECT_EQ(json::parse(r->body)["error"], "ACCESS-DENIED");
     // NUT's driver going away: the API and metrics say so, by NUT's error name.
     nut.stop_driver();
-    ASSERT_TRUE(wait_for(
+    ASSERT_TRUE(wait_until(
         [&] {
             auto g = cli.Get("/api/v1/ups/dummy");
             return g && json::parse(g->body)["error"] == "DRIVER-NOT-CONNECTED";
@@ -65,7 +65,7 @@ TEST(WebNut, PollsNutUpsd) {
     EXPECT_EQ(m->body.find("network_ups_tools_battery_charge{ups=\"dummy\"}"), std::string::npos);
     // upsd itself gone: UNREACHABLE, counted as scrape errors, and HTTP keeps answering.
     nut.upsd().stop();
-    ASSERT_TRUE(wait_for(
+    ASSERT_TRUE(wait_until(
         [&] {
             auto g = cli.Get("/api/v1/ups/dummy");
             return g && json::parse(g->body)["error"] == "UNREACHABLE";

@@ -37,7 +37,7 @@ TEST(WebTls, ServesHttpsWithTheConfiguredCertificate) {
     cli.enable_server_certificate_verification(true);
     cli.set_read_timeout(10, 0);
     std::string body;
-    ASSERT_TRUE(wait_for(
+    ASSERT_TRUE(wait_until(
         [&] {
             auto r = cli.Get("/api/v1/ups/demo");
             if (!r || r->status != 200) return false;

@@ -33,15 +33,6 @@ std::string read_file(const std::string &path) {
     return ss.str();
 }
 
-bool wait_for(const std::function<bool()> &cond, std::chrono::milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-        if (cond()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return cond();
-}
-
 bool have_program(const std::string &name) {
     return run_command({"sh", "-c", "command -v " + name}).exit_code == 0;
 }
@@ -66,7 +57,7 @@ WebStack::WebStack(const WebStackOptions &o) {
                                                  " 127.0.0.1\nallow_anonymous true\npersistence false\n");
         broker_ = Daemon({"mosquitto", "-c", dir_ + "/mosquitto.conf"}, {}, dir_ + "/mosquitto.log");
         // Ready when it accepts a client.
-        wait_for([&] {
+        wait_until([&] {
             return run_command({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(mqtt_port_), "-t", "probe", "-m", "x"},
                                {}, 2s)
                        .exit_code == 0;
@@ -86,7 +77,7 @@ WebStack::WebStack(const WebStackOptions &o) {
     write_file(dir_ + "/nutpp.yaml", y.str());
     ::chmod((dir_ + "/nutpp.yaml").c_str(), 0600);
     nutpp_ = Daemon({std::string(NUTPP_BIN_DIR) + "/nutpp", "run", "-f", dir_ + "/nutpp.yaml"}, {}, dir_ + "/nutpp.log");
-    const bool up = wait_for(
+    const bool up = wait_until(
         [&] {
             try {
                 const auto j = get_json("/api/v1/ups");
@@ -135,7 +126,7 @@ bool wait_retained(uint16_t port, const std::vector<std::string> &topics, std::c
         argv.push_back("-t");
         argv.push_back(t);
     }
-    return wait_for([&] { return run_command(argv, {}, std::chrono::seconds(5)).exit_code == 0; }, timeout);
+    return wait_until([&] { return run_command(argv, {}, std::chrono::seconds(5)).exit_code == 0; }, timeout);
 }
 
 Subscriber::Subscriber(uint16_t port, const std::vector<std::string> &topics, const std::string &log_path)
@@ -149,7 +140,7 @@ Subscriber::Subscriber(uint16_t port, const std::vector<std::string> &topics, co
 }
 
 bool Subscriber::wait_line(const std::string &topic, const std::string &payload, std::chrono::milliseconds timeout) const {
-    return wait_for(
+    return wait_until(
         [&] {
             std::istringstream in(text());
             for (std::string line; std::getline(in, line);) {

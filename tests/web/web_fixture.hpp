@@ -4,6 +4,7 @@
 #pragma once
 
 #include "process.hpp"
+#include "wait_until.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -26,7 +27,6 @@ struct WebStackOptions {
 std::string make_temp_dir(const std::string &tag);
 void write_file(const std::string &path, const std::string &text);
 std::string read_file(const std::string &path);
-bool wait_for(const std::function<bool()> &cond, std::chrono::milliseconds timeout);
 bool have_program(const std::string &name);
 
 // The sim device's file: a CP1000AVRLCD-like UPS (the sim offers load.off and makes every variable writable, like dummy-ups).

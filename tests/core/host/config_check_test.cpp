@@ -4,6 +4,7 @@
 //   - as root, a config or plugin someone else can change is refused; readable secrets warn (item 7);
 //   - `upsdrvd --describe` never runs a plugin's constructors as root (item 7).
 #include "process.hpp"
+#include "wait_until.hpp"
 
 #include <gtest/gtest.h>
 
@@ -145,20 +146,16 @@ TEST(ConfigCheck, NutppRunStopsTheStackWhenAComponentRefusesTheConfig) {
         const auto at = text.find(tag);
         return at == std::string::npos ? -1 : pid_t(std::stol(text.substr(at + tag.size())));
     };
-    auto deadline = std::chrono::steady_clock::now() + 10s;
     // Everything up and past its own check before the file goes bad: upsd listening, and upsmon
     // running its loop (its "started" line comes at spawn, before it has read the file).
     const auto upsmon_ran = [&] { return contains(read_all(log), "UPS monitor: 1 monitors"); };
-    while ((pid_of("upsmon") < 0 || !something_listens(port) || !upsmon_ran()) &&
-           std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(50ms);
+    nutpp::testing::wait_until([&] { return pid_of("upsmon") >= 0 && something_listens(port) && upsmon_ran(); }, 10s);
     ASSERT_TRUE(upsmon_ran()) << read_all(log);
     const pid_t upsdrvd = pid_of("upsdrvd");
     ASSERT_GT(upsdrvd, 0) << read_all(log);
     d.write("nutpp.yaml", stack_config(d, port, "    pollintervall: 3\n"), 0600);
     ::kill(upsdrvd, SIGKILL); // a crash: restarted after its backoff, and then it reads the bad file
-    deadline = std::chrono::steady_clock::now() + 15s;
-    while (run.running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+    nutpp::testing::wait_until([&] { return !run.running(); }, 15s);
     EXPECT_FALSE(run.running()) << read_all(log);
     const std::string text = read_all(log);
     EXPECT_TRUE(contains(text, "nutpp: upsdrvd refused the configuration in " + cfg +

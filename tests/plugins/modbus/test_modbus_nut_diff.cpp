@@ -6,6 +6,7 @@
 #include "nut_diff.hpp"
 #include "nut_sandbox.hpp"
 #include "upsdrvd_fixture.hpp"
+#include "wait_until.hpp"
 
 #include <gtest/gtest.h>
 
@@ -111,9 +112,7 @@ TEST(ModbusNutDiff, GenericModbusAgainstNut) {
             return st != v.end() && nutpp::modbus::testing::same_tokens_without_duplicates(st->second, s.tokens);
         };
         std::this_thread::sleep_for(500ms); // ours polls every 0.2 s
-        for (const auto end = std::chrono::steady_clock::now() + 8s;
-             !nut_settled() && std::chrono::steady_clock::now() < end;)
-            std::this_thread::sleep_for(200ms);
+        nutpp::testing::wait_until(nut_settled, 8s, 200ms);
         std::this_thread::sleep_for(300ms); // the rest of that poll's values, sent after ups.status
         const auto dumped = p.dump("modbus", "rio", 2s).vars;
         const nutpp::modbus::testing::Vars mine(dumped.begin(), dumped.end());
